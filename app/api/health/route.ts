@@ -1,0 +1,15 @@
+// GET /api/health: {"ok":true} once the store answers.
+import { sql } from "kysely";
+import { getStore } from "@/lib/db/client";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  try {
+    const store = await getStore();
+    await sql`select 1`.execute(store.db);
+    return Response.json({ ok: true });
+  } catch {
+    return Response.json({ ok: false, error: { code: "unavailable", message: "store unavailable" } }, { status: 503 });
+  }
+}

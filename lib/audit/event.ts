@@ -1,0 +1,119 @@
+import { canonicalJson, escapeSeparators, sha256Hex } from "./canonical";
+import { SCHEMA_KEYS, isSchemaKey } from "./schema";
+import { formatTimestamp, parseRfc3339 } from "./timestamp";
+
+/** An accepted event, normalized: what the store keeps and everything derived from it. */
+export interface NormalizedEvent {
+  action: string;
+  tsMs: number;
+  /** Schema keys only, in schema order, null keys left out, timestamp normalized: the exported line. */
+  body: string;
+  /** Unknown keys, canonical JSON, or null when there are none. Kept, never exported as schema keys. */
+  extra: string | null;
+  /** SHA-256 (hex) of the canonical JSON of the whole event: the dedupe key. */
+  dedupeKey: string;
+  responseCode: number | null;
+  actorId: string | null;
+  actorEmail: string | null;
+  targetId: string | null;
+  targetEmail: string | null;
+  entityName: string | null;
+}
+
+export type NormalizeResult = { ok: true; event: NormalizedEvent } | { ok: false; error: string };
+
+function fail(error: string): NormalizeResult {
+  return { ok: false, error };
+}
+
+function hasUnsafeInteger(value: unknown): boolean {
+  if (typeof value === "number") return Number.isInteger(value) && !Number.isSafeInteger(value);
+  if (Array.isArray(value)) return value.some(hasUnsafeInteger);
+  if (value !== null && typeof value === "object") return Object.values(value).some(hasUnsafeInteger);
+  return false;
+}
+
+function asIdentity(value: unknown): string | null {
+  if (typeof value === "string") return value === "" ? null : value;
+  if (typeof value === "number") return String(value);
+  return null;
+}
+
+/** Validates one parsed JSON value as an audit event (SPEC §3). */
+export function normalizeEvent(value: unknown): NormalizeResult {
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    return fail(`expected a JSON object, got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`);
+  const input = value as Record<string, unknown>;
+
+  const action = input.action;
+  if (action === undefined || action === null) return fail('missing required field "action"');
+  if (typeof action !== "string" || action.trim() === "") return fail('field "action" must be a non-empty string');
+  const rawTs = input.timestamp;
+  if (rawTs === undefined || rawTs === null) return fail('missing required field "timestamp"');
+  if (typeof rawTs !== "string") return fail('field "timestamp" must be an RFC3339 string');
+  const parsed = parseRfc3339(rawTs);
+  if (!parsed.ok) return fail(`field "timestamp": ${parsed.error}`);
+
+  const schema: Record<string, unknown> = {};
+  const extra: Record<string, unknown> = {};
+  let hasExtra = false;
+  let responseCode: number | null = null;
+  for (const key of Object.keys(input)) {
+    const v = input[key];
+    if (hasUnsafeInteger(v)) return fail(`field ${JSON.stringify(key)}: integer beyond 2^53 cannot be kept exactly`);
+    if (!isSchemaKey(key)) {
+      Object.defineProperty(extra, key, { value: v, enumerable: true, writable: true, configurable: true });
+      hasExtra = true;
+      continue;
+    }
+    if (v === null || key === "action" || key === "timestamp") continue;
+    if (key === "response_code") {
+      if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 999) responseCode = v;
+      else if (typeof v === "string" && /^\d{1,3}$/.test(v)) responseCode = Number(v);
+      else return fail('field "response_code" must be an HTTP status code (integer)');
+    } else if (typeof v !== "string" && !(typeof v === "number" && Number.isFinite(v))) {
+      return fail(`field ${JSON.stringify(key)} must be a string`);
+    }
+    schema[key] = v;
+  }
+  schema.action = action;
+  schema.timestamp = formatTimestamp(parsed.ms);
+
+  const ordered: Record<string, unknown> = {};
+  for (const key of SCHEMA_KEYS) if (key in schema) ordered[key] = schema[key];
+  const body = escapeSeparators(JSON.stringify(ordered));
+  const extraJson = hasExtra ? canonicalJson(extra) : null;
+  // The schema part is already canonical (keys in sorted order); merge with defineProperty
+  // because a spread would turn a "__proto__" key into a prototype change.
+  const full = hasExtra ? mergeCanonical(ordered, extra) : body;
+
+  return {
+    ok: true,
+    event: {
+      action,
+      tsMs: parsed.ms,
+      body,
+      extra: extraJson,
+      dedupeKey: sha256Hex(full),
+      responseCode,
+      actorId: asIdentity(schema.actor_user_id),
+      actorEmail: asIdentity(schema.actor_email),
+      targetId: asIdentity(schema.user_asset),
+      targetEmail: asIdentity(schema.user_email),
+      entityName: asIdentity(schema.entity_name),
+    },
+  };
+}
+
+function mergeCanonical(schema: Record<string, unknown>, extra: Record<string, unknown>): string {
+  const merged: Record<string, unknown> = {};
+  for (const source of [schema, extra])
+    for (const key of Object.keys(source))
+      Object.defineProperty(merged, key, { value: source[key], enumerable: true, writable: true, configurable: true });
+  return canonicalJson(merged);
+}
+
+/** An event is active (SPEC §4) when its response code is absent or below 400. */
+export function isActiveResponse(responseCode: number | null): boolean {
+  return responseCode === null || responseCode < 400;
+}

@@ -1,0 +1,88 @@
+/**
+ * Splits a byte stream into NDJSON lines without holding more than one line in memory.
+ * Handles a UTF-8 BOM, CRLF, blank lines and a missing final newline; refuses invalid
+ * UTF-8 (never replaced) and lines past the length limit, naming the line.
+ */
+export const MAX_LINE_BYTES = 64 * 1024;
+
+export type NdjsonLine =
+  | { lineNo: number; text: string; bytes: number }
+  | { lineNo: number; error: string; bytes: number };
+
+const NEWLINE = 0x0a;
+
+export async function* ndjsonLines(
+  chunks: AsyncIterable<Uint8Array>,
+  maxLineBytes: number = MAX_LINE_BYTES,
+): AsyncGenerator<NdjsonLine> {
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  let parts: Uint8Array[] = [];
+  let partBytes = 0;
+  let tooLong = false;
+  let lineNo = 0;
+
+  const finish = (): NdjsonLine | null => {
+    lineNo++;
+    const bytes = partBytes;
+    if (tooLong) {
+      parts = [];
+      partBytes = 0;
+      tooLong = false;
+      return { lineNo, error: `line is longer than ${maxLineBytes} bytes`, bytes };
+    }
+    let buf = parts.length === 1 ? parts[0]! : concat(parts, partBytes);
+    parts = [];
+    partBytes = 0;
+    if (lineNo === 1 && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+    if (buf.length > 0 && buf[buf.length - 1] === 0x0d) buf = buf.subarray(0, buf.length - 1);
+    let text: string;
+    try {
+      text = decoder.decode(buf);
+    } catch {
+      return { lineNo, error: "invalid UTF-8", bytes };
+    }
+    if (text.trim() === "") return null;
+    return { lineNo, text, bytes };
+  };
+
+  for await (const chunk of chunks) {
+    let start = 0;
+    while (start < chunk.length) {
+      const nl = chunk.indexOf(NEWLINE, start);
+      const end = nl === -1 ? chunk.length : nl;
+      const piece = chunk.subarray(start, end);
+      if (!tooLong) {
+        if (partBytes + piece.length > maxLineBytes + 1) {
+          // +1 leaves room for a CR that belongs to a CRLF ending.
+          tooLong = true;
+          parts = [];
+        } else if (piece.length > 0) {
+          parts.push(piece);
+        }
+      }
+      partBytes += piece.length;
+      if (nl === -1) break;
+      const line = finish();
+      if (line) yield line;
+      start = nl + 1;
+    }
+    // Pieces may be views into the caller's buffer: copy what stays across chunks.
+    if (parts.length > 0 && parts[parts.length - 1]!.buffer === chunk.buffer) {
+      parts[parts.length - 1] = parts[parts.length - 1]!.slice();
+    }
+  }
+  if (partBytes > 0 || tooLong) {
+    const line = finish();
+    if (line) yield line;
+  }
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(Math.min(total, parts.reduce((n, p) => n + p.length, 0)));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,123 @@
+import type { Generated } from "kysely";
+
+/** Times are epoch milliseconds (UTC); days are day numbers since 1970-01-01 (UTC). */
+export interface OrganizationsTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  created_at: number;
+  /** Highest event sequence number used in this organization (0 when none). */
+  last_seq: number;
+}
+
+export interface AccountsTable {
+  id: Generated<number>;
+  username: string;
+  /** SHA-256 (hex) of the API key; the key itself is never stored. */
+  key_hash: string;
+  created_at: number;
+  default_org_id: number | null;
+}
+
+export interface MembershipsTable {
+  account_id: number;
+  org_id: number;
+  role: "admin" | "member";
+  created_at: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the session token held in the cookie. */
+  token_hash: string;
+  account_id: number;
+  created_at: number;
+  expires_at: number;
+}
+
+/** Platform users: the directory (CSV / SCIM) merged with identities seen in events. */
+export interface UsersTable {
+  id: Generated<number>;
+  org_id: number;
+  external_id: string | null;
+  email: string | null;
+  /** Lower-cased email, the case-insensitive identity key. */
+  email_key: string | null;
+  username: string | null;
+  name: string | null;
+  role: string | null;
+  /** JSON array of team names from the directory, or null when the directory has not listed the user. */
+  teams: string | null;
+  models_seat: string | null;
+  reports: number;
+  runs: number;
+  in_directory: number;
+  /** SCIM meta.created, when the directory supplied one. */
+  directory_created_at: number | null;
+  /** Earliest event naming the user (actor or target), any response code. */
+  first_seen_at: number | null;
+  /** Earliest `user:create` / `team:invite_user` naming the user. */
+  first_invited_at: number | null;
+}
+
+/** The append-only log. `body` is the exported line: schema keys only, canonical. */
+export interface EventsTable {
+  org_id: number;
+  seq: number;
+  ts: number;
+  action: string;
+  actor_id: number | null;
+  target_id: number | null;
+  response_code: number | null;
+  dedupe_key: string;
+  body: string;
+  extra: string | null;
+  ingested_at: number;
+}
+
+/** One row per user and UTC day with at least one active event. */
+export interface UserDayTable {
+  org_id: number;
+  user_id: number;
+  day: number;
+  events: number;
+  first_ts: number;
+  last_ts: number;
+}
+
+/** Lifecycle and team-membership events aimed at a user (small: read instead of raw events). */
+export interface UserLifecycleTable {
+  org_id: number;
+  user_id: number;
+  seq: number;
+  ts: number;
+  action: string;
+  entity_name: string | null;
+}
+
+/** orgtrail's own access log (sign-ins, API calls), kept apart from the organization's events. */
+export interface AccessLogTable {
+  id: Generated<number>;
+  at: number;
+  account_id: number | null;
+  method: string;
+  path: string;
+  status: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  organizations: OrganizationsTable;
+  accounts: AccountsTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  users: UsersTable;
+  events: EventsTable;
+  user_day: UserDayTable;
+  user_lifecycle: UserLifecycleTable;
+  access_log: AccessLogTable;
+  settings: SettingsTable;
+}
