@@ -1,0 +1,226 @@
+import { readFile, stat } from "node:fs/promises";
+import { Command, CommanderError, Option } from "commander";
+import { countAccounts, createAccount, setDefaultOrg, type Role } from "../lib/auth/accounts";
+import { openStore, type Store } from "../lib/db/client";
+import { DEFAULT_ORG, ensureOrg, findOrgBySlug } from "../lib/db/orgs";
+import { env } from "../lib/env";
+import { ingestNdjson, type IngestSummary } from "../lib/ingest/ingest-ndjson";
+import { openInput } from "../lib/ingest/open-input";
+
+/** Thrown for a failure the user can fix: printed without a stack trace. */
+class UserError extends Error {}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore();
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function orgIdFor(store: Store, slug: string | undefined, create: boolean): Promise<number> {
+  const name = slug ?? DEFAULT_ORG;
+  const existing = await findOrgBySlug(store.db, name);
+  if (existing) return existing.id;
+  if (!create && name !== DEFAULT_ORG) throw new UserError(`no organization named ${JSON.stringify(name)}`);
+  if (name !== DEFAULT_ORG) process.stderr.write(`orgtrail: created organization ${name}\n`);
+  return ensureOrg(store.db, name);
+}
+
+function progressPrinter(label: string) {
+  if (!process.stderr.isTTY) return { update: (_s: IngestSummary) => {}, done: () => {} };
+  const started = Date.now();
+  let last = 0;
+  const line = (s: IngestSummary) => {
+    const secs = Math.max((Date.now() - started) / 1000, 0.001);
+    const rate = Math.round((s.accepted + s.duplicates) / secs);
+    return `${label}: ${s.lines} lines, ${s.accepted} accepted, ${s.duplicates} duplicates, ${s.rejectedTotal} rejected (${rate}/s)`;
+  };
+  return {
+    update(s: IngestSummary) {
+      const now = Date.now();
+      if (now - last < 250) return;
+      last = now;
+      process.stderr.write(`\r\x1b[2K${line(s)}`);
+    },
+    done() {
+      if (last > 0) process.stderr.write("\r\x1b[2K");
+    },
+  };
+}
+
+async function ingestCommand(files: string[], opts: { org?: string }): Promise<number> {
+  return withStore(async (store) => {
+    const orgId = await orgIdFor(store, opts.org, true);
+    const deployment = env().ORGTRAIL_DEPLOYMENT;
+    const total = { accepted: 0, duplicates: 0, skipped: 0, rejected: 0 };
+    for (const file of files) {
+      if (file !== "-") {
+        const info = await stat(file).catch(() => null);
+        if (!info?.isFile()) throw new UserError(`cannot read ${file}: no such file`);
+      }
+      const label = file === "-" ? "stdin" : file;
+      const progress = progressPrinter(label);
+      const summary = await ingestNdjson(store, orgId, openInput(file), {
+        deployment,
+        maxRejectionsKept: 0,
+        onProgress: progress.update,
+        onReject: (r) => process.stderr.write(`${label}:${r.line}: ${r.error}\n`),
+      });
+      progress.done();
+      total.accepted += summary.accepted;
+      total.duplicates += summary.duplicates;
+      total.skipped += summary.skipped;
+      total.rejected += summary.rejectedTotal;
+      if (files.length > 1) process.stdout.write(`${label}: ${formatCounts(summary.accepted, summary.duplicates, summary.rejectedTotal, summary.skipped)}\n`);
+    }
+    process.stdout.write(`${formatCounts(total.accepted, total.duplicates, total.rejected, total.skipped)}\n`);
+    return total.rejected > 0 ? 1 : 0;
+  });
+}
+
+function formatCounts(accepted: number, duplicates: number, rejected: number, skipped: number): string {
+  const parts = [`accepted ${accepted}`, `duplicates ${duplicates}`, `rejected ${rejected}`];
+  if (skipped > 0) parts.push(`skipped ${skipped} (report:read is not collected in multi-tenant mode)`);
+  return parts.join(", ");
+}
+
+async function importUsersCommand(file: string, opts: { org?: string }): Promise<number> {
+  const text = file === "-" ? await readStdin() : await readFile(file, "utf8").catch(() => {
+    throw new UserError(`cannot read ${file}: no such file`);
+  });
+  const { importUsers } = await import("../lib/users/import-users");
+  return withStore(async (store) => {
+    const orgId = await orgIdFor(store, opts.org, true);
+    const result = await importUsers(store, orgId, text);
+    for (const r of result.rejected) process.stderr.write(`${file}:${r.line}: ${r.error}\n`);
+    process.stdout.write(`created ${result.created}, updated ${result.updated}, rejected ${result.rejected.length}\n`);
+    return result.rejected.length > 0 ? 1 : 0;
+  });
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+}
+
+export function buildProgram(run: (code: Promise<number>) => void): Command {
+  const program = new Command("orgtrail")
+    .description("orgtrail: organization activity dashboard and audit-log warehouse")
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command("ingest")
+    .description("ingest NDJSON audit-log files (- for stdin, .gz accepted)")
+    .argument("<files...>", "NDJSON files")
+    .option("--org <org>", "organization (default: default)")
+    .action((files: string[], opts: { org?: string }) => run(ingestCommand(files, opts)));
+
+  program
+    .command("import-users")
+    .description("import a users CSV (the export's format) or a SCIM 2.0 ListResponse")
+    .argument("<file>", "CSV or SCIM JSON file (- for stdin)")
+    .option("--org <org>", "organization (default: default)")
+    .action((file: string, opts: { org?: string }) => run(importUsersCommand(file, opts)));
+
+  const admin = program.command("admin").description("manage orgtrail accounts (the people who sign in to orgtrail)");
+  admin
+    .command("create")
+    .description("create an account (or add memberships) and print its new API key on stdout")
+    .argument("<username>")
+    .option("--org <org>", "organization to join (repeatable; created when missing)", collect, [])
+    .addOption(new Option("--role <role>", "role in those organizations").choices(["admin", "member"]).default("admin"))
+    .action((username: string, opts: { org: string[]; role: Role }) =>
+      run(
+        withStore(async (store) => {
+          const orgs = opts.org.length > 0 ? opts.org : [DEFAULT_ORG];
+          const { apiKey, created } = await createAccount(store.db, username, orgs, opts.role);
+          process.stderr.write(`${created ? "created" : "updated"} account ${username} (${opts.role} of ${orgs.join(", ")}); its new API key:\n`);
+          process.stdout.write(`${apiKey}\n`);
+          return 0;
+        }),
+      ),
+    );
+  admin
+    .command("default-org")
+    .description("set the account's default API organization")
+    .argument("<username>")
+    .argument("<org>")
+    .action((username: string, org: string) =>
+      run(
+        withStore(async (store) => {
+          await setDefaultOrg(store.db, username, org);
+          process.stdout.write(`default organization of ${username} is now ${org}\n`);
+          return 0;
+        }),
+      ),
+    );
+
+  program
+    .command("demo")
+    .description("seed the demo organization (deterministic)")
+    .option("--org <org>", "organization (default: default)")
+    .action((opts: { org?: string }) =>
+      run(
+        withStore(async (store) => {
+          const { seedDemo } = await import("../lib/demo/seed");
+          const orgId = await orgIdFor(store, opts.org, true);
+          const summary = await seedDemo(store, orgId, { log: (m) => process.stderr.write(`${m}\n`) });
+          process.stdout.write(`demo organization seeded: ${summary.users} users, ${summary.events} events\n`);
+          return 0;
+        }),
+      ),
+    );
+
+  program
+    .command("init", { hidden: true })
+    .description("prepare the store for `npm start`: migrations, demo organization, first admin account")
+    .action(() => run(withStore(initCommand)));
+
+  return program;
+}
+
+/** What `npm start` runs before serving. */
+async function initCommand(store: Store): Promise<number> {
+  const orgId = await ensureOrg(store.db, DEFAULT_ORG);
+  const demoSetting = env().ORGTRAIL_DEMO;
+  const empty = !(await store.db.selectFrom("events").select("seq").limit(1).executeTakeFirst()) &&
+    !(await store.db.selectFrom("users").select("id").limit(1).executeTakeFirst());
+  if (empty && demoSetting !== "0") {
+    process.stderr.write("orgtrail: the store is empty; seeding the demo organization (ORGTRAIL_DEMO=0 to skip)...\n");
+    const { seedDemo } = await import("../lib/demo/seed");
+    const summary = await seedDemo(store, orgId, { log: (m: string) => process.stderr.write(`${m}\n`) });
+    process.stderr.write(`orgtrail: demo organization ready: ${summary.users} users, ${summary.events} events\n`);
+  }
+  if ((await countAccounts(store.db)) === 0) {
+    const { apiKey } = await createAccount(store.db, "admin", [DEFAULT_ORG], "admin");
+    const url = `http://${env().HOST}:${env().PORT}/signin`;
+    process.stderr.write(
+      `\n  orgtrail: first start, created the admin account.\n  Sign in at ${url}\n  username: admin\n  API key:  ${apiKey}\n  (shown once; create more with: npx orgtrail admin create NAME)\n\n`,
+    );
+  }
+  return 0;
+}
+
+/** Runs the CLI and resolves to its exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let pending: Promise<number> = Promise.resolve(0);
+  const program = buildProgram((code) => (pending = code));
+  try {
+    await program.parseAsync(argv);
+    return await pending;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof UserError) {
+      process.stderr.write(`orgtrail: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`orgtrail: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+}

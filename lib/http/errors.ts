@@ -1,0 +1,53 @@
+/** The one way an error leaves a route: `{"error":{"code","message"}}` with its status. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string) => new HttpError(400, "bad_request", message);
+export const unauthorized = (message = "authentication required") =>
+  new HttpError(401, "unauthorized", message, { "WWW-Authenticate": 'Basic realm="orgtrail", charset="UTF-8"' });
+export const forbidden = (message = "organization admin role required") => new HttpError(403, "forbidden", message);
+export const notFound = (message = "not found") => new HttpError(404, "not_found", message);
+export const payloadTooLarge = (message: string) => new HttpError(413, "payload_too_large", message);
+
+/** Maps anything thrown in a route to a response; unexpected errors never leak a stack trace. */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof HttpError) {
+    return Response.json(
+      { error: { code: error.code, message: error.message } },
+      { status: error.status, headers: error.headers },
+    );
+  }
+  console.error("orgtrail: unexpected error", error);
+  if (isStoreUnavailable(error)) {
+    return Response.json({ error: { code: "unavailable", message: "the store is unavailable, try again later" } }, { status: 503, headers: { "Retry-After": "5" } });
+  }
+  return Response.json({ error: { code: "internal", message: "internal error" } }, { status: 500 });
+}
+
+function isStoreUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    typeof code === "string" &&
+    (["ECONNREFUSED", "ECONNRESET", "57P01", "57P03", "53300", "SQLITE_BUSY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN"].includes(code) ||
+      code.startsWith("08"))
+  );
+}
+
+/** Wraps a route handler so every error goes through errorResponse. */
+export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response>): (...args: A) => Promise<Response> {
+  return async (...args: A) => {
+    try {
+      return await fn(...args);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
