@@ -127,19 +127,20 @@ describe("GET /admin/audit_logs", () => {
 
 describe("GET /admin/audit_logs in multi-tenant mode", () => {
   let server: RunningServer;
+  let databaseUrl: string;
   let keys: Record<string, string> = {};
 
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabaseUrl();
+    databaseUrl = await createTestDatabaseUrl();
     const env = { ORGTRAIL_DEPLOYMENT: "multi-tenant" };
     keys = {
       solo: (await runCli(["admin", "create", "solo", "--org", "acme"], { databaseUrl, env })).stdout.trim(),
       multi: (await runCli(["admin", "create", "multi", "--org", "acme", "--org", "globex"], { databaseUrl, env })).stdout.trim(),
     };
     const lines = [
-      { action: "report:read", timestamp: "2026-02-20T10:00:00Z", actor_email: "a@acme.test" },
-      { action: "user:login", timestamp: "2026-02-20T10:00:00Z", actor_email: "a@acme.test", actor_ip: "192.0.2.1" },
-      { action: "user:login", timestamp: "2026-02-10T10:00:00Z", actor_email: "a@acme.test" },
+      { action: "report:read", timestamp: "2026-02-22T10:00:00Z", actor_email: "a@acme.test" },
+      { action: "user:login", timestamp: "2026-02-21T00:00:00Z", actor_email: "a@acme.test", actor_ip: "192.0.2.1" },
+      { action: "user:login", timestamp: "2026-02-20T23:59:59Z", actor_email: "a@acme.test" },
     ];
     const ingest = await runCli(["ingest", "-", "--org", "acme"], { databaseUrl, env, input: lines.map((l) => JSON.stringify(l)).join("\n") });
     expect(ingest.code).toBe(0);
@@ -151,7 +152,7 @@ describe("GET /admin/audit_logs in multi-tenant mode", () => {
   it("caps numDays at 7, keeps PII and skips report:read", async () => {
     const res = await fetch(`${server.baseUrl}/admin/audit_logs?numDays=30&anonymize=true`, { headers: basic("solo", keys.solo!) });
     expect(res.status).toBe(200);
-    expect(await res.text()).toBe('{"action":"user:login","actor_email":"a@acme.test","actor_ip":"192.0.2.1","timestamp":"2026-02-20T10:00:00.000Z"}\n');
+    expect(await res.text()).toBe('{"action":"user:login","actor_email":"a@acme.test","actor_ip":"192.0.2.1","timestamp":"2026-02-21T00:00:00.000Z"}\n');
   });
 
   it("answers the seed's error to a member of several organizations without a default", async () => {
@@ -159,5 +160,15 @@ describe("GET /admin/audit_logs in multi-tenant mode", () => {
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { message: string } };
     expect(body.error.message).toBe("user is associated with multiple organizations but no valid org ID found in user info");
+  });
+
+  it("routes a member of several organizations to its default API organization", async () => {
+    const set = await runCli(["admin", "default-org", "multi", "acme"], { databaseUrl, env: { ORGTRAIL_DEPLOYMENT: "multi-tenant" } });
+    expect(set.code).toBe(0);
+    const res = await fetch(`${server.baseUrl}/admin/audit_logs`, { headers: basic("multi", keys.multi!) });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("");
+    const week = await fetch(`${server.baseUrl}/admin/audit_logs?numDays=7`, { headers: basic("multi", keys.multi!) });
+    expect((await week.text()).split("\n").filter(Boolean)).toHaveLength(1);
   });
 });
