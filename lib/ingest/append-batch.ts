@@ -4,6 +4,7 @@ import { isLifecycleAction } from "../audit/schema";
 import { dayNumber } from "../audit/timestamp";
 import type { Store } from "../db/client";
 import type { Database } from "../db/types";
+import { appendBatchSqlite } from "./append-sqlite";
 import { resolveIdentities } from "./identity";
 
 export interface BatchResult {
@@ -28,6 +29,11 @@ function chunks<T>(items: T[], size: number): T[][] {
  */
 export async function appendBatch(store: Store, orgId: number, batch: NormalizedEvent[]): Promise<BatchResult> {
   if (batch.length === 0) return { accepted: 0, duplicates: 0, stored: [] };
+  const sqlite = store.sqlite;
+  if (sqlite) {
+    // Holding Kysely's (single) SQLite connection keeps its other queries out of this transaction.
+    return store.db.connection().execute(async () => appendBatchSqlite(sqlite, orgId, batch));
+  }
   return store.db.transaction().execute((trx) => appendInTransaction(trx, store, orgId, batch));
 }
 

@@ -36,7 +36,11 @@ export async function resolveIdentities(
   }
   const byId = new Map<string, Known>();
   const byEmail = new Map<string, Known>();
-  const remember = (u: Known) => {
+  const byUser = new Map<number, Known>();
+  // One object per user, so an id or email learned through one map is seen through the other.
+  const remember = (row: Known) => {
+    const u = byUser.get(row.id) ?? row;
+    byUser.set(u.id, u);
     if (u.external_id !== null) byId.set(u.external_id, u);
     if (u.email_key !== null) byEmail.set(u.email_key, u);
   };
