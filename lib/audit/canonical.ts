@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 
 /**
  * Canonical JSON: object keys sorted (by UTF-16 code units, as JavaScript sorts), no
@@ -33,6 +33,9 @@ export function escapeSeparators(json: string): string {
     : json;
 }
 
+// crypto.hash (one-shot, Node >= 20.12) avoids a Hash object per event.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
+
 export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return oneShot ? oneShot("sha256", text, "hex") : crypto.createHash("sha256").update(text).digest("hex");
 }

@@ -54,19 +54,30 @@ export function normalizeEvent(value: unknown): NormalizeResult {
   const parsed = parseRfc3339(rawTs);
   if (!parsed.ok) return fail(`field "timestamp": ${parsed.error}`);
 
-  const schema: Record<string, unknown> = {};
-  const extra: Record<string, unknown> = {};
-  let hasExtra = false;
-  let responseCode: number | null = null;
-  for (const key of Object.keys(input)) {
+  // One pass over the input for unknown keys and integers JSON cannot keep exactly, then the
+  // exported line is built in schema order directly (no intermediate object).
+  let extra: Record<string, unknown> | null = null;
+  for (const key in input) {
+    if (!Object.prototype.hasOwnProperty.call(input, key)) continue;
     const v = input[key];
-    if (hasUnsafeInteger(v)) return fail(`field ${JSON.stringify(key)}: integer beyond 2^53 cannot be kept exactly`);
+    if (typeof v === "object" || typeof v === "number" ? hasUnsafeInteger(v) : false)
+      return fail(`field ${JSON.stringify(key)}: integer beyond 2^53 cannot be kept exactly`);
     if (!isSchemaKey(key)) {
+      extra ??= {};
       Object.defineProperty(extra, key, { value: v, enumerable: true, writable: true, configurable: true });
-      hasExtra = true;
+    }
+  }
+
+  let responseCode: number | null = null;
+  let body = '{"action":' + JSON.stringify(action);
+  for (let i = 1; i < SCHEMA_KEYS.length; i++) {
+    const key = SCHEMA_KEYS[i]!;
+    if (key === "timestamp") {
+      body += ',"timestamp":"' + parsed.iso + '"';
       continue;
     }
-    if (v === null || key === "action" || key === "timestamp") continue;
+    const v = input[key];
+    if (v === undefined || v === null) continue;
     if (key === "response_code") {
       if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 999) responseCode = v;
       else if (typeof v === "string" && /^\d{1,3}$/.test(v)) responseCode = Number(v);
@@ -74,18 +85,13 @@ export function normalizeEvent(value: unknown): NormalizeResult {
     } else if (typeof v !== "string" && !(typeof v === "number" && Number.isFinite(v))) {
       return fail(`field ${JSON.stringify(key)} must be a string`);
     }
-    schema[key] = v;
+    body += ',"' + key + '":' + JSON.stringify(v);
   }
-  schema.action = action;
-  schema.timestamp = formatTimestamp(parsed.ms);
-
-  const ordered: Record<string, unknown> = {};
-  for (const key of SCHEMA_KEYS) if (key in schema) ordered[key] = schema[key];
-  const body = escapeSeparators(JSON.stringify(ordered));
-  const extraJson = hasExtra ? canonicalJson(extra) : null;
-  // The schema part is already canonical (keys in sorted order); merge with defineProperty
-  // because a spread would turn a "__proto__" key into a prototype change.
-  const full = hasExtra ? mergeCanonical(ordered, extra) : body;
+  body = escapeSeparators(body + "}");
+  const extraJson = extra ? canonicalJson(extra) : null;
+  // The schema part is already canonical (keys in sorted order, no whitespace).
+  const full = extra ? mergeCanonical(JSON.parse(body) as Record<string, unknown>, extra) : body;
+  const schema = input;
 
   return {
     ok: true,

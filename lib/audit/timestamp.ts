@@ -7,11 +7,15 @@ const RFC3339 =
 
 const DAY_MS = 86_400_000;
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return 29;
+  return MONTH_DAYS[month - 1]!;
 }
 
-export type ParsedTimestamp = { ok: true; ms: number } | { ok: false; error: string };
+/** `ms`: epoch milliseconds; `iso`: the normalized form `YYYY-MM-DDTHH:MM:SS.sssZ`. */
+export type ParsedTimestamp = { ok: true; ms: number; iso: string } | { ok: false; error: string };
 
 /** Parses an RFC3339 timestamp to epoch milliseconds (UTC). Sub-millisecond digits are truncated. */
 export function parseRfc3339(input: string): ParsedTimestamp {
@@ -37,7 +41,12 @@ export function parseRfc3339(input: string): ParsedTimestamp {
   const ms =
     Date.UTC(year, month - 1, day, hour, minute, second, fraction) - offsetMinutes * 60_000;
   if (!Number.isFinite(ms)) return { ok: false, error: `timestamp out of range: ${JSON.stringify(input)}` };
-  return { ok: true, ms };
+  // Already UTC: the normalized text is a rearrangement of the input (no Date formatting).
+  const iso =
+    offsetMinutes === 0 && !m[9] && year >= 1000
+      ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.${String(fraction).padStart(3, "0")}Z`
+      : formatTimestamp(ms);
+  return { ok: true, ms, iso };
 }
 
 /** `2026-03-31T01:30:00.000Z`: the one normalized form of a stored timestamp. */
