@@ -10,6 +10,8 @@ const envSchema = z.object({
   ORGTRAIL_DEMO: z.enum(["0", "1"]).optional(),
   /** Largest request body accepted by POST routes, in bytes. */
   ORGTRAIL_MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  ORGTRAIL_METRICS_TOKEN: z.string().min(1).optional(),
   /** Fixes "today" (YYYY-MM-DD) for demos and tests; unset in production. */
   ORGTRAIL_TODAY: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
 });

@@ -1,4 +1,4 @@
-import { Counter, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import type { NormalizedEvent } from "../audit/event";
 import { isKnownAction } from "../audit/schema";
 
@@ -8,6 +8,7 @@ interface Metrics {
   eventsIngested: Counter<"org" | "action">;
   eventsRejected: Counter<"org" | "reason">;
   eventsDuplicate: Counter<"org">;
+  activeUsers: Gauge<"org" | "window">;
 }
 
 const holder = globalThis as unknown as { __orgtrailMetrics?: Metrics };
@@ -36,7 +37,19 @@ export function metrics(): Metrics {
       labelNames: ["org"],
       registers: [registry],
     }),
+    activeUsers: new Gauge({
+      name: "orgtrail_active_users",
+      help: "Distinct users with an active day in the window ending today (UTC), per organization.",
+      labelNames: ["org", "window"],
+      registers: [registry],
+    }),
   };
+  new Gauge({
+    name: "orgtrail_build_info",
+    help: "Build information; the value is always 1.",
+    labelNames: ["version", "node"],
+    registers: [registry],
+  }).set({ version: process.env.npm_package_version ?? "0.1.0", node: process.version }, 1);
   holder.__orgtrailMetrics = m;
   return m;
 }
@@ -49,4 +62,21 @@ export function recordIngested(org: string, events: NormalizedEvent[]): void {
   }
   const c = metrics().eventsIngested;
   for (const [action, n] of counts) c.inc({ org, action }, n);
+}
+
+export function recordIngestSummary(org: string, duplicates: number, rejected: { error: string }[]): void {
+  const m = metrics();
+  if (duplicates > 0) m.eventsDuplicate.inc({ org }, duplicates);
+  for (const r of rejected) m.eventsRejected.inc({ org, reason: rejectionReason(r.error) });
+}
+
+/** A small fixed set of label values: never the offending text itself. */
+export function rejectionReason(error: string): string {
+  if (error.startsWith("invalid JSON")) return "invalid_json";
+  if (error === "invalid UTF-8") return "invalid_utf8";
+  if (error.startsWith("line is longer")) return "line_too_long";
+  if (error.startsWith("missing required field")) return "missing_field";
+  if (error.includes('"timestamp"')) return "invalid_timestamp";
+  if (error.startsWith("expected a JSON object")) return "not_an_object";
+  return "invalid_field";
 }

@@ -4,7 +4,7 @@ import { env } from "@/lib/env";
 import { handle, payloadTooLarge } from "@/lib/http/errors";
 import { requestChunks } from "@/lib/http/body";
 import { BodyTooLargeError, ingestNdjson, limitBytes, type IngestSummary } from "@/lib/ingest/ingest-ndjson";
-import { recordIngested } from "@/lib/metrics/registry";
+import { recordIngested, recordIngestSummary } from "@/lib/metrics/registry";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -19,6 +19,7 @@ export const POST = handle(async (request: Request) => {
       onProgress: (s) => (progress = s),
       onStored: (events) => recordIngested(ctx.orgSlug, events),
     });
+    recordIngestSummary(ctx.orgSlug, summary.duplicates, summary.rejected);
     return Response.json(present(summary));
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error;

@@ -1,0 +1,26 @@
+// GET /metrics: Prometheus text format; bearer token required when ORGTRAIL_METRICS_TOKEN is set.
+import { getStore } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { secretMatches, hashSecret } from "@/lib/auth/keys";
+import { handle, unauthorized } from "@/lib/http/errors";
+import { metrics } from "@/lib/metrics/registry";
+import { countActiveUsersByOrg } from "@/lib/queries/count-active-users";
+import { today } from "@/lib/today";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = handle(async (request: Request) => {
+  const token = env().ORGTRAIL_METRICS_TOKEN;
+  if (token) {
+    const presented = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
+    if (!secretMatches(presented, hashSecret(token))) throw unauthorized("metrics token required");
+  }
+  const m = metrics();
+  const store = await getStore();
+  const day = today();
+  for (const [window, days] of [["1d", 1], ["7d", 7], ["30d", 30]] as const) {
+    for (const { slug, users } of await countActiveUsersByOrg(store, day, days)) m.activeUsers.set({ org: slug, window }, users);
+  }
+  return new Response(await m.registry.metrics(), { headers: { "Content-Type": m.registry.contentType } });
+});
