@@ -92,10 +92,12 @@ async function importUsersCommand(file: string, opts: { org?: string }): Promise
   const text = file === "-" ? await readStdin() : await readFile(file, "utf8").catch(() => {
     throw new UserError(`cannot read ${file}: no such file`);
   });
-  const { importUsers } = await import("../lib/users/import-users");
+  const { importUsers, UsersImportError } = await import("../lib/users/import-users");
   return withStore(async (store) => {
     const orgId = await orgIdFor(store, opts.org, true);
-    const result = await importUsers(store, orgId, text);
+    const result = await importUsers(store, orgId, text).catch((error: unknown) => {
+      throw error instanceof UsersImportError ? new UserError(`${file}: ${error.message}`) : error;
+    });
     for (const r of result.rejected) process.stderr.write(`${file}:${r.line}: ${r.error}\n`);
     process.stdout.write(`created ${result.created}, updated ${result.updated}, rejected ${result.rejected.length}\n`);
     return result.rejected.length > 0 ? 1 : 0;

@@ -1,6 +1,6 @@
 import { canonicalJson, escapeSeparators, sha256Hex } from "./canonical";
 import { SCHEMA_KEYS, isSchemaKey } from "./schema";
-import { formatTimestamp, parseRfc3339 } from "./timestamp";
+import { parseRfc3339 } from "./timestamp";
 
 /** An accepted event, normalized: what the store keeps and everything derived from it. */
 export interface NormalizedEvent {

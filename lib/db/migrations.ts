@@ -55,6 +55,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("runs", "integer", (c) => c.notNull().defaultTo(0))
           .addColumn("in_directory", "integer", (c) => c.notNull().defaultTo(0))
           .addColumn("directory_created_at", big)
+          // SCIM `active: false` (0); null when the directory did not say (a CSV, an events-only user).
+          .addColumn("directory_active", "integer")
           .addColumn("first_seen_at", big)
           .addColumn("first_invited_at", big)
           .execute();
@@ -88,7 +90,10 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("last_ts", big, (c) => c.notNull())
           .addPrimaryKeyConstraint("user_day_pk", ["org_id", "user_id", "day"])
           .execute();
-        await db.schema.createIndex("user_day_org_day").on("user_day").columns(["org_id", "day", "user_id"]).execute();
+        // Covering indexes: a day range with user and last activity (activity, panel, most
+        // active) and per-user totals (users list) are answered from the index alone.
+        await db.schema.createIndex("user_day_org_day_last").on("user_day").columns(["org_id", "day", "user_id", "last_ts"]).execute();
+        await db.schema.createIndex("user_day_org_user_last").on("user_day").columns(["org_id", "user_id", "day", "last_ts"]).execute();
         await db.schema
           .createTable("user_lifecycle")
           .addColumn("org_id", "integer", (c) => c.notNull())

@@ -53,6 +53,8 @@ export interface UsersTable {
   in_directory: number;
   /** SCIM meta.created, when the directory supplied one. */
   directory_created_at: number | null;
+  /** SCIM `active`: 0 when the directory deactivated the user; null when it did not say. */
+  directory_active: number | null;
   /** Earliest event naming the user (actor or target), any response code. */
   first_seen_at: number | null;
   /** Earliest `user:create` / `team:invite_user` naming the user. */

@@ -1,0 +1,104 @@
+/**
+ * Response shapes of the dashboard API (SPEC §6), shared by route handlers, hooks and
+ * components. Zod only: safe to import from client components.
+ */
+import { z } from "zod";
+
+export const PERIODS = ["30d", "3m", "6m", "12m", "all"] as const;
+export const periodSchema = z.enum(PERIODS);
+export type Period = z.infer<typeof periodSchema>;
+
+export const PANEL_RANGES = [7, 30, 90] as const;
+export const panelRangeSchema = z.union([z.literal(7), z.literal(30), z.literal(90)]);
+export type PanelRange = z.infer<typeof panelRangeSchema>;
+
+/** Defaults of the seed's views: "Total active users" defaults to 3 months, the panel to 30 days. */
+export const DEFAULT_PERIOD: Period = "3m";
+export const DEFAULT_PANEL_RANGE: PanelRange = 30;
+
+export const USER_STATUSES = ["active", "invite_pending", "deactivated", "inactive"] as const;
+export const userStatusSchema = z.enum(USER_STATUSES);
+export type UserStatus = z.infer<typeof userStatusSchema>;
+
+/** The label the page and the CSV show for each status. */
+export const STATUS_LABELS: Record<UserStatus, string> = {
+  active: "Active",
+  invite_pending: "Invite pending",
+  deactivated: "Deactivated",
+  inactive: "Inactive",
+};
+
+/** `YYYY-MM-DD` (UTC calendar day). */
+const dateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** RFC3339 in UTC with milliseconds, as `Date.prototype.toISOString` writes it. */
+const timestampString = z.string();
+
+export const userRowSchema = z.object({
+  username: z.string().nullable(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  role: z.string().nullable(),
+  teams: z.array(z.string()),
+  status: userStatusSchema,
+  lastActive: timestampString.nullable(),
+  addedAt: timestampString.nullable(),
+  activeDays: z.number().int().nonnegative(),
+  reports: z.number().int().nonnegative(),
+  runs: z.number().int().nonnegative(),
+  modelsSeat: z.string().nullable(),
+});
+export type UserRow = z.infer<typeof userRowSchema>;
+
+export const usersResponseSchema = z.object({
+  asOf: dateString,
+  users: z.array(userRowSchema),
+});
+export type UsersResponse = z.infer<typeof usersResponseSchema>;
+
+export const activityPointSchema = z.object({
+  date: dateString,
+  activeUsers: z.number().int().nonnegative(),
+});
+export type ActivityPoint = z.infer<typeof activityPointSchema>;
+
+export const activityResponseSchema = z.object({
+  period: periodSchema,
+  from: dateString,
+  to: dateString,
+  totalActiveUsers: z.number().int().nonnegative(),
+  series: z.array(activityPointSchema),
+});
+export type ActivityResponse = z.infer<typeof activityResponseSchema>;
+
+export const weeklyPointSchema = z.object({
+  /** The Monday of the ISO week (may fall before `from`; only days inside the range count). */
+  weekStart: dateString,
+  activeUsers: z.number().int().nonnegative(),
+});
+export type WeeklyPoint = z.infer<typeof weeklyPointSchema>;
+
+export const mostActiveUserSchema = z.object({
+  username: z.string().nullable(),
+  email: z.string().nullable(),
+  activeDays: z.number().int().nonnegative(),
+  lastActive: timestampString,
+});
+export type MostActiveUser = z.infer<typeof mostActiveUserSchema>;
+
+export const panelResponseSchema = z.object({
+  from: dateString,
+  to: dateString,
+  activeUserCount: z.number().int().nonnegative(),
+  weekly: z.array(weeklyPointSchema),
+  mostActive: z.array(mostActiveUserSchema),
+});
+export type PanelResponse = z.infer<typeof panelResponseSchema>;
+
+export const importRejectionSchema = z.object({ line: z.number().int(), error: z.string() });
+export const importUsersResponseSchema = z.object({
+  format: z.enum(["csv", "scim"]),
+  created: z.number().int().nonnegative(),
+  updated: z.number().int().nonnegative(),
+  rejected: z.array(importRejectionSchema),
+});
+export type ImportUsersResponse = z.infer<typeof importUsersResponseSchema>;

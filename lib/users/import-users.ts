@@ -1,0 +1,154 @@
+/**
+ * Imports the directory: a users CSV in the export's format or a SCIM 2.0 ListResponse.
+ * A user is matched by platform id, then email (case-insensitively), then username, so a
+ * re-import updates and a user first seen in events is completed, never duplicated.
+ */
+import type { Transaction } from "kysely";
+import type { Store } from "../db/client";
+import type { Database } from "../db/types";
+import type { DirectoryEntry, DirectoryRejection, ParsedDirectory } from "./directory-entry";
+import { parseScimUsers, looksLikeJson } from "./parse-scim";
+import { parseUsersCsv } from "./parse-users-csv";
+
+export { UsersImportError } from "./directory-entry";
+
+export interface ImportUsersResult {
+  format: "csv" | "scim";
+  created: number;
+  updated: number;
+  rejected: DirectoryRejection[];
+}
+
+export interface ImportUsersOptions {
+  /** Skip detection (e.g. from the request's Content-Type). */
+  format?: "csv" | "scim";
+}
+
+/** Parses without touching the store: a SCIM document when the text is JSON, else a CSV. */
+export function parseDirectory(text: string, options: ImportUsersOptions = {}): ParsedDirectory {
+  const format = options.format ?? (looksLikeJson(text) ? "scim" : "csv");
+  return format === "scim" ? parseScimUsers(text) : parseUsersCsv(text);
+}
+
+interface Known {
+  id: number;
+  external_id: string | null;
+  email_key: string | null;
+  username: string | null;
+}
+
+type Trx = Transaction<Database>;
+
+/**
+ * Throws UsersImportError when the input is not a users CSV or SCIM ListResponse at all;
+ * a bad row is reported in `rejected` and its neighbours still import. One transaction.
+ */
+export async function importUsers(
+  store: Store,
+  orgId: number,
+  text: string,
+  options: ImportUsersOptions = {},
+): Promise<ImportUsersResult> {
+  const parsed = parseDirectory(text, options);
+  const db = store.db;
+  const counts = await db.transaction().execute((trx) => applyEntries(trx, orgId, parsed.entries));
+  return { format: parsed.format, ...counts, rejected: parsed.rejected };
+}
+
+async function applyEntries(trx: Trx, orgId: number, entries: DirectoryEntry[]): Promise<{ created: number; updated: number }> {
+  const rows = await trx
+    .selectFrom("users")
+    .select(["id", "external_id", "email_key", "username"])
+    .where("org_id", "=", orgId)
+    .orderBy("id")
+    .execute();
+  const byId = new Map<string, Known>();
+  const byEmail = new Map<string, Known>();
+  const byUsername = new Map<string, Known>();
+  const remember = (u: Known) => {
+    if (u.external_id !== null) byId.set(u.external_id, u);
+    if (u.email_key !== null) byEmail.set(u.email_key, u);
+    // The oldest user holding a username keeps it as the match.
+    if (u.username !== null && !byUsername.has(u.username)) byUsername.set(u.username, u);
+  };
+  rows.forEach(remember);
+
+  let created = 0;
+  let updated = 0;
+  for (const e of entries) {
+    const emailKey = e.email?.toLowerCase() ?? null;
+    const match =
+      (e.externalId !== null ? byId.get(e.externalId) : undefined) ??
+      (emailKey !== null ? byEmail.get(emailKey) : undefined) ??
+      (e.username !== null ? byUsername.get(e.username) : undefined);
+
+    const fields = directoryFields(e);
+    if (!match) {
+      const inserted = await trx
+        .insertInto("users")
+        .values({
+          org_id: orgId,
+          external_id: e.externalId,
+          email: e.email,
+          email_key: emailKey,
+          username: e.username,
+          reports: 0,
+          runs: 0,
+          ...fields,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      remember({ id: inserted.id, external_id: e.externalId, email_key: emailKey, username: e.username });
+      created++;
+      continue;
+    }
+
+    const patch: typeof fields & { external_id?: string; email?: string; email_key?: string; username?: string } = { ...fields };
+    // An id the store already knows for the user is the events' identity: never replaced.
+    if (e.externalId !== null && match.external_id === null && !byId.has(e.externalId)) {
+      patch.external_id = e.externalId;
+      match.external_id = e.externalId;
+    }
+    // A new email is taken only when no other user holds it (emails are unique per org).
+    if (e.email !== null && emailKey !== null && emailKey !== match.email_key && !byEmail.has(emailKey)) {
+      patch.email = e.email;
+      patch.email_key = emailKey;
+      if (match.email_key !== null) byEmail.delete(match.email_key);
+      match.email_key = emailKey;
+    } else if (e.email !== null && emailKey === match.email_key) {
+      patch.email = e.email;
+    }
+    if (e.username !== null) {
+      patch.username = e.username;
+      match.username = e.username;
+    }
+    await trx.updateTable("users").set(patch).where("id", "=", match.id).execute();
+    remember(match);
+    updated++;
+  }
+  return { created, updated };
+}
+
+/** The columns a directory entry sets; fields the source does not carry are left alone. */
+function directoryFields(e: DirectoryEntry) {
+  const fields: {
+    in_directory: number;
+    name?: string | null;
+    role?: string | null;
+    teams?: string;
+    models_seat?: string | null;
+    reports?: number;
+    runs?: number;
+    directory_created_at?: number | null;
+    directory_active?: number;
+  } = { in_directory: 1 };
+  if (e.name !== undefined) fields.name = e.name;
+  if (e.role !== undefined) fields.role = e.role;
+  if (e.teams !== undefined) fields.teams = JSON.stringify(e.teams);
+  if (e.modelsSeat !== undefined) fields.models_seat = e.modelsSeat;
+  if (e.reports !== undefined) fields.reports = e.reports;
+  if (e.runs !== undefined) fields.runs = e.runs;
+  if (e.createdAt !== undefined) fields.directory_created_at = e.createdAt;
+  if (e.active !== undefined) fields.directory_active = e.active ? 1 : 0;
+  return fields;
+}
