@@ -43,6 +43,8 @@ export async function openStore(url: string = env().ORGTRAIL_DATABASE_URL): Prom
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("busy_timeout = 10000");
   sqlite.pragma("foreign_keys = ON");
+  // 128 MiB of page cache keeps the event indexes' hot pages in memory during large ingests.
+  sqlite.pragma("cache_size = -131072");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrateToLatest(db as Kysely<unknown>, dialect);
   return { db, dialect, url, sqlite, close: () => db.destroy() };

@@ -17,7 +17,6 @@ interface Known {
 interface Statements {
   lockOrg: BetterSqlite3.Statement<[number], { last_seq: number }>;
   setSeq: BetterSqlite3.Statement<[number, number]>;
-  exists: BetterSqlite3.Statement<[number, string], { x: number }>;
   userById: BetterSqlite3.Statement<[number, string], Known>;
   userByEmail: BetterSqlite3.Statement<[number, string], Known>;
   setEmail: BetterSqlite3.Statement<[string, string, number]>;
@@ -38,7 +37,6 @@ function statements(db: BetterSqlite3.Database): Statements {
   s = {
     lockOrg: db.prepare("UPDATE organizations SET last_seq = last_seq WHERE id = ? RETURNING last_seq"),
     setSeq: db.prepare("UPDATE organizations SET last_seq = ? WHERE id = ?"),
-    exists: db.prepare("SELECT 1 AS x FROM events WHERE org_id = ? AND dedupe_key = ?"),
     userById: db.prepare("SELECT id, external_id, email_key FROM users WHERE org_id = ? AND external_id = ?"),
     userByEmail: db.prepare("SELECT id, external_id, email_key FROM users WHERE org_id = ? AND email_key = ?"),
     setEmail: db.prepare("UPDATE users SET email = ?, email_key = ? WHERE id = ?"),
@@ -47,7 +45,7 @@ function statements(db: BetterSqlite3.Database): Statements {
       "INSERT INTO users (org_id, external_id, email, email_key, reports, runs, in_directory) VALUES (?, ?, ?, ?, 0, 0, 0)",
     ),
     insertEvent: db.prepare(
-      "INSERT INTO events (org_id, seq, ts, action, actor_id, target_id, response_code, dedupe_key, body, extra, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO events (org_id, seq, ts, action, actor_id, target_id, response_code, dedupe_key, body, extra, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, dedupe_key) DO NOTHING",
     ),
     upsertDay: db.prepare(
       `INSERT INTO user_day (org_id, user_id, day, events, first_ts, last_ts) VALUES (?, ?, ?, ?, ?, ?)
@@ -68,14 +66,7 @@ export function appendBatchSqlite(db: BetterSqlite3.Database, orgId: number, bat
   const s = statements(db);
   const run = db.transaction((): BatchResult => {
     let seq = Number(s.lockOrg.get(orgId)!.last_seq);
-    const seen = new Set<string>();
     const fresh: NormalizedEvent[] = [];
-    for (const e of batch) {
-      if (seen.has(e.dedupeKey)) continue;
-      seen.add(e.dedupeKey);
-      if (s.exists.get(orgId, e.dedupeKey) === undefined) fresh.push(e);
-    }
-    if (fresh.length === 0) return { accepted: 0, duplicates: batch.length, stored: [] };
 
     // Memoized per batch; one object per user so a learned id or email is seen by both maps.
     const known = new Map<number, Known>();
@@ -136,11 +127,14 @@ export function appendBatchSqlite(db: BetterSqlite3.Database, orgId: number, bat
       const cur = map.get(userId);
       if (cur === undefined || ts < cur) map.set(userId, ts);
     };
-    for (const e of fresh) {
-      seq++;
+    for (const e of batch) {
+      // A duplicate (stored before, or earlier in this batch) changes nothing and uses no
+      // sequence number; identities are resolved first, which is idempotent.
       const actor = resolve(e.actorId, e.actorEmail);
       const target = resolve(e.targetId, e.targetEmail);
-      s.insertEvent.run(orgId, seq, e.tsMs, e.action, actor, target, e.responseCode, e.dedupeKey, e.body, e.extra, now);
+      if (s.insertEvent.run(orgId, seq + 1, e.tsMs, e.action, actor, target, e.responseCode, e.dedupeKey, e.body, e.extra, now).changes === 0) continue;
+      seq++;
+      fresh.push(e);
       if (actor !== null) {
         touch(firstSeen, actor, e.tsMs);
         if (isActiveResponse(e.responseCode)) {
