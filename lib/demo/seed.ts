@@ -4,18 +4,18 @@ import { env } from "../env";
 import { ingestNdjson } from "../ingest/ingest-ndjson";
 import { today } from "../today";
 import { importUsers } from "../users/import-users";
-import { generateDirectory, generateEvents, usersCsv, type GenerateOptions } from "./generate";
+import { generateDirectory, generateEventLines, usersCsv, type GenerateOptions } from "./generate";
 
 /** The demo organization: a few hundred users over two years, ending today. */
 export function demoOptions(endDate: string = formatDate(today())): GenerateOptions {
   return { seed: 20260101, users: 320, events: 150_000, endDate, days: 730 };
 }
 
-async function* encodeLines(events: Iterable<Record<string, unknown>>, perChunk = 2000): AsyncGenerator<Uint8Array> {
+async function* encodeLines(source: Iterable<string>, perChunk = 2000): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
   let lines: string[] = [];
-  for (const e of events) {
-    lines.push(JSON.stringify(e));
+  for (const line of source) {
+    lines.push(line);
     if (lines.length >= perChunk) {
       yield encoder.encode(lines.join("\n") + "\n");
       lines = [];
@@ -35,7 +35,7 @@ export async function seedDemo(
   const imported = await importUsers(store, orgId, usersCsv(directory));
   options.log?.(`demo: ${imported.created + imported.updated} directory users`);
   let reported = 0;
-  const summary = await ingestNdjson(store, orgId, encodeLines(generateEvents(opts)), {
+  const summary = await ingestNdjson(store, orgId, encodeLines(generateEventLines(opts)), {
     deployment: env().ORGTRAIL_DEPLOYMENT,
     onProgress: (s) => {
       const done = s.accepted + s.duplicates + s.skipped;
