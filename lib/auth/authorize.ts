@@ -6,6 +6,7 @@ import { env, type Deployment } from "../env";
 import { badRequest, forbidden, unauthorized } from "../http/errors";
 import { verifyApiKey, type Account, type Role } from "./accounts";
 import { parseBasicAuth } from "./basic";
+import { noteAccount } from "../http/access-log";
 import { accountForSession, readCookie, SESSION_COOKIE } from "./sessions";
 
 export const MULTI_ORG_ERROR = "user is associated with multiple organizations but no valid org ID found in user info";
@@ -27,12 +28,16 @@ export async function authenticate(request: Request, db: Kysely<Database>): Prom
     if (!creds) throw unauthorized("malformed Basic credentials");
     const account = await verifyApiKey(db, creds.username, creds.key);
     if (!account) throw unauthorized("invalid username or API key");
+    noteAccount(request, account.id);
     return account;
   }
   const token = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
   if (token) {
     const account = await accountForSession(db, token);
-    if (account) return account;
+    if (account) {
+      noteAccount(request, account.id);
+      return account;
+    }
   }
   throw unauthorized();
 }

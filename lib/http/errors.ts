@@ -1,3 +1,5 @@
+import { recordAccess } from "./access-log";
+
 /** The one way an error leaves a route: `{"error":{"code","message"}}` with its status. */
 export class HttpError extends Error {
   constructor(
@@ -41,13 +43,18 @@ function isStoreUnavailable(error: unknown): boolean {
   );
 }
 
-/** Wraps a route handler so every error goes through errorResponse. */
-export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response>): (...args: A) => Promise<Response> {
-  return async (...args: A) => {
+/** Wraps a route handler: every error goes through errorResponse, every call to the access log. */
+export function handle<A extends unknown[]>(
+  fn: (request: Request, ...rest: A) => Promise<Response>,
+): (request: Request, ...rest: A) => Promise<Response> {
+  return async (request: Request, ...rest: A) => {
+    let response: Response;
     try {
-      return await fn(...args);
+      response = await fn(request, ...rest);
     } catch (error) {
-      return errorResponse(error);
+      response = errorResponse(error);
     }
+    recordAccess(request, response.status);
+    return response;
   };
 }

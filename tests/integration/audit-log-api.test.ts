@@ -1,5 +1,6 @@
 // The seed's audit-log API against the built server: window, order, anonymize, auth, errors.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openStore } from "@/lib/db/client";
 import { runCli, startServer, type RunningServer } from "../support/server";
 import { createTestDatabaseUrl } from "../support/store";
 import { writeFileSync, mkdtempSync } from "node:fs";
@@ -115,6 +116,25 @@ describe("GET /admin/audit_logs", () => {
   it("403s for a member who is not an admin", async () => {
     const res = await get("", basic("viewer", memberKey));
     expect(res.status).toBe(403);
+  });
+
+  it("keeps its own access log apart from the organization's events", async () => {
+    const store = await openStore(databaseUrl);
+    try {
+      let rows: { account_id: number | null; path: string; status: number }[] = [];
+      for (let i = 0; i < 50 && !rows.some((r) => r.status === 403); i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        rows = await store.db.selectFrom("access_log").select(["account_id", "path", "status"]).execute();
+      }
+      const root = await store.db.selectFrom("accounts").select("id").where("username", "=", "root").executeTakeFirstOrThrow();
+      expect(rows.some((r) => r.account_id === root.id && r.path === "/admin/audit_logs" && r.status === 200)).toBe(true);
+      expect(rows.some((r) => r.account_id === null && r.status === 401)).toBe(true);
+      expect(rows.some((r) => r.status === 403)).toBe(true);
+      const leaked = await store.db.selectFrom("events").select("seq").where("body", "like", "%/admin/audit_logs%").execute();
+      expect(leaked).toHaveLength(0);
+    } finally {
+      await store.close();
+    }
   });
 
   it.each(["?startDate=2026-02-30", "?startDate=02/10/2026", "?numDays=-1", "?numDays=two", "?anonymize=yes"])("400s on %s with a JSON error", async (query) => {
