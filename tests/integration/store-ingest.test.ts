@@ -7,7 +7,7 @@ import { ensureOrg } from "@/lib/db/orgs";
 import { ingestNdjson } from "@/lib/ingest/ingest-ndjson";
 import { createTestDatabaseUrl } from "../support/store";
 
-const EVENTS = new URL("../../../shared/examples/small-org/events.ndjson", import.meta.url).pathname;
+const EVENTS = new URL("../fixtures/small-org/events.ndjson", import.meta.url).pathname;
 const bytes = (s: string) => (async function* () { yield new TextEncoder().encode(s); })();
 
 describe("ingest into the store", () => {

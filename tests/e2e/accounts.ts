@@ -1,0 +1,24 @@
+// The accounts tests/e2e/serve.mjs created for this run, and their Basic auth headers.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+
+export interface E2eAccount {
+  username: string;
+  apiKey: string;
+}
+
+export interface E2eAccounts {
+  databaseUrl: string;
+  admin: E2eAccount;
+  member: E2eAccount;
+}
+
+export function readAccounts(): E2eAccounts {
+  const file = resolve(process.env.ORGTRAIL_E2E_ACCOUNTS ?? "test-results/e2e-accounts.json");
+  return JSON.parse(readFileSync(file, "utf8")) as E2eAccounts;
+}
+
+/** `Authorization` header value for the audit log API (`username:API-KEY`, base64). */
+export function basicAuth(account: E2eAccount): string {
+  return `Basic ${Buffer.from(`${account.username}:${account.apiKey}`).toString("base64")}`;
+}

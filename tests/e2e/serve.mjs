@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// The e2e web server (playwright.config.ts runs it): a fresh SQLite store in a temp dir,
+// two accounts (e2e-admin, e2e-member) whose API keys go to $ORGTRAIL_E2E_ACCOUNTS as
+// {"databaseUrl", "admin": {"username","apiKey"}, "member": {...}}, the fixtures
+// tests/fixtures/e2e-events.ndjson and e2e-users.csv when present, then `next start`.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const port = process.env.PORT ?? "3100";
+const accountsFile = resolve(root, process.env.ORGTRAIL_E2E_ACCOUNTS ?? "test-results/e2e-accounts.json");
+
+const dataDir = mkdtempSync(join(tmpdir(), "orgtrail-e2e-"));
+const databaseUrl = `file:${join(dataDir, "orgtrail.db")}`;
+const env = {
+  ...process.env,
+  NODE_ENV: "production",
+  NEXT_TELEMETRY_DISABLED: "1",
+  ORGTRAIL_DEMO: "0",
+  ORGTRAIL_DATABASE_URL: databaseUrl,
+};
+const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
+
+function cli(args) {
+  const result = spawnSync(process.execPath, [join(root, "bin/orgtrail.mjs"), ...args], {
+    cwd: root,
+    env,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  if (result.status !== 0) {
+    cleanup();
+    console.error(`[e2e serve] orgtrail ${args.join(" ")} failed (exit ${result.status ?? result.signal})`);
+    console.error(result.stderr || result.stdout || String(result.error ?? ""));
+    process.exit(1);
+  }
+  return result.stdout;
+}
+
+function createAccount(username, role) {
+  const apiKey = cli(["admin", "create", username, "--role", role]).trim();
+  if (!apiKey || /\s/.test(apiKey)) {
+    cleanup();
+    console.error(`[e2e serve] expected one API key on stdout for ${username}, got: ${JSON.stringify(apiKey)}`);
+    process.exit(1);
+  }
+  return { username, apiKey };
+}
+
+const admin = createAccount("e2e-admin", "admin");
+const member = createAccount("e2e-member", "member");
+mkdirSync(dirname(accountsFile), { recursive: true });
+writeFileSync(accountsFile, `${JSON.stringify({ databaseUrl, admin, member }, null, 2)}\n`, { mode: 0o600 });
+
+const events = join(root, "tests/fixtures/e2e-events.ndjson");
+if (existsSync(events)) cli(["ingest", events]);
+const users = join(root, "tests/fixtures/e2e-users.csv");
+if (existsSync(users)) cli(["import-users", users]);
+
+const server = spawn(
+  process.execPath,
+  [join(root, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", port],
+  { cwd: root, env, stdio: "inherit" },
+);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => server.kill(signal));
+}
+server.on("exit", (code, signal) => {
+  cleanup();
+  process.exit(code ?? (signal ? 1 : 0));
+});
