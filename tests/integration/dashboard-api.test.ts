@@ -14,7 +14,7 @@ import { POST as postImportRoute } from "@/app/api/v1/users/import/route";
 import { GET as getUsersRoute } from "@/app/api/v1/users/route";
 import { createTestDatabaseUrl, testStoreKind } from "../support/store";
 
-const EXAMPLE = process.env.ORGTRAIL_EXAMPLES_DIR ?? "/work/shared/examples/small-org";
+const EXAMPLE = new URL("../fixtures/small-org", import.meta.url).pathname;
 const saved = { ...process.env };
 let admin = "";
 let member = "";

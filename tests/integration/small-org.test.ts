@@ -15,7 +15,7 @@ import { importUsers } from "@/lib/users/import-users";
 import type { ActivityPoint, PanelResponse, Period, UserRow } from "@/lib/activity/types";
 import { createTestDatabaseUrl, testStoreKind } from "../support/store";
 
-const EXAMPLE = process.env.ORGTRAIL_EXAMPLES_DIR ?? "/work/shared/examples/small-org";
+const EXAMPLE = new URL("../fixtures/small-org", import.meta.url).pathname;
 
 interface ExpectedMode {
   users: UserRow[];
