@@ -21,7 +21,7 @@ function newestSource(dir) {
 }
 
 function needsBuild() {
-  const buildId = join(root, ".next", "BUILD_ID");
+  const buildId = join(root, env.ORGTRAIL_DIST_DIR || ".next", "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
   const sources = Math.max(

@@ -94,6 +94,27 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         // active) and per-user totals (users list) are answered from the index alone.
         await db.schema.createIndex("user_day_org_day_last").on("user_day").columns(["org_id", "day", "user_id", "last_ts"]).execute();
         await db.schema.createIndex("user_day_org_user_last").on("user_day").columns(["org_id", "user_id", "day", "last_ts"]).execute();
+        // Rollups of user_day kept in the same transaction as the events (lib/ingest/rollups.ts):
+        // per user (active days, first and last active day, last activity) and per day
+        // (distinct active users). The dashboard reads these instead of scanning user_day.
+        await db.schema
+          .createTable("user_activity")
+          .addColumn("org_id", "integer", (c) => c.notNull())
+          .addColumn("user_id", "integer", (c) => c.notNull())
+          .addColumn("days", "integer", (c) => c.notNull())
+          .addColumn("early_days", "integer", (c) => c.notNull())
+          .addColumn("first_day", "integer", (c) => c.notNull())
+          .addColumn("last_day", "integer", (c) => c.notNull())
+          .addColumn("last_ts", big, (c) => c.notNull())
+          .addPrimaryKeyConstraint("user_activity_pk", ["org_id", "user_id"])
+          .execute();
+        await db.schema
+          .createTable("day_activity")
+          .addColumn("org_id", "integer", (c) => c.notNull())
+          .addColumn("day", "integer", (c) => c.notNull())
+          .addColumn("users", "integer", (c) => c.notNull())
+          .addPrimaryKeyConstraint("day_activity_pk", ["org_id", "day"])
+          .execute();
         await db.schema
           .createTable("user_lifecycle")
           .addColumn("org_id", "integer", (c) => c.notNull())
@@ -104,6 +125,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("entity_name", "text")
           .addPrimaryKeyConstraint("user_lifecycle_pk", ["org_id", "user_id", "seq"])
           .execute();
+        // Finds the few users a delete ever aimed at without reading every lifecycle row.
+        await db.schema.createIndex("user_lifecycle_org_action").on("user_lifecycle").columns(["org_id", "action", "user_id"]).execute();
         await db.schema
           .createTable("access_log")
           .addColumn("id", pk, (c) => (dialect === "sqlite" ? c.primaryKey().autoIncrement() : c.primaryKey()))
@@ -117,6 +140,25 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .createTable("settings")
           .addColumn("key", "text", (c) => c.primaryKey())
           .addColumn("value", "text", (c) => c.notNull())
+          .execute();
+        // Scheduled jobs: one leader per job across every server on the store, by lease.
+        await db.schema
+          .createTable("job_leases")
+          .addColumn("name", "text", (c) => c.primaryKey())
+          .addColumn("holder", "text", (c) => c.notNull())
+          .addColumn("expires_at", big, (c) => c.notNull())
+          .execute();
+        // Each job's progress and health (checkpoint, last success, last failure).
+        await db.schema
+          .createTable("job_state")
+          .addColumn("name", "text", (c) => c.primaryKey())
+          .addColumn("checkpoint", "text")
+          .addColumn("last_run_at", big)
+          .addColumn("last_success_at", big)
+          .addColumn("last_error", "text")
+          .addColumn("last_error_at", big)
+          .addColumn("consecutive_failures", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("total_failures", "integer", (c) => c.notNull().defaultTo(0))
           .execute();
         // The log is append-only: the database itself refuses edits and deletions of events.
         if (dialect === "sqlite") {

@@ -86,6 +86,30 @@ export interface UserDayTable {
   last_ts: number;
 }
 
+/**
+ * Per-user summary of user_day, maintained at ingest: answers the users list (and the
+ * period totals) for an asOf on or after the user's last active day without reading user_day.
+ */
+export interface UserActivityTable {
+  org_id: number;
+  user_id: number;
+  /** Rows of the user in user_day (active days). */
+  days: number;
+  /** Of those, days before 2025-05-08 (they do not count in multi-tenant mode). */
+  early_days: number;
+  first_day: number;
+  last_day: number;
+  /** Latest active event (the max of user_day.last_ts). */
+  last_ts: number;
+}
+
+/** Per-day count of user_day rows (distinct active users that day, gone users included), maintained at ingest. */
+export interface DayActivityTable {
+  org_id: number;
+  day: number;
+  users: number;
+}
+
 /** Lifecycle and team-membership events aimed at a user (small: read instead of raw events). */
 export interface UserLifecycleTable {
   org_id: number;
@@ -111,6 +135,25 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface JobLeasesTable {
+  name: string;
+  /** Identifies one server process (host, pid, random). */
+  holder: string;
+  expires_at: number;
+}
+
+export interface JobStateTable {
+  name: string;
+  /** Job-specific JSON (a sequence number, a time window...): where a restart resumes. */
+  checkpoint: string | null;
+  last_run_at: number | null;
+  last_success_at: number | null;
+  last_error: string | null;
+  last_error_at: number | null;
+  consecutive_failures: number;
+  total_failures: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   accounts: AccountsTable;
@@ -119,7 +162,11 @@ export interface Database {
   users: UsersTable;
   events: EventsTable;
   user_day: UserDayTable;
+  user_activity: UserActivityTable;
+  day_activity: DayActivityTable;
   user_lifecycle: UserLifecycleTable;
   access_log: AccessLogTable;
   settings: SettingsTable;
+  job_leases: JobLeasesTable;
+  job_state: JobStateTable;
 }

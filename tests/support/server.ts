@@ -88,8 +88,9 @@ function recordPid(pid: number | undefined): () => void {
 
 /** Spawns `next start` on a free port and waits until GET /api/health answers 200. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  if (!existsSync(join(PROJECT_ROOT, ".next/BUILD_ID"))) {
-    throw new Error("no production build in .next/: run `npx next build` before the integration tests");
+  const distDir = process.env.ORGTRAIL_DIST_DIR || ".next";
+  if (!existsSync(join(PROJECT_ROOT, distDir, "BUILD_ID"))) {
+    throw new Error(`no production build in ${distDir}/: run \`npx next build\` before the integration tests`);
   }
   const timeoutMs = options.timeoutMs ?? 60_000;
   const port = await freePort();

@@ -1,0 +1,6 @@
+// Next.js calls register() once per server start: background jobs run in the Node.js runtime only.
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { startBackgroundJobs } = await import("./lib/jobs/jobs");
+  await startBackgroundJobs();
+}

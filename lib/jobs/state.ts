@@ -1,0 +1,49 @@
+import type { Kysely } from "kysely";
+import type { Store } from "../db/client";
+import type { Database, JobStateTable } from "../db/types";
+
+async function ensureRow(db: Kysely<Database>, name: string): Promise<void> {
+  await db
+    .insertInto("job_state")
+    .values({ name, checkpoint: null, consecutive_failures: 0, total_failures: 0 })
+    .onConflict((oc) => oc.column("name").doNothing())
+    .execute();
+}
+
+export async function loadCheckpoint(db: Kysely<Database>, name: string): Promise<string | null> {
+  const row = await db.selectFrom("job_state").select("checkpoint").where("name", "=", name).executeTakeFirst();
+  return row?.checkpoint ?? null;
+}
+
+/** Saves a job's checkpoint; pass a transaction to move it atomically with the job's own writes. */
+export async function saveCheckpoint(db: Kysely<Database>, name: string, checkpoint: string): Promise<void> {
+  await ensureRow(db, name);
+  await db.updateTable("job_state").set({ checkpoint }).where("name", "=", name).execute();
+}
+
+export async function recordJobSuccess(store: Store, name: string, at = Date.now()): Promise<void> {
+  await ensureRow(store.db, name);
+  await store.db.updateTable("job_state").set({ last_run_at: at, last_success_at: at, consecutive_failures: 0 }).where("name", "=", name).execute();
+}
+
+export async function recordJobFailure(store: Store, name: string, error: unknown, at = Date.now()): Promise<number> {
+  await ensureRow(store.db, name);
+  const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+  const row = await store.db
+    .updateTable("job_state")
+    .set((eb) => ({
+      last_run_at: at,
+      last_error: message,
+      last_error_at: at,
+      consecutive_failures: eb("consecutive_failures", "+", 1),
+      total_failures: eb("total_failures", "+", 1),
+    }))
+    .where("name", "=", name)
+    .returning("consecutive_failures")
+    .executeTakeFirst();
+  return Number(row?.consecutive_failures ?? 1);
+}
+
+export async function listJobStates(db: Kysely<Database>): Promise<JobStateTable[]> {
+  return db.selectFrom("job_state").selectAll().orderBy("name").execute();
+}
