@@ -3,9 +3,10 @@ import type { Store } from "../db/client";
 import { getStore } from "../db/client";
 import type { Database } from "../db/types";
 import { env, type Deployment } from "../env";
-import { badRequest, forbidden, unauthorized } from "../http/errors";
+import { badRequest, forbidden, tooManyRequests, unauthorized } from "../http/errors";
 import { verifyApiKey, type Account, type Role } from "./accounts";
 import { parseBasicAuth } from "./basic";
+import { authThrottles } from "./throttle";
 import { noteAccount } from "../http/access-log";
 import { accountForSession, readCookie, SESSION_COOKIE } from "./sessions";
 
@@ -20,15 +21,49 @@ export interface OrgContext {
   deployment: Deployment;
 }
 
+/** The client's address as the server saw it (the proxy's, when behind one). */
+export function clientAddress(request: Request): string {
+  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
+}
+
+/**
+ * Checks a username + API key, throttling repeated failures per username and per client
+ * address (429 with Retry-After). Every failure answers the same 401 body.
+ */
+export async function checkCredentials(request: Request, db: Kysely<Database>, username: string, key: string): Promise<Account | null> {
+  const { byUser, byAddress } = authThrottles();
+  const address = clientAddress(request);
+  const wait = Math.max(byUser.retryAfter(username), byAddress.retryAfter(address));
+  if (wait > 0) throw tooManyRequests(wait);
+  const account = await verifyApiKey(db, username, key);
+  if (!account) {
+    byUser.fail(username);
+    byAddress.fail(address);
+    return null;
+  }
+  byUser.clear(username);
+  noteAccount(request, account.id);
+  return account;
+}
+
 /** The signed-in account: a session cookie, or HTTP Basic `username:API-KEY`. */
 export async function authenticate(request: Request, db: Kysely<Database>): Promise<Account> {
+  // API keys are credentials: a URL ends up in logs and browser history, so never accept one there.
+  const params = new URL(request.url).searchParams;
+  if (params.has("api_key") || params.has("apiKey") || params.has("key") || params.has("token"))
+    throw badRequest("credentials are not accepted in the query string: use the Authorization header");
   const header = request.headers.get("authorization");
   if (header) {
     const creds = parseBasicAuth(header);
-    if (!creds) throw unauthorized("malformed Basic credentials");
-    const account = await verifyApiKey(db, creds.username, creds.key);
+    if (!creds) {
+      const { byAddress } = authThrottles();
+      const wait = byAddress.retryAfter(clientAddress(request));
+      if (wait > 0) throw tooManyRequests(wait);
+      byAddress.fail(clientAddress(request));
+      throw unauthorized("invalid username or API key");
+    }
+    const account = await checkCredentials(request, db, creds.username, creds.key);
     if (!account) throw unauthorized("invalid username or API key");
-    noteAccount(request, account.id);
     return account;
   }
   const token = readCookie(request.headers.get("cookie"), SESSION_COOKIE);

@@ -1,3 +1,4 @@
+import { observeRequest } from "../metrics/http-metrics";
 import { recordAccess } from "./access-log";
 
 /** The one way an error leaves a route: `{"error":{"code","message"}}` with its status. */
@@ -17,6 +18,8 @@ export const unauthorized = (message = "authentication required") =>
   new HttpError(401, "unauthorized", message, { "WWW-Authenticate": 'Basic realm="orgtrail", charset="UTF-8"' });
 export const forbidden = (message = "organization admin role required") => new HttpError(403, "forbidden", message);
 export const notFound = (message = "not found") => new HttpError(404, "not_found", message);
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new HttpError(429, "too_many_requests", `too many failed attempts; retry in ${retryAfterSeconds} s`, { "Retry-After": String(retryAfterSeconds) });
 export const payloadTooLarge = (message: string) => new HttpError(413, "payload_too_large", message);
 
 /** Maps anything thrown in a route to a response; unexpected errors never leak a stack trace. */
@@ -43,11 +46,12 @@ function isStoreUnavailable(error: unknown): boolean {
   );
 }
 
-/** Wraps a route handler: every error goes through errorResponse, every call to the access log. */
+/** Wraps a route handler: every error goes through errorResponse, every call to the access log and the duration histogram. */
 export function handle<A extends unknown[]>(
   fn: (request: Request, ...rest: A) => Promise<Response>,
 ): (request: Request, ...rest: A) => Promise<Response> {
   return async (request: Request, ...rest: A) => {
+    const started = performance.now();
     let response: Response;
     try {
       response = await fn(request, ...rest);
@@ -55,6 +59,7 @@ export function handle<A extends unknown[]>(
       response = errorResponse(error);
     }
     recordAccess(request, response.status);
+    void observeRequest(request, rest[0], response.status, (performance.now() - started) / 1000);
     return response;
   };
 }
