@@ -7,13 +7,44 @@ const envSchema = z.object({
   ORGTRAIL_DATABASE_URL: z.string().min(1).default("file:./data/orgtrail.db"),
   ORGTRAIL_DEPLOYMENT: z.enum(["self-managed", "dedicated", "multi-tenant"]).default("self-managed"),
   ORGTRAIL_BUCKET_URL: z.string().optional(),
+  /** Bucket export (docs/BUCKET_SYNC.md): seconds between runs, events per object at most. */
+  ORGTRAIL_BUCKET_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(600),
+  ORGTRAIL_BUCKET_OBJECT_MAX_EVENTS: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
+  /** Bucket source: a folder or bucket in the export's layout, read every interval. */
+  ORGTRAIL_BUCKET_SOURCE_URL: z.string().optional(),
+  ORGTRAIL_BUCKET_SOURCE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(600),
+  /** S3-compatible endpoint (MinIO, s3rver...); path-style addressing unless ORGTRAIL_S3_FORCE_PATH_STYLE=0. */
+  ORGTRAIL_S3_ENDPOINT: z.url().optional(),
+  ORGTRAIL_S3_FORCE_PATH_STYLE: z.enum(["0", "1"]).optional(),
+  /** The SDK reads the credentials itself (AWS_ACCESS_KEY_ID, profiles, instance role); the region is passed on. */
+  AWS_REGION: z.string().min(1).optional(),
+  AWS_DEFAULT_REGION: z.string().min(1).optional(),
   ORGTRAIL_DEMO: z.enum(["0", "1"]).optional(),
+  /** Upstream pull (docs/UPSTREAM_PULL.md): a W&B-compatible audit-log API polled every interval. */
+  ORGTRAIL_UPSTREAM_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ORGTRAIL_UPSTREAM_USERNAME: z.string().min(1).optional(),
+  ORGTRAIL_UPSTREAM_API_KEY: z.string().min(1).optional(),
+  ORGTRAIL_UPSTREAM_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(300),
+  ORGTRAIL_UPSTREAM_ORG: z.string().min(1).default("default"),
+  /** First day fetched when there is no checkpoint yet (default: 90 days before today). */
+  ORGTRAIL_UPSTREAM_SINCE: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
   /** Largest request body accepted by POST routes, in bytes. */
   ORGTRAIL_MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   ORGTRAIL_METRICS_TOKEN: z.string().min(1).optional(),
+  /** Hosts outbound integrations may reach although they are private or loopback (comma-separated). */
+  ORGTRAIL_ALLOWED_HOSTS: z.string().optional(),
   /** Fixes "today" (YYYY-MM-DD) for demos and tests; unset in production. */
   ORGTRAIL_TODAY: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  /** The instance's public URL (e.g. https://orgtrail.example.com): Slack's OAuth redirect is built from it; else from the request. */
+  ORGTRAIL_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Key of the secrets kept in the store (Slack client secret, webhook): 32 bytes, base64 or hex. Else a key file (ORGTRAIL_SECRET_KEY_FILE). */
+  ORGTRAIL_SECRET_KEY: z.string().min(1).optional(),
+  /** Where the key is created (mode 0600) when ORGTRAIL_SECRET_KEY is unset; default beside the SQLite file, or ./data. */
+  ORGTRAIL_SECRET_KEY_FILE: z.string().min(1).optional(),
+  /** Slack's Web API and OAuth authorize page (overridable for tests and Slack-compatible gateways). */
+  ORGTRAIL_SLACK_API_URL: z.url({ protocol: /^https?$/ }).default("https://slack.com/api"),
+  ORGTRAIL_SLACK_OAUTH_URL: z.url({ protocol: /^https?$/ }).default("https://slack.com/oauth/v2/authorize"),
 });
 
 export type Env = z.infer<typeof envSchema>;
