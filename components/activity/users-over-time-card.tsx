@@ -1,0 +1,41 @@
+"use client";
+
+import type { Period } from "@/lib/activity/types";
+import { formatDate } from "@/components/format";
+import { Select } from "@/components/ui/select";
+import { Card, EmptyState, ErrorState, LoadingBlock } from "@/components/ui/states";
+import { LazyUsersOverTimeChart } from "./charts/lazy-charts";
+import { PERIOD_OPTIONS } from "./options";
+import { useActivityQuery } from "./use-activity-query";
+
+const CHART_HEIGHT = 220;
+
+/** "Users active over time": one point per day of the selected period. */
+export function UsersOverTimeCard({ period, asOf, onPeriodChange }: { period: Period; asOf?: string; onPeriodChange: (p: Period) => void }) {
+  const query = useActivityQuery(period, asOf);
+  const data = query.data;
+  const peak = data?.series.reduce((best, p) => (p.activeUsers > best.activeUsers ? p : best), { date: "", activeUsers: 0 });
+  return (
+    <Card title="Users active over time" actions={<Select label="Users active over time period" hideLabel value={period} options={PERIOD_OPTIONS} onChange={onPeriodChange} />}>
+      <div style={{ height: CHART_HEIGHT + 24 }}>
+        {query.isError && !data ? (
+          <ErrorState what="users active over time" error={query.error} onRetry={() => void query.refetch()} className="h-full" />
+        ) : !data ? (
+          <LoadingBlock label="Loading users active over time…" className="h-full" />
+        ) : data.series.every((p) => p.activeUsers === 0) ? (
+          <EmptyState className="h-full">No activity in this period</EmptyState>
+        ) : (
+          <figure aria-busy={query.isPlaceholderData} className={`h-full ${query.isPlaceholderData ? "opacity-60" : ""}`}>
+            <figcaption className="mb-2 h-4 text-xs text-slate-600">
+              Daily active users, {formatDate(data.from)} – {formatDate(data.to)}
+              {peak && peak.activeUsers > 0 && `; peak ${peak.activeUsers} on ${formatDate(peak.date)}`}
+            </figcaption>
+            <div style={{ height: CHART_HEIGHT }}>
+              <LazyUsersOverTimeChart series={data.series} height={CHART_HEIGHT} />
+            </div>
+          </figure>
+        )}
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,87 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { ApiError, fetchJson } from "@/lib/fetch-json";
+
+/** Only same-site paths are followed after sign-in (no open redirect). */
+function safeNext(next: string | undefined): string {
+  if (next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\")) return next;
+  return "/org/dashboard";
+}
+
+export function SignInForm({ next, initialError }: { next?: string; initialError?: string }) {
+  const [error, setError] = useState<string | undefined>(initialError);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setError(undefined);
+    try {
+      await fetchJson("/api/v1/session", {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ username: form.get("username"), apiKey: form.get("apiKey") }),
+      });
+      window.location.assign(safeNext(next));
+    } catch (e) {
+      setPending(false);
+      if (e instanceof ApiError && e.status === 401) setError("Invalid username or API key.");
+      else setError(e instanceof Error ? e.message : "Sign-in failed, try again.");
+    }
+  }
+
+  // method="post" keeps the key out of the URL even if the script has not loaded yet.
+  return (
+    <form
+      method="post"
+      action="/api/v1/session"
+      onSubmit={onSubmit}
+      className="w-full max-w-sm space-y-5 rounded-lg border border-slate-200 bg-white p-8 shadow-sm"
+      aria-describedby={error ? "signin-error" : undefined}
+    >
+      <div>
+        <h1 className="text-xl font-semibold">Sign in to orgtrail</h1>
+        <p className="mt-1 text-sm text-slate-600">Use your orgtrail username and API key.</p>
+      </div>
+      <div className="space-y-1">
+        <label htmlFor="username" className="block text-sm font-medium">
+          Username
+        </label>
+        <input
+          id="username"
+          name="username"
+          required
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          className="block w-full rounded-md border border-slate-300 px-3 py-2 text-sm focus:border-indigo-600 focus:outline-none focus:ring-2 focus:ring-indigo-600/30"
+        />
+      </div>
+      <div className="space-y-1">
+        <label htmlFor="apiKey" className="block text-sm font-medium">
+          API key
+        </label>
+        <input
+          id="apiKey"
+          name="apiKey"
+          type="password"
+          required
+          autoComplete="current-password"
+          spellCheck={false}
+          className="block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-sm focus:border-indigo-600 focus:outline-none focus:ring-2 focus:ring-indigo-600/30"
+        />
+      </div>
+      {error && (
+        <p id="signin-error" role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {error}
+        </p>
+      )}
+      <Button type="submit" variant="primary" className="w-full" disabled={pending}>
+        {pending ? "Signing in…" : "Sign in"}
+      </Button>
+    </form>
+  );
+}
