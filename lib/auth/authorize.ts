@@ -3,7 +3,7 @@ import type { Store } from "../db/client";
 import { getStore } from "../db/client";
 import type { Database } from "../db/types";
 import { env, type Deployment } from "../env";
-import { badRequest, forbidden, tooManyRequests, unauthorized } from "../http/errors";
+import { badRequest, forbidden, HttpError, tooManyRequests, unauthorized } from "../http/errors";
 import { verifyApiKey, type Account, type Role } from "./accounts";
 import { parseBasicAuth } from "./basic";
 import { authThrottles } from "./throttle";
@@ -47,7 +47,7 @@ export async function checkCredentials(request: Request, db: Kysely<Database>, u
 }
 
 /** The signed-in account: a session cookie, or HTTP Basic `username:API-KEY`. */
-export async function authenticate(request: Request, db: Kysely<Database>): Promise<Account> {
+export async function authenticate(request: Request, db: Kysely<Database>, options: AuthOptions = {}): Promise<Account> {
   // API keys are credentials: a URL ends up in logs and browser history, so never accept one there.
   const params = new URL(request.url).searchParams;
   if (params.has("api_key") || params.has("apiKey") || params.has("key") || params.has("token"))
@@ -74,7 +74,14 @@ export async function authenticate(request: Request, db: Kysely<Database>): Prom
       return account;
     }
   }
-  throw unauthorized();
+  // A browser whose session expired must not get the Basic challenge: it would pop its own
+  // password dialog over the dashboard. API clients that use Basic get it (SPEC §5).
+  throw options.basicChallenge ? unauthorized() : new HttpError(401, "unauthorized", "authentication required");
+}
+
+export interface AuthOptions {
+  /** Answer 401 with `WWW-Authenticate: Basic` also when no credentials were sent (machine APIs). */
+  basicChallenge?: boolean;
 }
 
 /**
@@ -100,9 +107,9 @@ export async function resolveOrg(db: Kysely<Database>, account: Account, deploym
 }
 
 /** Authenticates, resolves the organization and requires its admin role. */
-export async function requireOrgAdmin(request: Request): Promise<OrgContext> {
+export async function requireOrgAdmin(request: Request, options: AuthOptions = {}): Promise<OrgContext> {
   const store = await getStore();
-  const account = await authenticate(request, store.db);
+  const account = await authenticate(request, store.db, options);
   const deployment = env().ORGTRAIL_DEPLOYMENT;
   const m = await resolveOrg(store.db, account, deployment);
   if (m.role !== "admin") throw forbidden();

@@ -83,7 +83,13 @@ describe(`dashboard API routes on ${testStoreKind()}`, () => {
   });
 
   it("401 without credentials, 403 for a member", async () => {
-    expect((await getUsersRoute(new Request("http://localhost/api/v1/users"))).status).toBe(401);
+    const anonymous = await getUsersRoute(new Request("http://localhost/api/v1/users"));
+    expect(anonymous.status).toBe(401);
+    // No Basic challenge for a browser without a session: it would pop the browser's own dialog.
+    expect(anonymous.headers.get("www-authenticate")).toBeNull();
+    const badBasic = await getUsersRoute(new Request("http://localhost/api/v1/users", { headers: { Authorization: "Basic " + Buffer.from("x:y").toString("base64") } }));
+    expect(badBasic.status).toBe(401);
+    expect(badBasic.headers.get("www-authenticate")).toMatch(/^Basic/);
     expect((await getUsersRoute(get("/api/v1/users", member))).status).toBe(403);
   });
 

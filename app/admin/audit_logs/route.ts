@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 export const GET = handle(async (request: Request) => {
-  const ctx = await requireOrgAdmin(request);
+  const ctx = await requireOrgAdmin(request, { basicChallenge: true });
   const parsed = parseAuditLogQuery(new URL(request.url).searchParams, ctx.deployment, today());
   if (!parsed.ok) throw badRequest(parsed.error);
   const { anonymize, firstDay, lastDay } = parsed.query;

@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 export const POST = handle(async (request: Request) => {
-  const ctx = await requireOrgAdmin(request);
+  const ctx = await requireOrgAdmin(request, { basicChallenge: true });
   const limit = env().ORGTRAIL_MAX_BODY_BYTES;
   let progress: IngestSummary | null = null;
   try {

@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 export const POST = handle(async (request: Request) => {
-  const ctx = await requireOrgAdmin(request);
+  const ctx = await requireOrgAdmin(request, { basicChallenge: true });
   const text = await readUtf8(request, env().ORGTRAIL_MAX_BODY_BYTES);
   try {
     const result = await importUsers(ctx.store, ctx.orgId, text, formatFrom(request.headers.get("content-type")));
