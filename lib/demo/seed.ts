@@ -6,8 +6,8 @@ import { today } from "../today";
 import { importUsers } from "../users/import-users";
 import { generateDirectory, generateEventLines, usersCsv, type GenerateOptions } from "./generate";
 
-/** The demo organization: a few hundred users over two years, ending today. */
-export function demoOptions(endDate: string = formatDate(today())): GenerateOptions {
+/** The demo organization: a few hundred users over two years, ending yesterday (nothing in the future). */
+export function demoOptions(endDate: string = formatDate(today() - 1)): GenerateOptions {
   return { seed: 20260101, users: 320, events: 150_000, endDate, days: 730 };
 }
 
