@@ -16,8 +16,9 @@ export default defineConfig({
   workers: Number(process.env.ORGTRAIL_E2E_WORKERS ?? "1"),
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
-  timeout: 30_000,
-  expect: { timeout: 10_000 },
+  // Generous: a 2-core CI machine also runs the server, and axe scans of a full page take seconds.
+  timeout: 90_000,
+  expect: { timeout: 20_000 },
   reporter: [["list"], ["json", { outputFile: "test-results/playwright.json" }]],
   use: {
     baseURL,
