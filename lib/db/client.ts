@@ -36,9 +36,17 @@ export async function openStore(url: string = env().ORGTRAIL_DATABASE_URL): Prom
     return { db, dialect, url, close: () => db.destroy() };
   }
   const path = sqlitePath(url);
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new BetterSqlite3(path);
-  sqlite.pragma("journal_mode = WAL");
+  let sqlite: BetterSqlite3.Database;
+  try {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    sqlite = new BetterSqlite3(path);
+    sqlite.pragma("journal_mode = WAL");
+    // Fails now, not at the first ingest, when the file or its directory is read-only.
+    sqlite.exec("BEGIN IMMEDIATE; ROLLBACK;");
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot open the SQLite store ${path} for writing: ${reason} (check that the file and its directory are writable, or set ORGTRAIL_DATABASE_URL)`);
+  }
   // FULL: a batch the API has acknowledged survives a power loss, not only a crash.
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("busy_timeout = 10000");

@@ -1,0 +1,12 @@
+// A store that cannot be written is reported clearly at start, not at the first ingest.
+import { describe, expect, it } from "vitest";
+import { openStore } from "@/lib/db/client";
+
+describe("opening the SQLite store", () => {
+  it("names the file and the fix when it cannot be written", async () => {
+    // /proc refuses new files even to root, like a read-only file system.
+    await expect(openStore("file:/proc/orgtrail-test/orgtrail.db")).rejects.toThrow(
+      /cannot open the SQLite store \/proc\/orgtrail-test\/orgtrail\.db for writing: .*writable/,
+    );
+  });
+});
