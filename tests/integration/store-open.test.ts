@@ -4,9 +4,9 @@ import { openStore } from "@/lib/db/client";
 
 describe("opening the SQLite store", () => {
   it("names the file and the fix when it cannot be written", async () => {
-    // /proc refuses new files even to root, like a read-only file system.
-    await expect(openStore("file:/proc/orgtrail-test/orgtrail.db")).rejects.toThrow(
-      /cannot open the SQLite store \/proc\/orgtrail-test\/orgtrail\.db for writing: .*writable/,
+    // /sys refuses new files even to root, like a read-only file system.
+    await expect(openStore("file:/sys/orgtrail-test/orgtrail.db")).rejects.toThrow(
+      /cannot open the SQLite store \/sys\/orgtrail-test\/orgtrail\.db for writing: .*writable/,
     );
   });
 });
