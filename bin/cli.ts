@@ -6,6 +6,8 @@ import { DEFAULT_ORG, ensureOrg, findOrgBySlug } from "../lib/db/orgs";
 import { env } from "../lib/env";
 import { ingestNdjson, type IngestSummary } from "../lib/ingest/ingest-ndjson";
 import { openInput } from "../lib/ingest/open-input";
+import { addBucketCommands } from "./bucket-commands";
+import { addTrustCommands } from "./trust-commands";
 
 /** Thrown for a failure the user can fix: printed without a stack trace. */
 class UserError extends Error {}
@@ -164,6 +166,26 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     );
 
   program
+    .command("pull")
+    .description("fetch a W&B-compatible audit-log API into the store, resuming from the last pull (docs/UPSTREAM_PULL.md)")
+    .option("--url <url>", "upstream base URL or /admin/audit_logs endpoint (default: ORGTRAIL_UPSTREAM_URL)")
+    .option("--username <username>", "upstream username (default: ORGTRAIL_UPSTREAM_USERNAME)")
+    .option("--api-key <key>", "upstream API key (default: ORGTRAIL_UPSTREAM_API_KEY)")
+    .option("--org <org>", "organization the events go to (default: default)")
+    .option("--since <date>", "start at this day (YYYY-MM-DD) instead of the checkpoint")
+    .option("--page-size <n>", "events per request when the upstream pages by cursor", "10000")
+    .option("--attempts <n>", "attempts per request on 429, 5xx, network errors and timeouts", "6")
+    .option("--timeout <seconds>", "longest wait for an answer, or between two chunks of it", "60")
+    .action((opts: import("./pull-command").PullCommandOptions) =>
+      run(
+        withStore(async (store) => {
+          const { pullCommand } = await import("./pull-command");
+          return pullCommand(store, await orgIdFor(store, opts.org, true), opts.org ?? DEFAULT_ORG, opts);
+        }),
+      ),
+    );
+
+  program
     .command("demo")
     .description("seed the demo organization (deterministic)")
     .option("--org <org>", "organization (default: default)")
@@ -178,6 +200,9 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
         }),
       ),
     );
+
+  addBucketCommands(program, run);
+  addTrustCommands(program, run);
 
   program
     .command("init", { hidden: true })

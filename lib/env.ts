@@ -42,6 +42,16 @@ const envSchema = z.object({
   ORGTRAIL_SECRET_KEY: z.string().min(1).optional(),
   /** Where the key is created (mode 0600) when ORGTRAIL_SECRET_KEY is unset; default beside the SQLite file, or ./data. */
   ORGTRAIL_SECRET_KEY_FILE: z.string().min(1).optional(),
+  /** Days events are kept before a retention purge may delete them: at least 2192 (six years, HIPAA). docs/SECURITY.md */
+  ORGTRAIL_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(2192, { message: "must be at least 2192 days (six years, the HIPAA audit-log retention); orgtrail never deletes events sooner" })
+    .default(2192),
+  /** The Ed25519 key file that signs checkpoints (created mode 0600); default beside the SQLite file, or ./data. */
+  ORGTRAIL_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** Seconds between signed checkpoints of every organization's hash chain. */
+  ORGTRAIL_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(3600),
   /** Slack's Web API and OAuth authorize page (overridable for tests and Slack-compatible gateways). */
   ORGTRAIL_SLACK_API_URL: z.url({ protocol: /^https?$/ }).default("https://slack.com/api"),
   ORGTRAIL_SLACK_OAUTH_URL: z.url({ protocol: /^https?$/ }).default("https://slack.com/oauth/v2/authorize"),

@@ -4,6 +4,7 @@ import { env } from "@/lib/env";
 import { secretMatches, hashSecret } from "@/lib/auth/keys";
 import { handle, unauthorized } from "@/lib/http/errors";
 import { metrics } from "@/lib/metrics/registry";
+import { collectSyncMetrics } from "@/lib/metrics/sync-metrics";
 import { countActiveUsersByOrg } from "@/lib/queries/count-active-users";
 import { today } from "@/lib/today";
 
@@ -22,5 +23,6 @@ export const GET = handle(async (request: Request) => {
   for (const [window, days] of [["1d", 1], ["7d", 7], ["30d", 30]] as const) {
     for (const { slug, users } of await countActiveUsersByOrg(store, day, days)) m.activeUsers.set({ org: slug, window }, users);
   }
+  await collectSyncMetrics(store);
   return new Response(await m.registry.metrics(), { headers: { "Content-Type": m.registry.contentType } });
 });

@@ -37,8 +37,11 @@ export function endOfDayMs(day: number): number {
 
 /** Active on or after this day is "active"; before it, "inactive" (asOf minus 6 calendar months). */
 export function sixMonthCutoff(asOfDay: number): number {
-  return minusMonths(asOfDay, 6);
+  // Asked once per user of a list with the same asOf: remember the last answer.
+  if (asOfDay !== lastCutoff[0]) lastCutoff = [asOfDay, minusMonths(asOfDay, 6)];
+  return lastCutoff[1];
 }
+let lastCutoff: [number, number] = [Number.NaN, Number.NaN];
 
 const MULTI_TENANT_START_DAY = parseDate(MULTI_TENANT_ACTIVITY_START) as number;
 

@@ -1,9 +1,17 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
-import { parseDate } from "./timestamp";
+import { dayNumber, dayStartMs, parseDate, parseRfc3339 } from "./timestamp";
 import type { Deployment } from "../env";
 
 export const MULTI_TENANT_MAX_DAYS = 7;
 const MAX_DAYS = 36_600;
+/** Largest `limit`: self-managed and dedicated, then multi-tenant. */
+export const MAX_LIMIT = 20_000;
+export const MULTI_TENANT_MAX_LIMIT = 1_000_000;
+/** Page size of a JSON answer when `endDate` or `cursor` is given without `limit`. */
+export const DEFAULT_LIMIT = 20_000;
+const MAX_ACTIONS = 100;
+const MAX_CURSOR_CHARS = 1024;
 
 const boolParam = z
   .string()
@@ -22,30 +30,101 @@ const dateParam = z
   .refine((s) => parseDate(s) !== null, "must be a calendar date as YYYY-MM-DD")
   .transform((s) => parseDate(s)!);
 
+/** endDate: a day (its midnight, UTC) or an RFC3339 instant; exclusive either way. */
+const endDateParam = z.string().transform((s, ctx) => {
+  const day = parseDate(s);
+  if (day !== null) return dayStartMs(day);
+  const ts = parseRfc3339(s);
+  if (ts.ok) return ts.ms;
+  ctx.addIssue({ code: "custom", message: "must be a calendar date as YYYY-MM-DD or an RFC3339 timestamp" });
+  return z.NEVER;
+});
+
+const limitParam = z.string().regex(/^\d+$/, "must be a whole number (1 or more)").transform(Number);
+
+const textParam = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "must not contain control characters");
+
 export const auditLogQuerySchema = z.object({
   anonymize: boolParam.optional(),
   numDays: numDaysParam.optional(),
   startDate: dateParam.optional(),
+  endDate: endDateParam.optional(),
+  limit: limitParam.optional(),
+  cursor: z
+    .string()
+    .min(1, "must not be empty")
+    .max(MAX_CURSOR_CHARS, "is too long")
+    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, "is not a cursor returned by this API")
+    .optional(),
+  actor_email: textParam(320).optional(),
+  actor_user_id: textParam(200).optional(),
 });
+
+export interface AuditLogFilters {
+  /** Only these actions (null: any). */
+  actions: string[] | null;
+  /** Lower-cased; compared with the event's `actor_email` case-insensitively. */
+  actorEmail: string | null;
+  actorUserId: string | null;
+}
 
 export interface AuditLogQuery {
   anonymize: boolean;
-  /** First and last UTC day of the window (inclusive), as day numbers. */
+  /** First and last UTC day touched by the range (inclusive), as day numbers. */
   firstDay: number;
   lastDay: number;
+  /** The range: [fromMs, toMs) in epoch milliseconds. */
+  fromMs: number;
+  toMs: number;
+  /** true: one JSON object with a page of events (limit, endDate or cursor given); false: NDJSON. */
+  envelope: boolean;
+  limit: number;
+  cursor: string | null;
+  filters: AuditLogFilters;
+}
+
+type Parsed = { ok: true; query: AuditLogQuery } | { ok: false; error: string };
+
+const SINGLE_KEYS = ["anonymize", "numDays", "startDate", "endDate", "limit", "cursor", "actor_email", "actor_user_id"] as const;
+
+const invalid = (key: string, value: string, message: string): Parsed => ({
+  ok: false,
+  error: `invalid ${key} ${JSON.stringify(value)}: ${message}`,
+});
+
+/** `action=a&action=b` and `action=a,b` both name several actions. */
+function parseActions(params: URLSearchParams): { ok: true; actions: string[] | null } | { ok: false; error: string } {
+  const raw = params.getAll("action");
+  if (raw.length === 0) return { ok: true, actions: null };
+  const actions = new Set<string>();
+  for (const value of raw) {
+    const parts = value.split(",").map((s) => s.trim());
+    for (const part of parts) {
+      if (part === "" || part.length > 100 || /[\u0000-\u001f\u007f\s]/.test(part)) {
+        return { ok: false, error: `invalid action ${JSON.stringify(value)}: each action must be a non-empty name such as "user:login" (several: repeat the parameter or separate with commas)` };
+      }
+      actions.add(part);
+    }
+  }
+  if (actions.size > MAX_ACTIONS) return { ok: false, error: `invalid action: at most ${MAX_ACTIONS} actions per request` };
+  return { ok: true, actions: [...actions].sort() };
 }
 
 /**
- * SPEC §5: the days from startDate − numDays to startDate, both inclusive. Multi-tenant caps
- * numDays at 7 and always includes PII.
+ * SPEC §5 window: the days from startDate − numDays to startDate, both inclusive. Multi-tenant
+ * caps numDays at 7 and always includes PII. With `endDate` (exclusive), the range ends there
+ * and starts at startDate's midnight, or else numDays days before endDate's last day
+ * (docs/AUDIT_LOG_API.md).
  */
-export function parseAuditLogQuery(
-  params: URLSearchParams,
-  deployment: Deployment,
-  today: number,
-): { ok: true; query: AuditLogQuery } | { ok: false; error: string } {
+export function parseAuditLogQuery(params: URLSearchParams, deployment: Deployment, today: number): Parsed {
   const raw: Record<string, string> = {};
-  for (const key of ["anonymize", "numDays", "startDate"] as const) {
+  for (const key of SINGLE_KEYS) {
     const v = params.get(key);
     if (v !== null) raw[key] = v;
   }
@@ -53,11 +132,63 @@ export function parseAuditLogQuery(
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = String(issue.path[0] ?? "query");
-    return { ok: false, error: `invalid ${key} ${JSON.stringify(raw[key] ?? "")}: ${issue.message}` };
+    return invalid(key, raw[key] ?? "", issue.message);
   }
-  const startDay = parsed.data.startDate ?? today;
-  let numDays = parsed.data.numDays ?? 0;
-  if (deployment === "multi-tenant") numDays = Math.min(numDays, MULTI_TENANT_MAX_DAYS);
-  const anonymize = deployment === "multi-tenant" ? false : (parsed.data.anonymize ?? false);
-  return { ok: true, query: { anonymize, firstDay: startDay - numDays, lastDay: startDay } };
+  const actions = parseActions(params);
+  if (!actions.ok) return actions;
+  const p = parsed.data;
+  const multiTenant = deployment === "multi-tenant";
+
+  let fromMs: number;
+  let toMs: number;
+  if (p.endDate === undefined) {
+    const startDay = p.startDate ?? today;
+    let numDays = p.numDays ?? 0;
+    if (multiTenant) numDays = Math.min(numDays, MULTI_TENANT_MAX_DAYS);
+    fromMs = dayStartMs(startDay - numDays);
+    toMs = dayStartMs(startDay + 1);
+  } else {
+    toMs = p.endDate;
+    if (p.startDate !== undefined) {
+      if (p.numDays !== undefined) return invalid("numDays", raw.numDays!, "cannot be combined with both startDate and endDate");
+      fromMs = dayStartMs(p.startDate);
+      if (fromMs >= toMs) return invalid("endDate", raw.endDate!, "must be after startDate (endDate is exclusive)");
+    } else {
+      let numDays = p.numDays ?? 0;
+      if (multiTenant) numDays = Math.min(numDays, MULTI_TENANT_MAX_DAYS);
+      fromMs = dayStartMs(dayNumber(toMs - 1) - numDays);
+    }
+    // Multi-tenant: at most 8 calendar days, counted back from the range's last day.
+    if (multiTenant) fromMs = Math.max(fromMs, dayStartMs(dayNumber(toMs - 1) - MULTI_TENANT_MAX_DAYS));
+  }
+
+  const maxLimit = multiTenant ? MULTI_TENANT_MAX_LIMIT : MAX_LIMIT;
+  if (p.limit !== undefined && (p.limit < 1 || p.limit > maxLimit)) {
+    return invalid("limit", raw.limit!, `must be a whole number from 1 to ${maxLimit}`);
+  }
+  const envelope = p.limit !== undefined || p.endDate !== undefined || p.cursor !== undefined;
+  return {
+    ok: true,
+    query: {
+      anonymize: multiTenant ? false : (p.anonymize ?? false),
+      firstDay: dayNumber(fromMs),
+      lastDay: dayNumber(toMs - 1),
+      fromMs,
+      toMs,
+      envelope,
+      limit: p.limit ?? DEFAULT_LIMIT,
+      cursor: p.cursor ?? null,
+      filters: {
+        actions: actions.actions,
+        actorEmail: p.actor_email?.toLowerCase() ?? null,
+        actorUserId: p.actor_user_id ?? null,
+      },
+    },
+  };
+}
+
+/** A short digest of the filters, so a cursor cannot be replayed under other filters. */
+export function filtersDigest(filters: AuditLogFilters): string {
+  const text = JSON.stringify([filters.actions, filters.actorEmail, filters.actorUserId]);
+  return createHash("sha256").update(text, "utf8").digest("base64url").slice(0, 16);
 }

@@ -1,5 +1,6 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import type { Dialect } from "./dialect";
+import { CHAIN_DEFAULT, createTrustSchema } from "../trust/schema";
 
 /** Migrations live in code so the CLI, the server and the tests run the same ones at start. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -15,6 +16,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("name", "text", (c) => c.notNull())
           .addColumn("created_at", big, (c) => c.notNull())
           .addColumn("last_seq", big, (c) => c.notNull().defaultTo(0))
+          // Hash-chain head at last_seq (lib/trust/chain.ts), updated in the append transaction.
+          .addColumn("chain_head", "text", (c) => c.notNull().defaultTo(CHAIN_DEFAULT))
           .execute();
         await db.schema
           .createTable("accounts")
@@ -76,6 +79,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("body", "text", (c) => c.notNull())
           .addColumn("extra", "text")
           .addColumn("ingested_at", big, (c) => c.notNull())
+          .addColumn("chain", "text", (c) => c.notNull())
           .addPrimaryKeyConstraint("events_pk", ["org_id", "seq"])
           .execute();
         await db.schema.createIndex("events_org_dedupe").unique().on("events").columns(["org_id", "dedupe_key"]).execute();
@@ -95,8 +99,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex("user_day_org_day_last").on("user_day").columns(["org_id", "day", "user_id", "last_ts"]).execute();
         await db.schema.createIndex("user_day_org_user_last").on("user_day").columns(["org_id", "user_id", "day", "last_ts"]).execute();
         // Rollups of user_day kept in the same transaction as the events (lib/ingest/rollups.ts):
-        // per user (active days, first and last active day, last activity) and per day
-        // (distinct active users). The dashboard reads these instead of scanning user_day.
+        // per user (active days, first and last active day, last activity, recent days), per day
+        // and per ISO week (distinct active users). The dashboard reads these instead of
+        // scanning user_day.
         await db.schema
           .createTable("user_activity")
           .addColumn("org_id", "integer", (c) => c.notNull())
@@ -106,14 +111,29 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("first_day", "integer", (c) => c.notNull())
           .addColumn("last_day", "integer", (c) => c.notNull())
           .addColumn("last_ts", big, (c) => c.notNull())
+          // Active days in the 7, 30 and 90 days ending on last_day: upper bounds of the days
+          // in any panel range ending on or after last_day (the most-active ranking's pruning).
+          .addColumn("d7", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("d30", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("d90", "integer", (c) => c.notNull().defaultTo(0))
           .addPrimaryKeyConstraint("user_activity_pk", ["org_id", "user_id"])
           .execute();
+        // Users by last active day: "active since", and none active after a recent asOf, are seeks.
+        await db.schema.createIndex("user_activity_org_last").on("user_activity").columns(["org_id", "last_day"]).execute();
         await db.schema
           .createTable("day_activity")
           .addColumn("org_id", "integer", (c) => c.notNull())
           .addColumn("day", "integer", (c) => c.notNull())
           .addColumn("users", "integer", (c) => c.notNull())
           .addPrimaryKeyConstraint("day_activity_pk", ["org_id", "day"])
+          .execute();
+        // Per ISO week (keyed by its Monday): distinct active users that week.
+        await db.schema
+          .createTable("week_activity")
+          .addColumn("org_id", "integer", (c) => c.notNull())
+          .addColumn("week", "integer", (c) => c.notNull())
+          .addColumn("users", "integer", (c) => c.notNull())
+          .addPrimaryKeyConstraint("week_activity_pk", ["org_id", "week"])
           .execute();
         await db.schema
           .createTable("user_lifecycle")
@@ -160,14 +180,59 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("consecutive_failures", "integer", (c) => c.notNull().defaultTo(0))
           .addColumn("total_failures", "integer", (c) => c.notNull().defaultTo(0))
           .execute();
-        // The log is append-only: the database itself refuses edits and deletions of events.
-        if (dialect === "sqlite") {
-          await sql`CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END`.execute(db);
-          await sql`CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END`.execute(db);
-        } else {
-          await sql`CREATE FUNCTION orgtrail_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'events are append-only'; END $$`.execute(db);
-          await sql`CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events FOR EACH ROW EXECUTE FUNCTION orgtrail_events_append_only()`.execute(db);
-        }
+        // Slack alerts (lib/alerts): per-organization settings (secrets encrypted) and an outbox.
+        await db.schema
+          .createTable("alert_settings")
+          .addColumn("org_id", "integer", (c) => c.primaryKey().references("organizations.id"))
+          .addColumn("slack_client_id", "text")
+          .addColumn("slack_client_secret_enc", "text")
+          .addColumn("slack_webhook_enc", "text")
+          .addColumn("slack_channel", "text")
+          .addColumn("slack_team", "text")
+          .addColumn("slack_connected_at", big)
+          .addColumn("rules", "text", (c) => c.notNull())
+          .addColumn("updated_at", big, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("alert_outbox")
+          .addColumn("id", pk, (c) => (dialect === "sqlite" ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn("org_id", "integer", (c) => c.notNull().references("organizations.id"))
+          .addColumn("rule", "text", (c) => c.notNull())
+          .addColumn("dedupe_key", "text", (c) => c.notNull())
+          .addColumn("subject_at", big, (c) => c.notNull())
+          .addColumn("payload", "text", (c) => c.notNull())
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("next_attempt_at", big, (c) => c.notNull())
+          .addColumn("created_at", big, (c) => c.notNull())
+          .addColumn("delivered_at", big)
+          .addColumn("last_error", "text")
+          .execute();
+        await db.schema.createIndex("alert_outbox_org_dedupe").unique().on("alert_outbox").columns(["org_id", "dedupe_key"]).execute();
+        await db.schema.createIndex("alert_outbox_due").on("alert_outbox").columns(["status", "next_attempt_at"]).execute();
+        await db.schema.createIndex("alert_outbox_org_rule_subject").on("alert_outbox").columns(["org_id", "rule", "subject_at"]).execute();
+        // The log is append-only: the database itself refuses edits and deletions of events
+        // (only a recorded retention purge may delete), plus purge records, signed checkpoints
+        // and the PostgreSQL application role (lib/trust/schema.ts, docs/SECURITY.md).
+        await createTrustSchema(db, dialect);
+      },
+    },
+    // Bucket source (lib/sources/bucket-source.ts): which objects of a bucket were read, at which version.
+    "0002_bucket_source_objects": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("bucket_source_objects")
+          .addColumn("source", "text", (c) => c.notNull())
+          .addColumn("key", "text", (c) => c.notNull())
+          .addColumn("version", "text", (c) => c.notNull())
+          .addColumn("size", big, (c) => c.notNull())
+          .addColumn("org_id", "integer", (c) => c.notNull())
+          .addColumn("read_at", big, (c) => c.notNull())
+          .addColumn("accepted", "integer", (c) => c.notNull())
+          .addColumn("duplicates", "integer", (c) => c.notNull())
+          .addColumn("rejected", "integer", (c) => c.notNull())
+          .addPrimaryKeyConstraint("bucket_source_objects_pk", ["source", "key"])
+          .execute();
       },
     },
   };

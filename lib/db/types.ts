@@ -8,6 +8,8 @@ export interface OrganizationsTable {
   created_at: number;
   /** Highest event sequence number used in this organization (0 when none). */
   last_seq: number;
+  /** Hash chain at last_seq (lib/trust/chain.ts; 64 zeros when none). */
+  chain_head: Generated<string>;
 }
 
 export interface AccountsTable {
@@ -74,6 +76,8 @@ export interface EventsTable {
   body: string;
   extra: string | null;
   ingested_at: number;
+  /** Hash chain through this event: SHA-256(previous chain ‖ seq ‖ dedupe_key) (lib/trust/chain.ts). */
+  chain: string;
 }
 
 /** One row per user and UTC day with at least one active event. */
@@ -101,12 +105,23 @@ export interface UserActivityTable {
   last_day: number;
   /** Latest active event (the max of user_day.last_ts). */
   last_ts: number;
+  /** Active days in the 7, 30 and 90 days ending on last_day (bounds for the most-active ranking). */
+  d7: Generated<number>;
+  d30: Generated<number>;
+  d90: Generated<number>;
 }
 
 /** Per-day count of user_day rows (distinct active users that day, gone users included), maintained at ingest. */
 export interface DayActivityTable {
   org_id: number;
   day: number;
+  users: number;
+}
+
+/** Per ISO week (its Monday's day number): distinct active users that week, gone users included. */
+export interface WeekActivityTable {
+  org_id: number;
+  week: number;
   users: number;
 }
 
@@ -154,6 +169,81 @@ export interface JobStateTable {
   total_failures: number;
 }
 
+/** Slack alerting of one organization (lib/alerts). Secrets are AES-256-GCM ciphertexts (lib/alerts/secret-box.ts). */
+export interface AlertSettingsTable {
+  org_id: number;
+  slack_client_id: string | null;
+  slack_client_secret_enc: string | null;
+  /** The incoming webhook from the "Add to Slack" exchange (it is a credential: encrypted). */
+  slack_webhook_enc: string | null;
+  slack_channel: string | null;
+  slack_team: string | null;
+  slack_connected_at: number | null;
+  /** JSON of lib/alerts/rules.ts `AlertRules`. */
+  rules: string;
+  updated_at: number;
+}
+
+/** Alerts waiting for (or done with) delivery to Slack: written at ingest, sent by the slack-alerts job. */
+export interface AlertOutboxTable {
+  id: Generated<number>;
+  org_id: number;
+  rule: string;
+  /** Unique per organization: the same alert is never queued twice. */
+  dedupe_key: string;
+  /** What the alert is about (an event's time, a window's end, a week's start), for cool-downs. */
+  subject_at: number;
+  /** The Slack message (Block Kit JSON). */
+  payload: string;
+  status: "pending" | "delivered" | "failed";
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+  delivered_at: number | null;
+  last_error: string | null;
+}
+
+/** Objects a bucket source has read (one row per source URL and object key). */
+export interface BucketSourceObjectsTable {
+  source: string;
+  key: string;
+  /** The object's version when read (S3 ETag; size and mtime in a folder): a change means read again. */
+  version: string;
+  size: number;
+  org_id: number;
+  read_at: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+}
+
+/** A retention purge (lib/trust/purge.ts): the only way events leave; signed, append-only. */
+export interface EventPurgesTable {
+  org_id: number;
+  up_to_seq: number;
+  /** Chain at up_to_seq: verification restarts from it. */
+  chain_head: string;
+  count: number;
+  purged_at: number;
+  key_id: string;
+  signature: string;
+}
+
+/** A signed checkpoint of an organization's chain (lib/trust/checkpoint.ts); append-only. */
+export interface CheckpointsTable {
+  id: Generated<number>;
+  org_id: number;
+  from_seq: number;
+  to_seq: number;
+  /** Chain at from_seq - 1. */
+  prev_head: string;
+  /** Chain at to_seq. */
+  head: string;
+  created_at: number;
+  key_id: string;
+  signature: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   accounts: AccountsTable;
@@ -161,12 +251,18 @@ export interface Database {
   sessions: SessionsTable;
   users: UsersTable;
   events: EventsTable;
+  event_purges: EventPurgesTable;
+  checkpoints: CheckpointsTable;
   user_day: UserDayTable;
   user_activity: UserActivityTable;
   day_activity: DayActivityTable;
+  week_activity: WeekActivityTable;
   user_lifecycle: UserLifecycleTable;
   access_log: AccessLogTable;
   settings: SettingsTable;
   job_leases: JobLeasesTable;
   job_state: JobStateTable;
+  bucket_source_objects: BucketSourceObjectsTable;
+  alert_settings: AlertSettingsTable;
+  alert_outbox: AlertOutboxTable;
 }

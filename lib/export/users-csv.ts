@@ -24,6 +24,7 @@ export const USERS_CSV_COLUMNS = [
  * full-width ＝ ＋ － ＠ (some spreadsheets fold them to ASCII).
  */
 const FORMULA_START = /^[=+\-@\t\r\0\uFF1D\uFF0B\uFF0D\uFF20]/;
+const FORMULA_CODES: ReadonlySet<number> = new Set([..."=+-@\t\r\0\uFF1D\uFF0B\uFF0D\uFF20"].map((c) => c.charCodeAt(0)));
 /** The same characters at the start of any later line of a multi-line value. */
 const FORMULA_LINE_START = /(\r\n|\n|\r)(?=[=+\-@\t\r\0\uFF1D\uFF0B\uFF0D\uFF20])/g;
 
@@ -34,13 +35,16 @@ const FORMULA_LINE_START = /(\r\n|\n|\r)(?=[=+\-@\t\r\0\uFF1D\uFF0B\uFF0D\uFF20]
  * to mark "text"; the import strips it again.
  */
 export function neutralizeFormula(value: string): string {
+  // Most cells: no formula start and a single line (10,000 users make 110,000 cells).
+  if (value === "" || (!FORMULA_CODES.has(value.charCodeAt(0)) && !/[\r\n]/.test(value))) return value;
   const lines = value.replace(FORMULA_LINE_START, "$1'");
   return FORMULA_START.test(lines) ? `'${lines}` : lines;
 }
 
 function quoted(value: string | null): string {
   if (value === null) return '""';
-  return `"${neutralizeFormula(value).replace(/"/g, '""')}"`;
+  const safe = neutralizeFormula(value);
+  return `"${safe.includes('"') ? safe.replace(/"/g, '""') : safe}"`;
 }
 
 function bare(value: number): string {

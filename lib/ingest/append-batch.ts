@@ -6,6 +6,8 @@ import type { Store } from "../db/client";
 import type { Database } from "../db/types";
 import { appendBatchSqlite } from "./append-sqlite";
 import { resolveIdentities } from "./identity";
+import { upsertUserDaysKysely } from "./rollups";
+import { chainRows } from "../trust/chain";
 
 export interface BatchResult {
   accepted: number;
@@ -49,7 +51,7 @@ async function appendInTransaction(
     .updateTable("organizations")
     .set({ last_seq: sql`last_seq` })
     .where("id", "=", orgId)
-    .returning("last_seq")
+    .returning(["last_seq", "chain_head"])
     .executeTakeFirstOrThrow();
   let seq = Number(locked.last_seq);
 
@@ -87,7 +89,9 @@ async function appendInTransaction(
     body: e.body,
     extra: e.extra,
     ingested_at: now,
+    chain: "", // set by chainRows, in sequence order
   }));
+  const head = chainRows(locked.chain_head, eventRows);
   for (const part of chunks(eventRows, INSERT_CHUNK)) await trx.insertInto("events").values(part).execute();
   seq += fresh.length;
 
@@ -101,7 +105,7 @@ async function appendInTransaction(
   for (const part of chunks(lifecycle, INSERT_CHUNK)) await trx.insertInto("user_lifecycle").values(part).execute();
   await updateFirstSeen(trx, eventRows);
 
-  await trx.updateTable("organizations").set({ last_seq: seq }).where("id", "=", orgId).execute();
+  await trx.updateTable("organizations").set({ last_seq: seq, chain_head: head }).where("id", "=", orgId).execute();
   return { accepted: fresh.length, duplicates: batch.length - fresh.length, stored: fresh };
 }
 
@@ -123,21 +127,7 @@ async function upsertUserDays(
       if (r.ts > cur.last_ts) cur.last_ts = r.ts;
     } else days.set(key, { user_id: r.actor_id, day, events: 1, first_ts: r.ts, last_ts: r.ts });
   }
-  const least = store.dialect === "postgres" ? "LEAST" : "MIN";
-  const greatest = store.dialect === "postgres" ? "GREATEST" : "MAX";
-  for (const part of chunks([...days.values()], INSERT_CHUNK)) {
-    await trx
-      .insertInto("user_day")
-      .values(part.map((d) => ({ org_id: orgId, ...d })))
-      .onConflict((oc) =>
-        oc.columns(["org_id", "user_id", "day"]).doUpdateSet({
-          events: sql`user_day.events + excluded.events`,
-          first_ts: sql`${sql.raw(least)}(user_day.first_ts, excluded.first_ts)`,
-          last_ts: sql`${sql.raw(greatest)}(user_day.last_ts, excluded.last_ts)`,
-        }),
-      )
-      .execute();
-  }
+  await upsertUserDaysKysely(trx, store.dialect, orgId, [...days.values()]);
 }
 
 /** Keeps users.first_seen_at / first_invited_at at the earliest event naming the user. */

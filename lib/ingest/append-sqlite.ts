@@ -3,6 +3,8 @@ import { isActiveResponse, type NormalizedEvent } from "../audit/event";
 import { isLifecycleAction } from "../audit/schema";
 import { dayNumber } from "../audit/timestamp";
 import type { BatchResult } from "./append-batch";
+import { upsertUserDaysSqlite } from "./rollups";
+import { nextChain } from "../trust/chain";
 
 /**
  * The SQLite fast path of appendBatch: the same steps and the same rows as the Kysely path
@@ -15,15 +17,14 @@ interface Known {
 }
 
 interface Statements {
-  lockOrg: BetterSqlite3.Statement<[number], { last_seq: number }>;
-  setSeq: BetterSqlite3.Statement<[number, number]>;
+  lockOrg: BetterSqlite3.Statement<[number], { last_seq: number; chain_head: string }>;
+  setSeq: BetterSqlite3.Statement<[number, string, number]>;
   userById: BetterSqlite3.Statement<[number, string], Known>;
   userByEmail: BetterSqlite3.Statement<[number, string], Known>;
   setEmail: BetterSqlite3.Statement<[string, string, number]>;
   setExternal: BetterSqlite3.Statement<[string, number]>;
   insertUser: BetterSqlite3.Statement<[number, string | null, string | null, string | null]>;
   insertEvent: BetterSqlite3.Statement<unknown[]>;
-  upsertDay: BetterSqlite3.Statement<unknown[]>;
   insertLifecycle: BetterSqlite3.Statement<unknown[]>;
   firstSeen: BetterSqlite3.Statement<unknown[]>;
   firstInvited: BetterSqlite3.Statement<unknown[]>;
@@ -35,8 +36,8 @@ function statements(db: BetterSqlite3.Database): Statements {
   let s = cache.get(db);
   if (s) return s;
   s = {
-    lockOrg: db.prepare("UPDATE organizations SET last_seq = last_seq WHERE id = ? RETURNING last_seq"),
-    setSeq: db.prepare("UPDATE organizations SET last_seq = ? WHERE id = ?"),
+    lockOrg: db.prepare("UPDATE organizations SET last_seq = last_seq WHERE id = ? RETURNING last_seq, chain_head"),
+    setSeq: db.prepare("UPDATE organizations SET last_seq = ?, chain_head = ? WHERE id = ?"),
     userById: db.prepare("SELECT id, external_id, email_key FROM users WHERE org_id = ? AND external_id = ?"),
     userByEmail: db.prepare("SELECT id, external_id, email_key FROM users WHERE org_id = ? AND email_key = ?"),
     setEmail: db.prepare("UPDATE users SET email = ?, email_key = ? WHERE id = ?"),
@@ -45,12 +46,7 @@ function statements(db: BetterSqlite3.Database): Statements {
       "INSERT INTO users (org_id, external_id, email, email_key, reports, runs, in_directory) VALUES (?, ?, ?, ?, 0, 0, 0)",
     ),
     insertEvent: db.prepare(
-      "INSERT INTO events (org_id, seq, ts, action, actor_id, target_id, response_code, dedupe_key, body, extra, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, dedupe_key) DO NOTHING",
-    ),
-    upsertDay: db.prepare(
-      `INSERT INTO user_day (org_id, user_id, day, events, first_ts, last_ts) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (org_id, user_id, day) DO UPDATE SET events = user_day.events + excluded.events,
-         first_ts = MIN(user_day.first_ts, excluded.first_ts), last_ts = MAX(user_day.last_ts, excluded.last_ts)`,
+      "INSERT INTO events (org_id, seq, ts, action, actor_id, target_id, response_code, dedupe_key, body, extra, ingested_at, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, dedupe_key) DO NOTHING",
     ),
     insertLifecycle: db.prepare(
       "INSERT INTO user_lifecycle (org_id, user_id, seq, ts, action, entity_name) VALUES (?, ?, ?, ?, ?, ?)",
@@ -65,7 +61,9 @@ function statements(db: BetterSqlite3.Database): Statements {
 export function appendBatchSqlite(db: BetterSqlite3.Database, orgId: number, batch: NormalizedEvent[]): BatchResult {
   const s = statements(db);
   const run = db.transaction((): BatchResult => {
-    let seq = Number(s.lockOrg.get(orgId)!.last_seq);
+    const locked = s.lockOrg.get(orgId)!;
+    let seq = Number(locked.last_seq);
+    let head = locked.chain_head;
     const fresh: NormalizedEvent[] = [];
 
     // Memoized per batch; one object per user so a learned id or email is seen by both maps.
@@ -132,8 +130,10 @@ export function appendBatchSqlite(db: BetterSqlite3.Database, orgId: number, bat
       // sequence number; identities are resolved first, which is idempotent.
       const actor = resolve(e.actorId, e.actorEmail);
       const target = resolve(e.targetId, e.targetEmail);
-      if (s.insertEvent.run(orgId, seq + 1, e.tsMs, e.action, actor, target, e.responseCode, e.dedupeKey, e.body, e.extra, now).changes === 0) continue;
+      const chain = nextChain(head, seq + 1, e.dedupeKey);
+      if (s.insertEvent.run(orgId, seq + 1, e.tsMs, e.action, actor, target, e.responseCode, e.dedupeKey, e.body, e.extra, now, chain).changes === 0) continue;
       seq++;
+      head = chain;
       fresh.push(e);
       if (actor !== null) {
         touch(firstSeen, actor, e.tsMs);
@@ -156,10 +156,10 @@ export function appendBatchSqlite(db: BetterSqlite3.Database, orgId: number, bat
         }
       }
     }
-    for (const [userId, day, events, first, last] of days.values()) s.upsertDay.run(orgId, userId, day, events, first, last);
+    upsertUserDaysSqlite(db, orgId, days.values());
     for (const [userId, ts] of firstSeen) s.firstSeen.run(ts, userId, ts);
     for (const [userId, ts] of firstInvited) s.firstInvited.run(ts, userId, ts);
-    s.setSeq.run(seq, orgId);
+    s.setSeq.run(seq, head, orgId);
     return { accepted: fresh.length, duplicates: batch.length - fresh.length, stored: fresh };
   });
   return run.immediate();

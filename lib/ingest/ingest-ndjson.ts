@@ -2,6 +2,7 @@ import { normalizeEvent, type NormalizedEvent } from "../audit/event";
 import { ndjsonLines } from "../audit/ndjson-lines";
 import type { Store } from "../db/client";
 import type { Deployment } from "../env";
+import { afterStored } from "../alerts/after-stored";
 import { appendBatch } from "./append-batch";
 
 export interface Rejection {
@@ -59,7 +60,10 @@ export async function ingestNdjson(
     summary.accepted += result.accepted;
     summary.duplicates += result.duplicates;
     batch = [];
-    if (result.stored.length > 0) options.onStored?.(result.stored);
+    if (result.stored.length > 0) {
+      options.onStored?.(result.stored);
+      await afterStored(store, orgId, result.stored);
+    }
     options.onProgress?.(summary);
   };
   const reject = (line: number, error: string) => {

@@ -1,2 +1,7 @@
 // Every background job of the server, registered here (one import per integration).
 export { startBackgroundJobs } from "./start";
+import "../export/bucket-export-job";
+import "../sources/bucket-source-job";
+import "../sources/upstream-job";
+import "../alerts/jobs";
+import "../trust/jobs";

@@ -14,6 +14,12 @@ export function registerJobFactory(factory: () => Promise<Job | null>): void {
 
 const holder = globalThis as unknown as { __orgtrailScheduler?: Promise<Scheduler> };
 
+/** Runs a job now on this server (when it holds or can take the lease); false when no scheduler runs in this process. */
+export async function runJobNow(name: string): Promise<boolean> {
+  const scheduler = holder.__orgtrailScheduler;
+  return scheduler ? (await scheduler).runNow(name) : false;
+}
+
 export function startBackgroundJobs(): Promise<Scheduler> {
   holder.__orgtrailScheduler ??= (async () => {
     const store = await getStore();

@@ -46,7 +46,7 @@ export function routeTemplate(pathname: string, params: Params = {}): string {
       }
     }
   }
-  const literal = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
+  const literal = /^[a-z_][a-z0-9._-]{0,63}$/i;
   const parts = out.filter((s) => s !== "\u0000").map((s) => (s.startsWith("[") || literal.test(s) ? s : "[param]"));
   return `/${parts.join("/")}`.slice(0, 160);
 }

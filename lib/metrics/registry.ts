@@ -17,6 +17,10 @@ export function metrics(): Metrics {
   if (holder.__orgtrailMetrics) return holder.__orgtrailMetrics;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "orgtrail_" });
+  // prom-client's `*_total` gauges of handles, requests and resources repeat the sums of its
+  // per-type gauges (`orgtrail_nodejs_active_handles{type}`...) and break the naming rule that
+  // `promtool check metrics` enforces (only counters end in _total).
+  for (const name of ["handles", "requests", "resources"]) registry.removeSingleMetric(`orgtrail_nodejs_active_${name}_total`);
   const m: Metrics = {
     registry,
     eventsIngested: new Counter({

@@ -1,9 +1,10 @@
 /**
- * SQL fragments shared by the activity queries (not queries themselves). Written in the
- * subset SQLite and PostgreSQL agree on; every value is a bound parameter.
+ * SQL fragments and small reads shared by the activity queries. Written in the subset
+ * SQLite and PostgreSQL agree on; every value is a bound parameter.
  */
 import { sql, type RawBuilder } from "kysely";
 import { activityStartDay, endOfDayMs, type DayRange } from "../activity/calendar";
+import type { Store } from "../db/client";
 import type { Deployment } from "../env";
 
 const GONE_ACTIONS = ["user:delete", "user:permanently_delete"] as const;
@@ -11,15 +12,51 @@ const GONE_ACTIONS = ["user:delete", "user:permanently_delete"] as const;
 /**
  * Ids of the users gone as of asOf: their latest lifecycle event (by time, then log order)
  * up to the end of the asOf day is a delete. `user_lifecycle` only holds lifecycle actions.
+ * Starts from the delete rows (index on org, action), so only users a delete ever aimed at
+ * are looked at; at most one delete per user (its latest) qualifies.
  */
 export function goneUserIds(orgId: number, asOfDay: number): RawBuilder<unknown> {
-  return sql`SELECT gone.user_id FROM (
-      SELECT user_id, action,
-             ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY ts DESC, seq DESC) AS rn
-      FROM user_lifecycle
-      WHERE org_id = ${orgId} AND ts < ${endOfDayMs(asOfDay)}
-    ) gone
-    WHERE gone.rn = 1 AND gone.action IN (${sql.join(GONE_ACTIONS.map((a) => sql`${a}`))})`;
+  const end = endOfDayMs(asOfDay);
+  return sql`SELECT d.user_id FROM user_lifecycle d
+    WHERE d.org_id = ${orgId} AND d.action IN (${sql.join(GONE_ACTIONS.map((a) => sql`${a}`))}) AND d.ts < ${end}
+      AND NOT EXISTS (SELECT 1 FROM user_lifecycle l
+        WHERE l.org_id = d.org_id AND l.user_id = d.user_id AND l.ts < ${end}
+          AND (l.ts > d.ts OR (l.ts = d.ts AND l.seq > d.seq)))`;
+}
+
+/** The gone users as of asOf (usually few). */
+export async function fetchGoneUserIds(store: Store, orgId: number, asOfDay: number): Promise<number[]> {
+  const rows = await sql<{ user_id: number }>`${goneUserIds(orgId, asOfDay)}`.execute(store.db);
+  return rows.rows.map((r) => Number(r.user_id));
+}
+
+/** Beyond this many gone users, exclusion uses the subquery instead of a list of values. */
+const MAX_LISTED = 2000;
+
+/**
+ * `<column> NOT IN (gone users)`, or nothing when there is none: `AND ${notGone(...)}`
+ * reads naturally in a WHERE clause.
+ */
+export function notGone(column: RawBuilder<unknown>, gone: readonly number[], orgId: number, asOfDay: number): RawBuilder<unknown> {
+  if (gone.length === 0) return sql`1 = 1`;
+  if (gone.length > MAX_LISTED) return sql`${column} NOT IN (${goneUserIds(orgId, asOfDay)})`;
+  return sql`${column} NOT IN (${sql.join(gone.map((id) => sql`${id}`))})`;
+}
+
+/**
+ * A one-column table of user ids for `WITH ids(id) AS (...)`. Joined first with
+ * `ids CROSS JOIN user_day` (SQLite keeps that order; PostgreSQL plans as usual), each id is
+ * an index seek on (org, user, day): SQLite, which has no statistics, would otherwise scan
+ * the range by day and test every row against the list.
+ */
+export function idRows(ids: readonly number[]): RawBuilder<unknown> {
+  // Typed, or PostgreSQL would take the parameters for text.
+  return sql`VALUES ${sql.join(ids.map((id) => sql`(CAST(${id} AS INTEGER))`))}`;
+}
+
+/** The gone users as an `ids(id)` table body (see idRows). Only for a non-empty list. */
+export function goneRows(gone: readonly number[], orgId: number, asOfDay: number): RawBuilder<unknown> {
+  return gone.length > MAX_LISTED ? goneUserIds(orgId, asOfDay) : idRows(gone);
 }
 
 /** The days of the range whose activity counts (multi-tenant: none before 2025-05-08). */
@@ -29,11 +66,13 @@ export function countedDays(range: DayRange, deployment: Deployment): DayRange {
 }
 
 /**
- * `WHERE` condition on `user_day` aliased `ud`: the organization, the counted days of the
- * range, and no gone user.
+ * `WHERE` condition on `user_activity` aliased `a`: the users with an active day in
+ * [from, to]. The summary settles most users (the first or last active day falls in the
+ * range, or the user's days all lie outside it); only users active both before and after
+ * the range need an index seek into user_day.
  */
-export function countedUserDays(orgId: number, range: DayRange, deployment: Deployment, asOfDay: number): RawBuilder<unknown> {
-  const days = countedDays(range, deployment);
-  return sql`ud.org_id = ${orgId} AND ud.day >= ${days.from} AND ud.day <= ${days.to}
-    AND ud.user_id NOT IN (${goneUserIds(orgId, asOfDay)})`;
+export function activeInDays(orgId: number, days: DayRange): RawBuilder<unknown> {
+  return sql`a.org_id = ${orgId} AND a.last_day >= ${days.from} AND a.first_day <= ${days.to}
+    AND (a.last_day <= ${days.to} OR a.first_day >= ${days.from} OR EXISTS (
+      SELECT 1 FROM user_day x WHERE x.org_id = a.org_id AND x.user_id = a.user_id AND x.day >= ${days.from} AND x.day <= ${days.to}))`;
 }

@@ -6,7 +6,7 @@ import type { ActivityResponse, Period } from "../activity/types";
 import { dayNumber, formatDate, parseDate } from "../audit/timestamp";
 import type { Store } from "../db/client";
 import type { Deployment } from "../env";
-import { countedUserDays } from "./activity-sql";
+import { activeInDays, countedDays, fetchGoneUserIds, goneRows, notGone } from "./activity-sql";
 
 export interface ActivityQuery {
   period: Period;
@@ -21,15 +21,31 @@ export async function getActivity(store: Store, orgId: number, q: ActivityQuery)
   if (asOfDay === null) throw new Error(`invalid asOf ${JSON.stringify(q.asOf)}`);
   const firstDay = q.period === "all" ? await firstEventDay(store, orgId) : null;
   const range = periodBounds(q.period, asOfDay, firstDay, q.deployment);
-  const where = countedUserDays(orgId, range, q.deployment, asOfDay);
+  const days = countedDays(range, q.deployment);
+  const gone = await fetchGoneUserIds(store, orgId, asOfDay);
 
-  // user_day has one row per user and day, so COUNT(*) per day counts distinct users.
-  const daily = await sql<{ day: number; n: number }>`
-    SELECT ud.day AS day, COUNT(*) AS n FROM user_day ud WHERE ${where} GROUP BY ud.day`.execute(store.db);
+  // day_activity holds each day's distinct active users (user_day rows); gone users' days
+  // are taken back out (they are few).
+  const daily = await store.db
+    .selectFrom("day_activity")
+    .select(["day", "users"])
+    .where("org_id", "=", orgId)
+    .where("day", ">=", days.from)
+    .where("day", "<=", days.to)
+    .execute();
+  const counts = new Map(daily.map((r) => [Number(r.day), Number(r.users)]));
+  if (gone.length > 0) {
+    const goneDays = await sql<{ day: number; n: number }>`
+      WITH ids(id) AS (${goneRows(gone, orgId, asOfDay)})
+      SELECT ud.day AS day, COUNT(*) AS n FROM ids CROSS JOIN user_day ud
+      WHERE ud.org_id = ${orgId} AND ud.user_id = ids.id AND ud.day >= ${days.from} AND ud.day <= ${days.to}
+      GROUP BY ud.day`.execute(store.db);
+    for (const r of goneDays.rows) counts.set(Number(r.day), (counts.get(Number(r.day)) ?? 0) - Number(r.n));
+  }
   const total = await sql<{ n: number }>`
-    SELECT COUNT(DISTINCT ud.user_id) AS n FROM user_day ud WHERE ${where}`.execute(store.db);
+    SELECT COUNT(*) AS n FROM user_activity a
+    WHERE ${activeInDays(orgId, days)} AND ${notGone(sql`a.user_id`, gone, orgId, asOfDay)}`.execute(store.db);
 
-  const counts = new Map(daily.rows.map((r) => [Number(r.day), Number(r.n)]));
   return {
     period: q.period,
     from: formatDate(range.from),

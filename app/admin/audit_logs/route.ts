@@ -1,39 +1,46 @@
-// GET /admin/audit_logs: the seed's audit-log API (SPEC §5), NDJSON streamed oldest first.
-import { removePii } from "@/lib/audit/anonymize";
-import { parseAuditLogQuery } from "@/lib/audit/audit-log-params";
-import { dayStartMs } from "@/lib/audit/timestamp";
+// GET /admin/audit_logs: the seed's audit-log API (SPEC §5), NDJSON streamed oldest first; with
+// limit, endDate or cursor, one JSON page and a signed cursor (docs/AUDIT_LOG_API.md).
+import { decodeCursor, encodeCursor, type CursorBinding } from "@/lib/audit/audit-log-cursor";
+import { envelopeBody, ndjsonBody } from "@/lib/audit/audit-log-body";
+import { filtersDigest, parseAuditLogQuery } from "@/lib/audit/audit-log-params";
+import { cursorKey } from "@/lib/audit/cursor-key";
 import { requireOrgAdmin } from "@/lib/auth/authorize";
 import { badRequest, handle } from "@/lib/http/errors";
-import { streamAuditLogBodies } from "@/lib/queries/stream-audit-logs";
+import { pageAuditLogs } from "@/lib/queries/page-audit-logs";
 import { today } from "@/lib/today";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
+const HEADERS = { "Cache-Control": "no-store" };
+
 export const GET = handle(async (request: Request) => {
   const ctx = await requireOrgAdmin(request, { basicChallenge: true });
   const parsed = parseAuditLogQuery(new URL(request.url).searchParams, ctx.deployment, today());
   if (!parsed.ok) throw badRequest(parsed.error);
-  const { anonymize, firstDay, lastDay } = parsed.query;
-  const pages = streamAuditLogBodies(ctx.store, { orgId: ctx.orgId, fromMs: dayStartMs(firstDay), toMs: dayStartMs(lastDay + 1) });
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await pages.next();
-        if (next.done) return controller.close();
-        const lines = anonymize ? next.value.map(removePii) : next.value;
-        controller.enqueue(encoder.encode(lines.join("\n") + "\n"));
-      } catch (error) {
-        console.error("orgtrail: audit log stream failed", error);
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await pages.return(undefined);
-    },
+  const q = parsed.query;
+  const range = { orgId: ctx.orgId, fromMs: q.fromMs, toMs: q.toMs, filters: q.filters };
+  if (!q.envelope) {
+    const pages = pageAuditLogs(ctx.store, { ...range, after: null, max: Infinity });
+    return new Response(ndjsonBody(pages, q.anonymize), {
+      headers: { ...HEADERS, "Content-Type": "application/x-ndjson; charset=utf-8" },
+    });
+  }
+  const key = await cursorKey(ctx.store);
+  const binding: CursorBinding = { orgId: ctx.orgId, fromMs: q.fromMs, toMs: q.toMs, anonymize: q.anonymize, filters: filtersDigest(q.filters) };
+  let after = null;
+  if (q.cursor !== null) {
+    const decoded = decodeCursor(key, q.cursor, binding);
+    if (!decoded.ok) throw badRequest(decoded.error);
+    after = decoded.position;
+  }
+  const pages = pageAuditLogs(ctx.store, { ...range, after, max: q.limit + 1 });
+  const body = envelopeBody(pages, {
+    anonymize: q.anonymize,
+    limit: q.limit,
+    fromMs: q.fromMs,
+    toMs: q.toMs,
+    cursorAfter: (row) => encodeCursor(key, binding, { ts: row.ts, seq: row.seq }),
   });
-  return new Response(body, {
-    headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store" },
-  });
+  return new Response(body, { headers: { ...HEADERS, "Content-Type": "application/json; charset=utf-8" } });
 });

@@ -1,0 +1,17 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { ForbiddenNotice } from "@/components/dashboard/forbidden-notice";
+import { SettingsPage } from "@/components/settings/settings-page";
+import { getPageSession } from "@/lib/web/page-session";
+
+export const metadata: Metadata = { title: "Settings · orgtrail" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function OrgSettingsPage({ searchParams }: { searchParams: SearchParams }) {
+  const session = await getPageSession();
+  if (session.kind === "signed-out") redirect(`/signin?next=${encodeURIComponent("/org/settings")}`);
+  if (session.kind === "forbidden") return <ForbiddenNotice detail={session.message} />;
+  const slack = (await searchParams).slack;
+  return <SettingsPage orgSlug={session.orgSlug} slackOutcome={typeof slack === "string" ? slack : undefined} />;
+}

@@ -1,0 +1,86 @@
+// `orgtrail pull`: fetches a W&B-compatible audit-log API into the store, resumable.
+import { parseDate } from "../lib/audit/timestamp";
+import type { Store } from "../lib/db/client";
+import { env } from "../lib/env";
+import { pullUpstream, type PullSummary } from "../lib/sources/pull-upstream";
+import { DEFAULT_RETRY } from "../lib/sources/upstream-http";
+import { today } from "../lib/today";
+
+export interface PullCommandOptions {
+  url?: string;
+  username?: string;
+  apiKey?: string;
+  org?: string;
+  since?: string;
+  pageSize: string;
+  attempts: string;
+  timeout: string;
+}
+
+const positiveInt = (name: string, value: string, max: number): number => {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new Error(`invalid ${name} ${JSON.stringify(value)}: a whole number from 1 to ${max}`);
+  return Number(value);
+};
+
+function counts(s: PullSummary): string {
+  const parts = [`fetched ${s.fetched}`, `accepted ${s.accepted}`, `duplicates ${s.duplicates}`, `rejected ${s.rejected}`];
+  if (s.skipped > 0) parts.push(`skipped ${s.skipped}`);
+  return parts.join(", ");
+}
+
+/** Exit code: 0 complete, 1 complete but some lines were rejected, 2 stopped early (fatal). */
+export async function pullCommand(store: Store, orgId: number, orgSlug: string, opts: PullCommandOptions): Promise<number> {
+  const e = env();
+  const url = opts.url ?? e.ORGTRAIL_UPSTREAM_URL;
+  const username = opts.username ?? e.ORGTRAIL_UPSTREAM_USERNAME;
+  const apiKey = opts.apiKey ?? e.ORGTRAIL_UPSTREAM_API_KEY;
+  if (!url || !username || !apiKey) throw new Error("pull needs --url, --username and --api-key (or ORGTRAIL_UPSTREAM_URL, _USERNAME, _API_KEY)");
+  let since: number | undefined;
+  if (opts.since !== undefined) {
+    const day = parseDate(opts.since);
+    if (day === null) throw new Error(`invalid --since ${JSON.stringify(opts.since)}: a date as YYYY-MM-DD`);
+    since = day;
+  }
+  const tty = process.stderr.isTTY === true;
+  let shown = false;
+  const started = Date.now();
+  const result = await pullUpstream(store, {
+    url,
+    username,
+    apiKey,
+    orgId,
+    orgSlug,
+    deployment: e.ORGTRAIL_DEPLOYMENT,
+    today: today(),
+    since,
+    initialSince: e.ORGTRAIL_UPSTREAM_SINCE ? (parseDate(e.ORGTRAIL_UPSTREAM_SINCE) ?? undefined) : undefined,
+    pageSize: positiveInt("--page-size", opts.pageSize, 1_000_000),
+    retry: {
+      ...DEFAULT_RETRY,
+      maxAttempts: positiveInt("--attempts", opts.attempts, 100),
+      timeoutMs: positiveInt("--timeout", opts.timeout, 3600) * 1000,
+    },
+    onProgress: (s, window) => {
+      if (!tty) return;
+      shown = true;
+      const rate = Math.round(s.fetched / Math.max((Date.now() - started) / 1000, 0.001));
+      process.stderr.write(`\r\x1b[2Kpull ${window}: ${counts(s)} (${rate}/s)`);
+    },
+    onRetry: (window, n) => {
+      if (shown) process.stderr.write("\r\x1b[2K");
+      process.stderr.write(`pull ${window}: ${n.reason}; retry ${n.attempt} in ${(n.delayMs / 1000).toFixed(1)} s\n`);
+    },
+    onReject: (window, r) => {
+      if (shown) process.stderr.write("\r\x1b[2K");
+      process.stderr.write(`pull ${window}: line ${r.line}: ${r.error}\n`);
+    },
+  });
+  if (shown) process.stderr.write("\r\x1b[2K");
+  const { summary, error } = result;
+  process.stdout.write(`${counts(summary)}\n`);
+  if (error) {
+    process.stderr.write(`orgtrail: pull stopped: ${error.message}${summary.nextDay ? ` (the days before ${summary.nextDay} are complete; run again to resume)` : ""}\n`);
+    return 2;
+  }
+  return summary.rejected > 0 ? 1 : 0;
+}

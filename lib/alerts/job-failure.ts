@@ -1,0 +1,42 @@
+import type { Store } from "../db/client";
+import { enqueueAlerts } from "./outbox";
+import { parseStoredRules } from "./rules";
+import { jobFailureMessage, redactSecrets } from "./slack-message";
+
+/** The delivery job itself: a failure to reach Slack cannot be reported through Slack. */
+export const SLACK_DELIVERY_JOB = "slack-alerts";
+
+/**
+ * The hook for a job's `onFailure` (bucket sync, upstream pull...): queues a message for
+ * every organization whose job-failure rule is on, once per failure streak (when the streak
+ * reaches the rule's count). Never throws.
+ *
+ *   onFailure: (error, failures, ctx) => alertJobFailure(ctx.store, "bucket-export", error, failures)
+ */
+export async function alertJobFailure(store: Store, jobName: string, error: unknown, consecutiveFailures: number, now = Date.now()): Promise<number> {
+  if (jobName === SLACK_DELIVERY_JOB) return 0;
+  try {
+    const rows = await store.db
+      .selectFrom("alert_settings")
+      .innerJoin("organizations", "organizations.id", "alert_settings.org_id")
+      .select(["alert_settings.org_id", "alert_settings.rules", "organizations.slug"])
+      .where("alert_settings.slack_webhook_enc", "is not", null)
+      .execute();
+    const message = redactSecrets(error instanceof Error ? error.message : String(error)).slice(0, 500);
+    let queued = 0;
+    for (const row of rows) {
+      const rule = parseStoredRules(row.rules).jobFailures;
+      if (!rule.enabled || consecutiveFailures !== rule.afterFailures) continue;
+      queued += await enqueueAlerts(
+        store.db,
+        row.org_id,
+        [{ rule: "job_failure", dedupeKey: `job:${jobName}:${now}`, subjectAt: now, message: jobFailureMessage(row.slug, jobName, message, consecutiveFailures) }],
+        now,
+      );
+    }
+    return queued;
+  } catch (e) {
+    console.error("orgtrail: job failure alert could not be queued:", e instanceof Error ? e.message : e);
+    return 0;
+  }
+}

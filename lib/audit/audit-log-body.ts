@@ -1,0 +1,85 @@
+import type { AuditLogRow } from "../queries/page-audit-logs";
+import { removePii } from "./anonymize";
+import { formatTimestamp } from "./timestamp";
+
+const encoder = new TextEncoder();
+
+/** Pulls one chunk at a time from `next`, so a slow client holds no more than one chunk in memory. */
+function pullStream(pages: AsyncGenerator<AuditLogRow[]>, next: () => Promise<string | null>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const text = await next();
+        if (text === null) return controller.close();
+        if (text !== "") controller.enqueue(encoder.encode(text));
+      } catch (error) {
+        console.error("orgtrail: audit log stream failed", error);
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await pages.return(undefined);
+    },
+  });
+}
+
+const lines = (rows: AuditLogRow[], anonymize: boolean) => rows.map((r) => (anonymize ? removePii(r.body) : r.body));
+
+/** SPEC §5: one event per line, oldest first. */
+export function ndjsonBody(pages: AsyncGenerator<AuditLogRow[]>, anonymize: boolean): ReadableStream<Uint8Array> {
+  return pullStream(pages, async () => {
+    const page = await pages.next();
+    if (page.done) return null;
+    return lines(page.value, anonymize).join("\n") + "\n";
+  });
+}
+
+export interface EnvelopeOptions {
+  anonymize: boolean;
+  limit: number;
+  fromMs: number;
+  toMs: number;
+  /** The cursor resuming after this event. */
+  cursorAfter(row: AuditLogRow): string;
+}
+
+/**
+ * `{"audit_logs":[...],"range_start_time","range_end_time","count","next_cursor"}`, streamed:
+ * the events come first, so the totals are written once the page is read. `pages` must
+ * yield up to limit + 1 rows: the extra one only says that there is a next page.
+ */
+export function envelopeBody(pages: AsyncGenerator<AuditLogRow[]>, o: EnvelopeOptions): ReadableStream<Uint8Array> {
+  let started = false;
+  let count = 0;
+  let last: AuditLogRow | null = null;
+  let more = false;
+  let finished = false;
+  return pullStream(pages, async () => {
+    if (finished) return null;
+    if (!started) {
+      started = true;
+      return '{"audit_logs":[';
+    }
+    const page = more ? { done: true as const, value: undefined } : await pages.next();
+    if (page.done) {
+      finished = true;
+      const tail = {
+        range_start_time: formatTimestamp(o.fromMs),
+        range_end_time: formatTimestamp(o.toMs),
+        count,
+        next_cursor: more && last ? o.cursorAfter(last) : null,
+      };
+      return "]," + JSON.stringify(tail).slice(1) + "\n";
+    }
+    const rows = page.value.slice(0, o.limit - count);
+    if (rows.length < page.value.length) {
+      more = true;
+      await pages.return(undefined);
+    }
+    if (rows.length === 0) return "";
+    const text = (count > 0 ? "," : "") + lines(rows, o.anonymize).join(",");
+    count += rows.length;
+    last = rows[rows.length - 1]!;
+    return text;
+  });
+}

@@ -1,0 +1,210 @@
+import { formatDate, parseDate } from "../audit/timestamp";
+import type { Store } from "../db/client";
+import { env, type Deployment } from "../env";
+import { allowedHosts, assertOutboundUrl } from "../net/ssrf";
+import { ingestNdjson, type IngestSummary, type Rejection } from "../ingest/ingest-ndjson";
+import { loadCheckpoint, saveCheckpoint } from "../jobs/state";
+import {
+  basicAuth,
+  bodyChunks,
+  checkStatus,
+  readBodyText,
+  RetryableError,
+  UpstreamAuthError,
+  UpstreamError,
+  withRetry,
+  type RetryNotice,
+  type RetryPolicy,
+  type Watchdog,
+} from "./upstream-http";
+import {
+  checkpointName,
+  DEFAULT_BACKFILL_DAYS,
+  endpointUrl,
+  parseCheckpoint,
+  planWindows,
+  requestUrl,
+  windowParams,
+  type DayWindow,
+  type PullCheckpoint,
+} from "./upstream-plan";
+
+export interface PullOptions {
+  url: string;
+  username: string;
+  apiKey: string;
+  orgId: number;
+  orgSlug: string;
+  deployment: Deployment;
+  /** Today's UTC day number (the last day fetched). */
+  today: number;
+  /** Start here whatever the checkpoint says (a backfill). */
+  since?: number;
+  /** Start here when there is no checkpoint (default: 90 days before today). */
+  initialSince?: number;
+  /** Events per request when the upstream pages by cursor. */
+  pageSize: number;
+  retry: RetryPolicy;
+  signal?: AbortSignal;
+  onProgress?(s: PullSummary, window: string): void;
+  onReject?(window: string, r: Rejection): void;
+  onRetry?(window: string, n: RetryNotice): void;
+}
+
+export interface PullSummary {
+  /** Events received (those of a retried request may count twice). */
+  fetched: number;
+  accepted: number;
+  duplicates: number;
+  skipped: number;
+  rejected: number;
+  requests: number;
+  windows: number;
+  /** How the upstream answered: JSON pages with a cursor, or NDJSON day windows. */
+  mode: "cursor" | "ndjson" | null;
+  /** The checkpoint after the run: every day before it is complete. */
+  nextDay: string | null;
+}
+
+export interface PullResult {
+  summary: PullSummary;
+  /** Why the pull stopped early (401/403, retries exhausted, a bad answer); null when it finished. */
+  error: UpstreamError | UpstreamAuthError | null;
+}
+
+type Page = { kind: "envelope"; events: unknown[]; nextCursor: string | null } | { kind: "ingested"; summary: IngestSummary };
+
+const encoder = new TextEncoder();
+
+async function* ndjsonOf(events: unknown[]): AsyncGenerator<Uint8Array> {
+  if (events.length > 0) yield encoder.encode(events.map((e) => JSON.stringify(e)).join("\n") + "\n");
+}
+
+async function* textChunks(text: string): AsyncGenerator<Uint8Array> {
+  yield encoder.encode(text);
+}
+
+/** An envelope page, or null when the JSON is something else (then it is read as NDJSON). */
+function readEnvelope(text: string): { events: unknown[]; nextCursor: string | null } | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (value === null || typeof value !== "object" || !Array.isArray((value as { audit_logs?: unknown }).audit_logs)) return null;
+  const env = value as { audit_logs: unknown[]; next_cursor?: unknown };
+  const next = env.next_cursor;
+  if (next !== undefined && next !== null && (typeof next !== "string" || next === "")) throw new UpstreamError("upstream answered an unreadable next_cursor");
+  return { events: env.audit_logs, nextCursor: typeof next === "string" ? next : null };
+}
+
+/**
+ * Fetches the upstream's audit log from the checkpoint (or `since`) to today into the store,
+ * window by window, oldest first; saves the checkpoint after each window, and after each page
+ * when the upstream pages by cursor, only once what was fetched is committed.
+ */
+export async function pullUpstream(store: Store, o: PullOptions): Promise<PullResult> {
+  const endpoint = endpointUrl(o.url);
+  // The upstream URL is admin-configured: it may not reach private or metadata addresses
+  // unless named in ORGTRAIL_ALLOWED_HOSTS (redirects are refused below).
+  await assertOutboundUrl(endpoint, { allow: allowedHosts(env().ORGTRAIL_ALLOWED_HOSTS) });
+  const name = checkpointName(endpoint, o.username, o.orgSlug);
+  const saved = parseCheckpoint(await loadCheckpoint(store.db, name));
+  const from = o.since ?? (saved ? parseDate(saved.nextDay)! : (o.initialSince ?? o.today - DEFAULT_BACKFILL_DAYS));
+  const summary: PullSummary = { fetched: 0, accepted: 0, duplicates: 0, skipped: 0, rejected: 0, requests: 0, windows: 0, mode: null, nextDay: saved?.nextDay ?? null };
+  const auth = basicAuth(o.username, o.apiKey);
+  const save = async (checkpoint: PullCheckpoint) => {
+    await saveCheckpoint(store.db, name, JSON.stringify(checkpoint));
+    summary.nextDay = checkpoint.nextDay;
+  };
+
+  const add = (s: IngestSummary) => {
+    summary.fetched += s.accepted + s.duplicates + s.skipped + s.rejectedTotal;
+    summary.accepted += s.accepted;
+    summary.duplicates += s.duplicates;
+    summary.skipped += s.skipped;
+    summary.rejected += s.rejectedTotal;
+  };
+
+  const ingest = async (label: string, chunks: AsyncIterable<Uint8Array>, onFlush?: (s: IngestSummary) => void) =>
+    ingestNdjson(store, o.orgId, chunks, {
+      deployment: o.deployment,
+      maxRejectionsKept: 0,
+      onReject: (r) => o.onReject?.(label, r),
+      onProgress: onFlush,
+    });
+
+  /** One request: a JSON page is returned to the caller; NDJSON is streamed into the store here. */
+  const fetchPage = (w: DayWindow, label: string, cursor: string | null): Promise<Page> =>
+    withRetry(
+      o.retry,
+      async (watchdog: Watchdog) => {
+        summary.requests++;
+        const response = await fetch(requestUrl(endpoint, w, o.pageSize, cursor), {
+          headers: { Authorization: auth, Accept: "application/x-ndjson, application/json" },
+          signal: watchdog.signal,
+          redirect: "error",
+        });
+        watchdog.touch();
+        await checkStatus(response);
+        const type = (response.headers.get("content-type") ?? "").toLowerCase();
+        if (type.includes("json") && !type.includes("ndjson")) {
+          const text = await readBodyText(response, watchdog).catch((error: unknown) => {
+            throw error instanceof TypeError ? new RetryableError("upstream answered invalid UTF-8") : error;
+          });
+          const envelope = readEnvelope(text);
+          if (envelope) return { kind: "envelope", ...envelope };
+          // An envelope that does not parse was cut short: fetch the page again.
+          if (/^\s*\{\s*"audit_logs"/.test(text)) throw new RetryableError("upstream answered a cut JSON page");
+          return { kind: "ingested", summary: await ingest(label, textChunks(text)) };
+        }
+        // NDJSON is streamed into the store; a cut stream is fetched again, its repeats deduplicated.
+        let partial: IngestSummary | null = null;
+        try {
+          return { kind: "ingested", summary: await ingest(label, bodyChunks(response, watchdog), (s) => (partial = { ...s })) };
+        } catch (error) {
+          if (partial) add(partial);
+          throw error;
+        }
+      },
+      { signal: o.signal, onRetry: (n) => o.onRetry?.(label, n) },
+    );
+
+  try {
+    for (const w of planWindows(from, o.today)) {
+      const params = windowParams(w);
+      const label = w.first === w.last ? formatDate(w.first) : `${formatDate(w.first)}..${formatDate(w.last)}`;
+      const nextDay = formatDate(Math.min(w.last + 1, o.today));
+      let cursor: string | null = null;
+      if (saved?.page && saved.page.startDate === params.startDate && saved.page.numDays === params.numDays && o.since === undefined) {
+        cursor = saved.page.cursor;
+      }
+      const seen = new Set<string>();
+      for (;;) {
+        if (o.signal?.aborted) throw o.signal.reason;
+        const page = await fetchPage(w, label, cursor);
+        if (page.kind === "ingested") {
+          summary.mode ??= "ndjson";
+          add(page.summary);
+          o.onProgress?.(summary, label);
+          break;
+        }
+        summary.mode = "cursor";
+        add(await ingest(label, ndjsonOf(page.events)));
+        o.onProgress?.(summary, label);
+        if (page.nextCursor === null) break;
+        if (seen.has(page.nextCursor)) throw new UpstreamError("upstream repeated a cursor; stopping rather than looping");
+        seen.add(page.nextCursor);
+        cursor = page.nextCursor;
+        await save({ v: 1, nextDay: formatDate(w.first), page: { ...params, cursor } });
+      }
+      summary.windows++;
+      await save({ v: 1, nextDay });
+    }
+  } catch (error) {
+    if (error instanceof UpstreamError || error instanceof UpstreamAuthError) return { summary, error };
+    throw error;
+  }
+  return { summary, error: null };
+}

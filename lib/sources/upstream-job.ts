@@ -1,0 +1,57 @@
+// The server's upstream poller: pulls ORGTRAIL_UPSTREAM_URL every ORGTRAIL_UPSTREAM_INTERVAL_SECONDS.
+import { alertJobFailure } from "../alerts/job-failure";
+import { parseDate } from "../audit/timestamp";
+import { ensureOrg } from "../db/orgs";
+import { env } from "../env";
+import { registerJobFactory } from "../jobs/start";
+import { today } from "../today";
+import { pullUpstream } from "./pull-upstream";
+import { DEFAULT_RETRY } from "./upstream-http";
+
+export const UPSTREAM_JOB = "upstream-pull";
+const PAGE_SIZE = 10_000;
+
+registerJobFactory(async () => {
+  const e = env();
+  if (!e.ORGTRAIL_UPSTREAM_URL) return null;
+  const username = e.ORGTRAIL_UPSTREAM_USERNAME;
+  const apiKey = e.ORGTRAIL_UPSTREAM_API_KEY;
+  if (!username || !apiKey) {
+    // Other jobs still start; the missing setting is said once, loudly.
+    console.error("orgtrail: ORGTRAIL_UPSTREAM_URL is set but ORGTRAIL_UPSTREAM_USERNAME or ORGTRAIL_UPSTREAM_API_KEY is not: the upstream pull is off");
+    return null;
+  }
+  const url = e.ORGTRAIL_UPSTREAM_URL;
+  const orgSlug = e.ORGTRAIL_UPSTREAM_ORG;
+  const initialSince = e.ORGTRAIL_UPSTREAM_SINCE ? (parseDate(e.ORGTRAIL_UPSTREAM_SINCE) ?? undefined) : undefined;
+  return {
+    name: UPSTREAM_JOB,
+    intervalMs: e.ORGTRAIL_UPSTREAM_INTERVAL_SECONDS * 1000,
+    async run({ store, signal }) {
+      const orgId = await ensureOrg(store.db, orgSlug);
+      const { summary, error } = await pullUpstream(store, {
+        url,
+        username,
+        apiKey,
+        orgId,
+        orgSlug,
+        deployment: e.ORGTRAIL_DEPLOYMENT,
+        today: today(),
+        initialSince,
+        pageSize: PAGE_SIZE,
+        retry: DEFAULT_RETRY,
+        signal,
+        onRetry: (window, n) => console.error(`orgtrail: upstream pull ${window}: ${n.reason}; retrying in ${(n.delayMs / 1000).toFixed(1)} s`),
+        onReject: (window, r) => console.error(`orgtrail: upstream pull ${window}: line ${r.line}: ${r.error}`),
+      });
+      if (summary.accepted > 0 || summary.rejected > 0) {
+        console.error(`orgtrail: upstream pull: fetched ${summary.fetched}, accepted ${summary.accepted}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`);
+      }
+      if (error) throw error;
+    },
+    // A Slack alert when the organization's job-failure rule is on (lib/alerts); never throws.
+    onFailure: async (error, failures, ctx) => {
+      await alertJobFailure(ctx.store, UPSTREAM_JOB, error, failures);
+    },
+  };
+});

@@ -1,0 +1,67 @@
+import type { Store } from "../db/client";
+import { nextChain, tryEventLeaf } from "./chain";
+
+/** What is wrong with the stored log, at the first sequence number where it shows. */
+export interface ChainProblem {
+  firstBadSeq: number | null;
+  code: "edited_event" | "chain_mismatch" | "missing_event" | "truncated" | "checkpoint_mismatch" | "bad_checkpoint" | "bad_purge_record";
+  reason: string;
+}
+
+export type RangeResult =
+  | { ok: true; head: string; lastSeq: number; count: number; extras: Record<string, string> }
+  | ({ ok: false } & ChainProblem);
+
+const PAGE = 5_000;
+
+/**
+ * Re-walks an organization's events from `fromSeq` (chain `prevHead` before it) to `toSeq`
+ * (null: to the last stored row), in keyset pages so memory stays flat. Each event's body and
+ * unknown keys must hash to its dedupe key, the chain must link through each stored chain
+ * column, and sequence numbers must be contiguous. `check` runs after each event with the
+ * recomputed chain (signed checkpoints hook in there). Stops at the first problem.
+ */
+export async function recomputeRange(
+  store: Store,
+  orgId: number,
+  fromSeq: number,
+  toSeq: number | null,
+  prevHead: string,
+  options: { collectExtras?: boolean; check?: (seq: number, chain: string) => ChainProblem | null; signal?: AbortSignal } = {},
+): Promise<RangeResult> {
+  let head = prevHead;
+  let expected = fromSeq;
+  const extras: Record<string, string> = {};
+  for (;;) {
+    options.signal?.throwIfAborted();
+    let q = store.db
+      .selectFrom("events")
+      .select(["seq", "dedupe_key", "body", "extra", "chain"])
+      .where("org_id", "=", orgId)
+      .where("seq", ">=", expected)
+      .orderBy("seq")
+      .limit(PAGE);
+    if (toSeq !== null) q = q.where("seq", "<=", toSeq);
+    const rows = await q.execute();
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      if (seq !== expected)
+        return { ok: false, firstBadSeq: expected, code: "missing_event", reason: `event ${expected} is missing (the next stored event is ${seq})` };
+      if (tryEventLeaf(row.body, row.extra) !== row.dedupe_key)
+        return { ok: false, firstBadSeq: seq, code: "edited_event", reason: `event ${seq} was altered: its content no longer hashes to its dedupe key` };
+      if (!/^[0-9a-f]{64}$/.test(row.dedupe_key))
+        return { ok: false, firstBadSeq: seq, code: "edited_event", reason: `event ${seq}: malformed dedupe key` };
+      head = nextChain(head, seq, row.dedupe_key);
+      if (row.chain !== head)
+        return { ok: false, firstBadSeq: seq, code: "chain_mismatch", reason: `event ${seq}: the hash chain breaks here (an event was changed, removed, inserted or reordered)` };
+      if (options.collectExtras && row.extra !== null) extras[String(seq)] = row.extra;
+      const problem = options.check?.(seq, head);
+      if (problem) return { ok: false, ...problem };
+      expected++;
+    }
+    if (rows.length < PAGE) break;
+  }
+  if (toSeq !== null && expected <= toSeq)
+    return { ok: false, firstBadSeq: expected, code: "missing_event", reason: `events ${expected}-${toSeq} are missing` };
+  return { ok: true, head, lastSeq: expected - 1, count: expected - fromSeq, extras };
+}
