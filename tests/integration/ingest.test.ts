@@ -120,7 +120,12 @@ describe("POST /api/v1/ingest", () => {
     expect(body.error.code).toBe("payload_too_large");
   });
 
-  it("requires an admin", async () => {
+  it("refuses a cross-site request (CSRF)", async () => {
+    const res = await post(ev(30), { Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" });
+    expect(res.status).toBe(403);
+  });
+
+    it("requires an admin", async () => {
     const res = await fetch(`${server.baseUrl}/api/v1/ingest`, { method: "POST", body: ev(1) });
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toMatch(/^Basic/);

@@ -1,4 +1,5 @@
 // POST /api/v1/ingest: an NDJSON body of audit events → {accepted, duplicates, rejected:[{line, error}]}.
+import { requireSameOrigin } from "@/lib/web/same-origin";
 import { requireOrgAdmin } from "@/lib/auth/authorize";
 import { env } from "@/lib/env";
 import { handle, payloadTooLarge } from "@/lib/http/errors";
@@ -10,6 +11,7 @@ export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 export const POST = handle(async (request: Request) => {
+  requireSameOrigin(request); // CSRF: a browser session must not be driven by another site
   const ctx = await requireOrgAdmin(request, { basicChallenge: true });
   const limit = env().ORGTRAIL_MAX_BODY_BYTES;
   let progress: IngestSummary | null = null;

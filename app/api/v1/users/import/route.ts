@@ -1,4 +1,5 @@
 // POST /api/v1/users/import: a users CSV (the export's format) or a SCIM 2.0 ListResponse → {format, created, updated, rejected}.
+import { requireSameOrigin } from "@/lib/web/same-origin";
 import { requireOrgAdmin } from "@/lib/auth/authorize";
 import { env } from "@/lib/env";
 import { badRequest, handle, payloadTooLarge } from "@/lib/http/errors";
@@ -10,6 +11,7 @@ export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 export const POST = handle(async (request: Request) => {
+  requireSameOrigin(request); // CSRF: a browser session must not be driven by another site
   const ctx = await requireOrgAdmin(request, { basicChallenge: true });
   const text = await readUtf8(request, env().ORGTRAIL_MAX_BODY_BYTES);
   try {
