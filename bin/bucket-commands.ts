@@ -1,4 +1,5 @@
 // `orgtrail export` and `orgtrail import-bucket`: bucket sync from the command line (docs/BUCKET_SYNC.md).
+import { collect } from "./cli-support";
 import type { Command } from "commander";
 import { openBucket } from "../lib/bucket/storage";
 import { openStore } from "../lib/db/client";
@@ -59,7 +60,6 @@ async function importBucketCommand(opts: { from?: string; org?: string }): Promi
   }
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function addBucketCommands(program: Command, run: (code: Promise<number>) => void): void {
   program

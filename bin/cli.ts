@@ -1,7 +1,8 @@
 import { readFile, stat } from "node:fs/promises";
 import { Command, CommanderError, Option } from "commander";
 import { countAccounts, createAccount, setDefaultOrg, type Role } from "../lib/auth/accounts";
-import { openStore, type Store } from "../lib/db/client";
+import type { Store } from "../lib/db/client";
+import { collect, withStore } from "./cli-support";
 import { DEFAULT_ORG, ensureOrg, findOrgBySlug } from "../lib/db/orgs";
 import { env } from "../lib/env";
 import { ingestNdjson, type IngestSummary } from "../lib/ingest/ingest-ndjson";
@@ -12,16 +13,6 @@ import { addTrustCommands } from "./trust-commands";
 /** Thrown for a failure the user can fix: printed without a stack trace. */
 class UserError extends Error {}
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore();
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
 
 async function orgIdFor(store: Store, slug: string | undefined, create: boolean): Promise<number> {
   const name = slug ?? DEFAULT_ORG;

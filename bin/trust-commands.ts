@@ -1,6 +1,7 @@
 // `orgtrail verify`, `verify-export`, `checkpoint`, `purge`, `keys public`: tamper evidence and retention (docs/SECURITY.md).
+import { collect, withStore, type Run } from "./cli-support";
 import type { Command } from "commander";
-import { openStore, type Store } from "../lib/db/client";
+import type { Store } from "../lib/db/client";
 import { findOrgBySlug } from "../lib/db/orgs";
 import { env } from "../lib/env";
 import { createCheckpoint } from "../lib/trust/checkpoint";
@@ -9,17 +10,6 @@ import { purgeExpired } from "../lib/trust/purge";
 import { loadPublicKeyFile, loadSigningKey, publicKeyPem } from "../lib/trust/signing-key";
 import { verifyStore } from "../lib/trust/verify";
 
-type Run = (code: Promise<number>) => void;
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore();
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
 
 async function orgIds(store: Store, slugs: string[]): Promise<{ id: number; slug: string }[]> {
   if (slugs.length === 0) return store.db.selectFrom("organizations").select(["id", "slug"]).orderBy("slug").execute();

@@ -1,7 +1,7 @@
 import { sign, verify, type KeyObject } from "node:crypto";
 import type { Store } from "../db/client";
 import { GENESIS_CHAIN } from "./chain";
-import { recomputeRange } from "./range";
+import { latestPurge, recomputeRange } from "./range";
 import { keyIdOf, loadSigningKey, type SigningKey } from "./signing-key";
 
 /**
@@ -74,13 +74,7 @@ export async function createCheckpoint(store: Store, orgId: number, range?: { fr
   const org = await store.db.selectFrom("organizations").select(["slug", "last_seq", "chain_head"]).where("id", "=", orgId).executeTakeFirst();
   if (!org) throw new CheckpointError(`no organization with id ${orgId}`);
   const lastSeq = Number(org.last_seq);
-  const purge = await store.db
-    .selectFrom("event_purges")
-    .select(["up_to_seq", "chain_head"])
-    .where("org_id", "=", orgId)
-    .orderBy("up_to_seq", "desc")
-    .limit(1)
-    .executeTakeFirst();
+  const purge = await latestPurge(store, orgId);
   const logStart = purge ? Number(purge.up_to_seq) + 1 : 1;
   let fromSeq: number;
   let toSeq: number;

@@ -2,7 +2,7 @@ import { sign, verify, type KeyObject } from "node:crypto";
 import { sql } from "kysely";
 import type { Store } from "../db/client";
 import { GENESIS_CHAIN } from "./chain";
-import { recomputeRange } from "./range";
+import { latestPurge, recomputeRange } from "./range";
 import { MIN_RETENTION_DAYS } from "./schema";
 import { keyIdOf, loadSigningKey } from "./signing-key";
 
@@ -72,13 +72,7 @@ export async function purgeExpired(
   const now = options.now ?? Date.now();
   const cutoff = now - retentionDays * DAY_MS;
   const org = await store.db.selectFrom("organizations").select(["slug", "last_seq"]).where("id", "=", orgId).executeTakeFirstOrThrow();
-  const last = await store.db
-    .selectFrom("event_purges")
-    .select(["up_to_seq", "chain_head"])
-    .where("org_id", "=", orgId)
-    .orderBy("up_to_seq", "desc")
-    .limit(1)
-    .executeTakeFirst();
+  const last = await latestPurge(store, orgId);
   const fromSeq = last ? Number(last.up_to_seq) + 1 : 1;
   const prevHead = last ? last.chain_head : GENESIS_CHAIN;
   const lastSeq = Number(org.last_seq);

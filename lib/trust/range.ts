@@ -65,3 +65,15 @@ export async function recomputeRange(
     return { ok: false, firstBadSeq: expected, code: "missing_event", reason: `events ${expected}-${toSeq} are missing` };
   return { ok: true, head, lastSeq: expected - 1, count: expected - fromSeq, extras };
 }
+
+/** The latest purge of an organization's log (where its chain now starts), or undefined. */
+export async function latestPurge(store: Store, orgId: number): Promise<{ up_to_seq: number; chain_head: string } | undefined> {
+  const row = await store.db
+    .selectFrom("event_purges")
+    .select(["up_to_seq", "chain_head"])
+    .where("org_id", "=", orgId)
+    .orderBy("up_to_seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row && { up_to_seq: Number(row.up_to_seq), chain_head: row.chain_head };
+}
