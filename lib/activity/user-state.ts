@@ -2,30 +2,16 @@
  * One user's row as the dashboard shows it (SPEC §4): lifecycle, status, teams, date added.
  * Pure: the queries hand in per-user aggregates and the user's lifecycle rows.
  */
+import type { Selectable } from "kysely";
+import { GONE_ACTIONS, isLifecycleAction } from "../audit/schema";
 import { dayNumber, formatTimestamp } from "../audit/timestamp";
+import type { UsersTable } from "../db/types";
 import type { Deployment } from "../env";
 import { activityStartDay, endOfDayMs, sixMonthCutoff } from "./calendar";
 import type { UserRow, UserStatus } from "./types";
 
-/** The stored user, as read from `users`. */
-export interface UserRecord {
-  id: number;
-  email: string | null;
-  username: string | null;
-  name: string | null;
-  role: string | null;
-  /** JSON array from the directory, or null when the directory has not listed teams. */
-  teams: string | null;
-  models_seat: string | null;
-  reports: number;
-  runs: number;
-  in_directory: number;
-  directory_created_at: number | null;
-  /** SCIM `active`: 0 when the directory says the user is deactivated, else 1 or null. */
-  directory_active: number | null;
-  first_seen_at: number | null;
-  first_invited_at: number | null;
-}
+/** The stored user, as read from `users` (the columns the dashboard needs). */
+export type UserRecord = Omit<Selectable<UsersTable>, "org_id" | "external_id" | "email_key">;
 
 /** Active days and last activity up to asOf (already restricted to the days that count). */
 export interface UserActivity {
@@ -51,16 +37,7 @@ export interface LifecycleState {
   gone: boolean;
 }
 
-const GONE_ACTIONS: ReadonlySet<string> = new Set(["user:delete", "user:permanently_delete"]);
-const LIFECYCLE_ACTIONS: ReadonlySet<string> = new Set([
-  "user:create",
-  "team:invite_user",
-  "team:uninvite",
-  "user:deactivate",
-  "user:reactivate",
-  "user:delete",
-  "user:permanently_delete",
-]);
+const GONE: ReadonlySet<string> = new Set(GONE_ACTIONS);
 
 /** Chronological order; events of the same millisecond keep their log order (seq). */
 export function byTimeThenSeq(a: LifecycleRow, b: LifecycleRow): number {
@@ -83,9 +60,9 @@ export function lifecycleState(rows: readonly LifecycleRow[], asOfDay: number): 
   for (const r of upTo(rows, asOfDay)) {
     if (r.action === "user:deactivate") deactivated = true;
     else if (r.action === "user:reactivate") deactivated = false;
-    if (LIFECYCLE_ACTIONS.has(r.action)) last = r.action;
+    if (isLifecycleAction(r.action)) last = r.action;
   }
-  return { deactivated, gone: last !== null && GONE_ACTIONS.has(last) };
+  return { deactivated, gone: last !== null && GONE.has(last) };
 }
 
 /**

@@ -88,6 +88,8 @@ export const LIFECYCLE_ACTIONS = [
   "user:permanently_delete",
 ] as const;
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
+/** A user whose latest lifecycle event is one of these is gone (SPEC §4). */
+export const GONE_ACTIONS = ["user:delete", "user:permanently_delete"] as const satisfies readonly LifecycleAction[];
 const lifecycleSet: ReadonlySet<string> = new Set(LIFECYCLE_ACTIONS);
 export function isLifecycleAction(action: string): action is LifecycleAction {
   return lifecycleSet.has(action);

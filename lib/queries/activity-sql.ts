@@ -5,9 +5,8 @@
 import { sql, type RawBuilder } from "kysely";
 import { activityStartDay, endOfDayMs, type DayRange } from "../activity/calendar";
 import type { Store } from "../db/client";
+import { GONE_ACTIONS } from "../audit/schema";
 import type { Deployment } from "../env";
-
-const GONE_ACTIONS = ["user:delete", "user:permanently_delete"] as const;
 
 /**
  * Ids of the users gone as of asOf: their latest lifecycle event (by time, then log order)
