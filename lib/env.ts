@@ -5,6 +5,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
   ORGTRAIL_DATABASE_URL: z.string().min(1).default("file:./data/orgtrail.db"),
+  /** SQLite: how long a writer waits for another one's lock before retrying (lib/db/retry.ts). */
+  ORGTRAIL_SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   ORGTRAIL_DEPLOYMENT: z.enum(["self-managed", "dedicated", "multi-tenant"]).default("self-managed"),
   ORGTRAIL_BUCKET_URL: z.string().optional(),
   /** Bucket export (docs/BUCKET_SYNC.md): seconds between runs, events per object at most. */

@@ -37,13 +37,18 @@ export function errorResponse(error: unknown): Response {
   return Response.json({ error: { code: "internal", message: "internal error" } }, { status: 500 });
 }
 
+const UNAVAILABLE_CODES = ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "57P01", "57P02", "57P03", "53300"];
+// SQLite's primary codes; better-sqlite3 reports the extended ones (SQLITE_IOERR_WRITE, SQLITE_BUSY_SNAPSHOT...).
+const UNAVAILABLE_SQLITE = ["SQLITE_BUSY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN"];
+// pg's own errors for a lost or unreachable server carry no code, only these messages.
+const PG_CONNECTION_LOST = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
 function isStoreUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return (
-    typeof code === "string" &&
-    (["ECONNREFUSED", "ECONNRESET", "57P01", "57P03", "53300", "SQLITE_BUSY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN"].includes(code) ||
-      code.startsWith("08"))
-  );
+  if (typeof code === "string") {
+    return UNAVAILABLE_CODES.includes(code) || code.startsWith("08") || UNAVAILABLE_SQLITE.some((c) => code === c || code.startsWith(`${c}_`));
+  }
+  return error instanceof Error && PG_CONNECTION_LOST.test(error.message);
 }
 
 /** Wraps a route handler: every error goes through errorResponse, every call to the access log and the duration histogram. */

@@ -56,6 +56,9 @@ export async function importUsers(
 }
 
 async function applyEntries(trx: Trx, orgId: number, entries: DirectoryEntry[]): Promise<{ created: number; updated: number }> {
+  // Serializes with ingest (appendBatch takes the same row first): on PostgreSQL both would
+  // otherwise insert the same new user at once and one fails on users_org_email.
+  await trx.updateTable("organizations").set((eb) => ({ last_seq: eb.ref("last_seq") })).where("id", "=", orgId).execute();
   const rows = await trx
     .selectFrom("users")
     .select(["id", "external_id", "email_key", "username"])

@@ -26,6 +26,8 @@ export interface RunningServer {
   /** What the server printed so far (for debugging a failing test). */
   output(): { stdout: string; stderr: string };
   stop(): Promise<void>;
+  /** Sends `signal` to the server's process group and waits for it to exit (fault tests: SIGKILL). */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
 /** The environment of child processes: the test runner's, minus vitest's own variables. */
@@ -138,7 +140,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const response = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) });
       if (response.status === 200) {
         await response.arrayBuffer();
-        return { baseUrl, port, output: () => ({ ...out }), stop };
+        const kill = async (signal: NodeJS.Signals) => {
+          killGroup(child, signal);
+          await waitForExit(child, 10_000);
+        };
+        return { baseUrl, port, output: () => ({ ...out }), stop, kill };
       }
       lastProblem = `HTTP ${response.status}: ${(await response.text()).slice(0, 500)}`;
     } catch (error) {
