@@ -27,9 +27,12 @@ export function escapeSlackText(value: string): string {
 
 const MAX_VALUE = 200;
 
-/** An untrusted value as inline code: escaped, one line, no backtick to close the span early. */
+/** Control characters (ANSI escapes start with ESC), line and paragraph separators, bidi overrides. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+
+/** An untrusted value as inline code: escaped, one line, no control character, no backtick to close the span early. */
 export function code(value: string | number, max = MAX_VALUE): string {
-  let text = String(value).replace(/[\r\n\t]+/g, " ").replace(/`/g, "ˋ").trim();
+  let text = String(value).replace(UNPRINTABLE, " ").replace(/`/g, "ˋ").trim();
   if (text.length > max) text = `${text.slice(0, max - 1)}…`;
   if (text === "") return "_(empty)_";
   return "`" + escapeSlackText(text) + "`";

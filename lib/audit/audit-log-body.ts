@@ -1,11 +1,10 @@
 import type { AuditLogRow } from "../queries/page-audit-logs";
-import { removePii } from "./anonymize";
 import { formatTimestamp } from "./timestamp";
 
 const encoder = new TextEncoder();
 
 /** Pulls one chunk at a time from `next`, so a slow client holds no more than one chunk in memory. */
-function pullStream(pages: AsyncGenerator<AuditLogRow[]>, next: () => Promise<string | null>): ReadableStream<Uint8Array> {
+function pullStream(pages: AsyncGenerator<unknown>, next: () => Promise<string | null>): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
@@ -23,19 +22,33 @@ function pullStream(pages: AsyncGenerator<AuditLogRow[]>, next: () => Promise<st
   });
 }
 
-const lines = (rows: AuditLogRow[], anonymize: boolean) => rows.map((r) => (anonymize ? removePii(r.body) : r.body));
+/** A line transform (lib/audit/anonymize.ts lineAnonymizer), or null to return stored lines as they are. */
+export type LineTransform = ((body: string) => string) | null;
+
+const lines = (rows: AuditLogRow[], transform: LineTransform) => rows.map((r) => (transform ? transform(r.body) : r.body));
 
 /** SPEC §5: one event per line, oldest first. */
-export function ndjsonBody(pages: AsyncGenerator<AuditLogRow[]>, anonymize: boolean): ReadableStream<Uint8Array> {
+export function ndjsonBody(pages: AsyncGenerator<AuditLogRow[]>, transform: LineTransform): ReadableStream<Uint8Array> {
   return pullStream(pages, async () => {
     const page = await pages.next();
     if (page.done) return null;
-    return lines(page.value, anonymize).join("\n") + "\n";
+    return lines(page.value, transform).join("\n") + "\n";
+  });
+}
+
+/**
+ * SPEC §5 with no line transform: the stored canonical lines as they are, one chunk of text per
+ * page (lib/queries/stream-audit-logs.ts), encoded once; nothing is parsed or re-serialized.
+ */
+export function ndjsonTextBody(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+  return pullStream(chunks, async () => {
+    const chunk = await chunks.next();
+    return chunk.done ? null : chunk.value;
   });
 }
 
 export interface EnvelopeOptions {
-  anonymize: boolean;
+  transform: LineTransform;
   limit: number;
   fromMs: number;
   toMs: number;
@@ -77,7 +90,7 @@ export function envelopeBody(pages: AsyncGenerator<AuditLogRow[]>, o: EnvelopeOp
       await pages.return(undefined);
     }
     if (rows.length === 0) return "";
-    const text = (count > 0 ? "," : "") + lines(rows, o.anonymize).join(",");
+    const text = (count > 0 ? "," : "") + lines(rows, o.transform).join(",");
     count += rows.length;
     last = rows[rows.length - 1]!;
     return text;

@@ -1,11 +1,12 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type { AnonymizeMode } from "./anonymize";
 
 /** What a cursor is only valid for: the organization, the range, anonymize and the filters. */
 export interface CursorBinding {
   orgId: number;
   fromMs: number;
   toMs: number;
-  anonymize: boolean;
+  anonymize: AnonymizeMode;
   filters: string;
 }
 
@@ -20,7 +21,8 @@ interface Payload {
   o: number;
   f: number;
   t: number;
-  a: 0 | 1;
+  /** anonymize: 0 false, 1 true, 2 hash. */
+  a: 0 | 1 | 2;
   q: string;
   ts: number;
   s: number;
@@ -39,7 +41,7 @@ export function encodeCursor(key: Buffer, binding: CursorBinding, position: Curs
     o: binding.orgId,
     f: binding.fromMs,
     t: binding.toMs,
-    a: binding.anonymize ? 1 : 0,
+    a: anonymizeCode(binding.anonymize),
     q: binding.filters,
     ts: position.ts,
     s: position.seq,
@@ -48,12 +50,15 @@ export function encodeCursor(key: Buffer, binding: CursorBinding, position: Curs
   return `${body}.${mac(key, body).toString("base64url")}`;
 }
 
+const anonymizeCode = (mode: AnonymizeMode): 0 | 1 | 2 => (mode === "hash" ? 2 : mode ? 1 : 0);
+const anonymizeNames = ["false", "true", "hash"] as const;
+
 const isInt = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v);
 
 function readPayload(value: unknown): Payload | null {
   if (value === null || typeof value !== "object") return null;
   const p = value as Record<string, unknown>;
-  if (p.v !== 1 || !isInt(p.o) || !isInt(p.f) || !isInt(p.t) || (p.a !== 0 && p.a !== 1) || typeof p.q !== "string" || !isInt(p.ts) || !isInt(p.s)) {
+  if (p.v !== 1 || !isInt(p.o) || !isInt(p.f) || !isInt(p.t) || (p.a !== 0 && p.a !== 1 && p.a !== 2) || typeof p.q !== "string" || !isInt(p.ts) || !isInt(p.s)) {
     return null;
   }
   return p as unknown as Payload;
@@ -88,8 +93,8 @@ export function decodeCursor(
       error: `invalid cursor: it was issued for the range ${fmt(payload.f)} to ${fmt(payload.t)}, not ${fmt(expected.fromMs)} to ${fmt(expected.toMs)}; repeat the first request's startDate, endDate and numDays`,
     };
   }
-  if ((payload.a === 1) !== expected.anonymize) {
-    return { ok: false, error: `invalid cursor: it was issued with anonymize=${payload.a === 1}; repeat the first request's anonymize value` };
+  if (payload.a !== anonymizeCode(expected.anonymize)) {
+    return { ok: false, error: `invalid cursor: it was issued with anonymize=${anonymizeNames[payload.a]}; repeat the first request's anonymize value` };
   }
   if (payload.q !== expected.filters) {
     return { ok: false, error: "invalid cursor: it was issued for other filters; repeat the first request's action, actor_email and actor_user_id" };

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { dayNumber, dayStartMs, parseDate, parseRfc3339 } from "./timestamp";
+import type { AnonymizeMode } from "./anonymize";
 import type { Deployment } from "../env";
 
 export const MULTI_TENANT_MAX_DAYS = 7;
@@ -12,12 +13,6 @@ export const MULTI_TENANT_MAX_LIMIT = 1_000_000;
 export const DEFAULT_LIMIT = 20_000;
 const MAX_ACTIONS = 100;
 const MAX_CURSOR_CHARS = 1024;
-
-const boolParam = z
-  .string()
-  .transform((s) => s.toLowerCase())
-  .pipe(z.enum(["true", "false", "1", "0", ""], { message: 'must be "true" or "false"' }))
-  .transform((s) => s === "true" || s === "1");
 
 const numDaysParam = z
   .string()
@@ -50,8 +45,15 @@ const textParam = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "must not contain control characters");
 
+/** `true`/`false` (also 1, 0, empty) as before, or `hash`: pseudonyms instead of removal. */
+const anonymizeParam = z
+  .string()
+  .transform((s) => s.toLowerCase())
+  .pipe(z.enum(["true", "false", "1", "0", "", "hash"], { message: 'must be "true", "false" or "hash"' }))
+  .transform((s): AnonymizeMode => (s === "hash" ? "hash" : s === "true" || s === "1"));
+
 export const auditLogQuerySchema = z.object({
-  anonymize: boolParam.optional(),
+  anonymize: anonymizeParam.optional(),
   numDays: numDaysParam.optional(),
   startDate: dateParam.optional(),
   endDate: endDateParam.optional(),
@@ -75,7 +77,8 @@ export interface AuditLogFilters {
 }
 
 export interface AuditLogQuery {
-  anonymize: boolean;
+  /** false, true (PII keys removed) or "hash" (PII values replaced by per-organization HMACs); false in multi-tenant mode. */
+  anonymize: AnonymizeMode;
   /** First and last UTC day touched by the range (inclusive), as day numbers. */
   firstDay: number;
   lastDay: number;

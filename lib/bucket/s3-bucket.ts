@@ -1,4 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { env } from "../env";
+import { allowedHosts, assertOutboundUrl, BlockedUrlError } from "../net/ssrf";
 import type { BucketLocation } from "./location";
 import type { Bucket, StoredObject } from "./storage";
 
@@ -10,6 +12,8 @@ export interface S3Options {
   forcePathStyle?: boolean;
   /** Explicit credentials (tests); otherwise the SDK's chain (AWS_ACCESS_KEY_ID..., profiles, instance role). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Hosts the endpoint may be although private or loopback (default: ORGTRAIL_ALLOWED_HOSTS). */
+  allowedHosts?: Set<string>;
 }
 
 /**
@@ -19,6 +23,9 @@ export interface S3Options {
 export class S3Bucket implements Bucket {
   private readonly client: S3Client;
   private readonly prefix: string;
+  private readonly endpoint: string | undefined;
+  private readonly allow: Set<string> | undefined;
+  private endpointChecked: Promise<void> | undefined;
 
   constructor(
     readonly location: Extract<BucketLocation, { kind: "s3" }>,
@@ -37,12 +44,34 @@ export class S3Bucket implements Bucket {
     };
     if (options.credentials) config.credentials = options.credentials;
     this.client = new S3Client(config);
+    this.endpoint = options.endpoint;
+    this.allow = options.allowedHosts;
     this.prefix = location.prefix ? `${location.prefix}/` : "";
   }
 
-  async prepareForWrites(): Promise<void> {}
+  /**
+   * The endpoint is admin-configured: like the upstream URL and Slack webhooks it may not be a
+   * loopback, private, link-local or metadata address (in any spelling, or a DNS name resolving
+   * to one) unless ORGTRAIL_ALLOWED_HOSTS names it. Checked once per bucket, before its first
+   * request (the jobs open a bucket per run, so each run checks again).
+   */
+  private checkEndpoint(): Promise<void> {
+    if (this.endpoint === undefined) return Promise.resolve();
+    this.endpointChecked ??= assertOutboundUrl(this.endpoint, { allow: this.allow ?? allowedHosts(env().ORGTRAIL_ALLOWED_HOSTS) }).then(
+      () => undefined,
+      (error: unknown) => {
+        throw new BlockedUrlError(`S3 endpoint ${this.endpoint} refused: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+    return this.endpointChecked;
+  }
+
+  async prepareForWrites(): Promise<void> {
+    await this.checkEndpoint();
+  }
 
   async put(key: string, body: Buffer, metadata: Record<string, string>): Promise<void> {
+    await this.checkEndpoint();
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.location.bucket,
@@ -56,6 +85,7 @@ export class S3Bucket implements Bucket {
   }
 
   async get(key: string): Promise<Buffer | null> {
+    await this.checkEndpoint();
     try {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: this.prefix + key }));
       if (!out.Body) return Buffer.alloc(0);
@@ -68,6 +98,7 @@ export class S3Bucket implements Bucket {
   }
 
   async *list(prefix: string): AsyncIterable<StoredObject> {
+    await this.checkEndpoint();
     let token: string | undefined;
     do {
       const page = await this.client.send(

@@ -79,7 +79,8 @@ describe("GET /admin/audit_logs", () => {
     const ingest = await runCli(["ingest", file], { databaseUrl });
     expect(ingest.code).toBe(0);
     expect(ingest.stdout).toContain(`accepted ${events.length - 25}, duplicates 25, rejected 0`);
-    server = await startServer({ databaseUrl, env: { ORGTRAIL_TODAY: "2026-02-28" } });
+    // anonymize=hash keys its pseudonyms with the instance secret key (never a file in the repo).
+    server = await startServer({ databaseUrl, env: { ORGTRAIL_TODAY: "2026-02-28", ORGTRAIL_SECRET_KEY: Buffer.alloc(32, 11).toString("base64") } });
   });
   afterAll(async () => server?.stop());
 
@@ -101,6 +102,44 @@ describe("GET /admin/audit_logs", () => {
     const expected = expectedWindow(events, from, to, anonymize);
     expect(expected.length).toBeGreaterThan(0);
     expect(lines).toEqual(expected);
+  });
+
+  it("anonymize=hash returns the same events, each PII value replaced by a stable per-organization pseudonym", async () => {
+    const res = await get("?startDate=2026-02-20&numDays=30&anonymize=hash");
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).replace(/\n$/, "").split("\n");
+    const expected = expectedWindow(events, "2026-01-21", "2026-02-20", false);
+    expect(lines).toHaveLength(expected.length);
+    const pseudonyms = new Map<string, string>();
+    const values = new Map<string, string>();
+    lines.forEach((line, i) => {
+      const got = JSON.parse(line) as Record<string, unknown>;
+      const plain = JSON.parse(expected[i]!) as Record<string, unknown>;
+      expect(Object.keys(got)).toEqual(Object.keys(plain));
+      for (const [k, v] of Object.entries(plain)) {
+        if (!PII.includes(k)) {
+          expect(got[k]).toEqual(v);
+          continue;
+        }
+        const h = got[k] as string;
+        expect(h).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+        const text = k.endsWith("_email") ? String(v).toLowerCase() : String(v);
+        // Same value, same pseudonym; different values, different pseudonyms.
+        expect(pseudonyms.get(text) ?? h).toBe(h);
+        expect(values.get(h) ?? text).toBe(text);
+        pseudonyms.set(text, h);
+        values.set(h, text);
+      }
+    });
+    expect(pseudonyms.size).toBeGreaterThan(10);
+    // Paged too, and a cursor of a hashed page is only good for hashed pages.
+    const page = (await (await get("?startDate=2026-02-20&numDays=30&anonymize=hash&limit=5")).json()) as { audit_logs: Record<string, unknown>[]; next_cursor: string };
+    expect(page.audit_logs.map((e) => JSON.stringify(e))).toEqual(lines.slice(0, 5));
+    const next = await get(`?startDate=2026-02-20&numDays=30&anonymize=hash&limit=5&cursor=${page.next_cursor}`);
+    expect(((await next.json()) as { audit_logs: unknown[] }).audit_logs.map((e) => JSON.stringify(e))).toEqual(lines.slice(5, 10));
+    const wrong = await get(`?startDate=2026-02-20&numDays=30&anonymize=true&limit=5&cursor=${page.next_cursor}`);
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { error: { message: string } }).error.message).toContain("issued with anonymize=hash");
   });
 
   it("401s with WWW-Authenticate: Basic on missing or wrong credentials", async () => {
@@ -137,7 +176,7 @@ describe("GET /admin/audit_logs", () => {
     }
   });
 
-  it.each(["?startDate=2026-02-30", "?startDate=02/10/2026", "?numDays=-1", "?numDays=two", "?anonymize=yes"])("400s on %s with a JSON error", async (query) => {
+  it.each(["?startDate=2026-02-30", "?startDate=02/10/2026", "?numDays=-1", "?numDays=two", "?anonymize=yes", "?anonymize=sha256"])("400s on %s with a JSON error", async (query) => {
     const res = await get(query);
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { message: string } };
@@ -171,6 +210,12 @@ describe("GET /admin/audit_logs in multi-tenant mode", () => {
 
   it("caps numDays at 7, keeps PII and skips report:read", async () => {
     const res = await fetch(`${server.baseUrl}/admin/audit_logs?numDays=30&anonymize=true`, { headers: basic("solo", keys.solo!) });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('{"action":"user:login","actor_email":"a@acme.test","actor_ip":"192.0.2.1","timestamp":"2026-02-21T00:00:00.000Z"}\n');
+  });
+
+  it("ignores anonymize=hash too", async () => {
+    const res = await fetch(`${server.baseUrl}/admin/audit_logs?numDays=30&anonymize=hash`, { headers: basic("solo", keys.solo!) });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('{"action":"user:login","actor_email":"a@acme.test","actor_ip":"192.0.2.1","timestamp":"2026-02-21T00:00:00.000Z"}\n');
   });

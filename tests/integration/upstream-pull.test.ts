@@ -254,4 +254,32 @@ describe("orgtrail pull and the SSRF guard", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/169\.254\.169\.254.*private or reserved address/);
   });
+
+  it("does not follow a redirect, even to a host the admin allowed", { timeout: 120_000 }, async () => {
+    // The allowed upstream (loopback is allowed in tests) answers 302 to another loopback
+    // server, which stands in for a metadata address: it must never be reached.
+    const target = await startFakeUpstream((_url, _i, res) => {
+      res.writeHead(200, { "Content-Type": "application/x-ndjson" });
+      res.end("");
+    });
+    const redirecting = await startFakeUpstream((_url, _i, res) => {
+      res.writeHead(302, { Location: `${target.baseUrl}/latest/meta-data/` });
+      res.end();
+    });
+    try {
+      const databaseUrl = await createTestDatabaseUrl();
+      const r = await runCli(["pull", "--url", redirecting.baseUrl, "--username", "u", "--api-key", "k", "--since", TODAY], {
+        databaseUrl,
+        env: { ORGTRAIL_TODAY: TODAY },
+        timeoutMs: 110_000,
+      });
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/redirect/i);
+      expect(redirecting.requests.length).toBeGreaterThan(0);
+      expect(target.requests).toHaveLength(0);
+    } finally {
+      await redirecting.close();
+      await target.close();
+    }
+  });
 });

@@ -1,12 +1,14 @@
 // GET /admin/audit_logs: the seed's audit-log API (SPEC §5), NDJSON streamed oldest first; with
 // limit, endDate or cursor, one JSON page and a signed cursor (docs/AUDIT_LOG_API.md).
 import { decodeCursor, encodeCursor, type CursorBinding } from "@/lib/audit/audit-log-cursor";
-import { envelopeBody, ndjsonBody } from "@/lib/audit/audit-log-body";
+import { lineAnonymizer } from "@/lib/audit/anonymize";
+import { envelopeBody, ndjsonBody, ndjsonTextBody } from "@/lib/audit/audit-log-body";
 import { filtersDigest, parseAuditLogQuery } from "@/lib/audit/audit-log-params";
 import { cursorKey } from "@/lib/audit/cursor-key";
 import { requireOrgAdmin } from "@/lib/auth/authorize";
 import { badRequest, handle } from "@/lib/http/errors";
 import { pageAuditLogs } from "@/lib/queries/page-audit-logs";
+import { streamAuditLogText } from "@/lib/queries/stream-audit-logs";
 import { today } from "@/lib/today";
 
 export const dynamic = "force-dynamic";
@@ -20,9 +22,12 @@ export const GET = handle(async (request: Request) => {
   if (!parsed.ok) throw badRequest(parsed.error);
   const q = parsed.query;
   const range = { orgId: ctx.orgId, fromMs: q.fromMs, toMs: q.toMs, filters: q.filters };
+  // anonymize=true removes the PII keys, anonymize=hash replaces them with per-organization HMACs.
+  const transform = lineAnonymizer(q.anonymize, ctx.orgId);
   if (!q.envelope) {
-    const pages = pageAuditLogs(ctx.store, { ...range, after: null, max: Infinity });
-    return new Response(ndjsonBody(pages, q.anonymize), {
+    // Stored lines as they are (the export fast path), or line by line through the transform.
+    const body = transform === null ? ndjsonTextBody(streamAuditLogText(ctx.store, range)) : ndjsonBody(pageAuditLogs(ctx.store, { ...range, after: null, max: Infinity }), transform);
+    return new Response(body, {
       headers: { ...HEADERS, "Content-Type": "application/x-ndjson; charset=utf-8" },
     });
   }
@@ -36,7 +41,7 @@ export const GET = handle(async (request: Request) => {
   }
   const pages = pageAuditLogs(ctx.store, { ...range, after, max: q.limit + 1 });
   const body = envelopeBody(pages, {
-    anonymize: q.anonymize,
+    transform,
     limit: q.limit,
     fromMs: q.fromMs,
     toMs: q.toMs,

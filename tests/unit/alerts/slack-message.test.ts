@@ -38,6 +38,29 @@ describe("messages", () => {
     expect(m.text).toContain("`user:create_api_key`");
   });
 
+  it("hostile values (HTML, mentions, ANSI escapes, U+2028, control characters, bidi overrides) stay inert text", () => {
+    const hostile = JSON.stringify({
+      action: "user:login",
+      actor_email: "<img src=x onerror=alert(1)>@evil.test",
+      user_email: "\u001b[31mred\u001b[0m@x.test",
+      entity_name: "a\u2028b\u2029c\u0000d\u0007e\u202eevil <!here> <@U123|x> <!subteam^S1> & <https://evil.test|click>",
+      project_name: "line1\nline2\r\n`code`",
+      timestamp: "2026-03-01T10:00:00.000Z",
+    });
+    const m = actionAlertMessage("default", eventDetails(hostile));
+    const texts = [m.text, ...m.blocks.flatMap((b) => ("fields" in b && b.fields ? b.fields : "text" in b && b.text ? [b.text] : "elements" in b ? b.elements : []).map((t) => t.text))];
+    const all = texts.join("\n");
+    // Every Slack control sequence is escaped: nothing pings, links or renders as markup.
+    for (const raw of ["<img", "<!here>", "<@U123", "<!subteam", "<https://", " & "]) expect(all).not.toContain(raw);
+    expect(all).toContain("&lt;img src=x onerror=alert(1)&gt;@evil.test");
+    expect(all).toContain("&lt;!here&gt; &lt;@U123|x&gt; &lt;!subteam^S1&gt; &amp; &lt;https://evil.test|click&gt;");
+    // No control character, separator or bidi override reaches Slack; each value stays on one line.
+    for (const t of texts) expect(t).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u2028\u2029\u202a-\u202e]/);
+    for (const t of texts) for (const span of t.match(/`[^`]*`/g) ?? []) expect(span).not.toContain("\n");
+    expect(all).toContain("`[31mred [0m@x.test`");
+    expect(all).toContain("`line1 line2 ˋcodeˋ`");
+  });
+
   it("a job failure and a digest escape their text too", () => {
     expect(JSON.stringify(jobFailureMessage("default", "pull", "boom <!everyone>", 3))).toContain("boom &lt;!everyone&gt;");
     const digest = inactiveDigestMessage("default", "2026-03-23", "2026-03-29", [{ email: "<b>@x", username: null, lastActive: "2025-09-25T10:00:00.000Z" }]);

@@ -21,10 +21,20 @@ describe("audit-log cursor", () => {
       if (!r.ok) expect(r.error).toMatch(/altered|not issued/);
     }
   });
+  it("binds anonymize=hash apart from true and false", () => {
+    const hashed = { ...binding, anonymize: "hash" as const };
+    const token = encodeCursor(key, hashed, position);
+    expect(decodeCursor(key, token, hashed)).toEqual({ ok: true, position });
+    for (const other of [true, false]) {
+      const r = decodeCursor(key, token, { ...binding, anonymize: other });
+      expect(r).toEqual({ ok: false, error: "invalid cursor: it was issued with anonymize=hash; repeat the first request's anonymize value" });
+    }
+  });
   it.each([
     [{ ...binding, fromMs: binding.fromMs - 86_400_000 }, /range 2026-02-01T00:00:00.000Z to 2026-02-08T00:00:00.000Z/],
     [{ ...binding, toMs: binding.toMs + 1 }, /range/],
     [{ ...binding, anonymize: true }, /anonymize=false/],
+    [{ ...binding, anonymize: "hash" as const }, /anonymize=false/],
     [{ ...binding, filters: "other" }, /filters/],
     [{ ...binding, orgId: 2 }, /organization/],
   ])("refuses a cursor used with another range, anonymize, filters or organization", (other, message) => {

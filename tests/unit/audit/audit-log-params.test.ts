@@ -18,12 +18,25 @@ describe("parseAuditLogQuery", () => {
     expect(window("numDays=9&anonymize=true", "multi-tenant")).toEqual(["2026-03-24", "2026-03-31", false]));
   it("anonymizes on request", () => expect(window("anonymize=true")[2]).toBe(true));
   it.each([
+    ["anonymize=true", true],
+    ["anonymize=TRUE", true],
+    ["anonymize=1", true],
+    ["anonymize=false", false],
+    ["anonymize=0", false],
+    ["anonymize=", false],
+    ["anonymize=hash", "hash"],
+    ["anonymize=Hash", "hash"],
+  ])("%s keeps its meaning (hash: pseudonyms)", (s, mode) => expect(window(s)[2]).toBe(mode));
+  it("ignores anonymize=hash in multi-tenant mode too", () => expect(window("anonymize=hash", "multi-tenant")[2]).toBe(false));
+  it.each([
     ["startDate=2026-02-30", "invalid startDate"],
     ["startDate=yesterday", "invalid startDate"],
     ["numDays=-1", "invalid numDays"],
     ["numDays=1.5", "invalid numDays"],
     ["numDays=abc", "invalid numDays"],
     ["anonymize=maybe", "invalid anonymize"],
+    ["anonymize=sha256", 'invalid anonymize "sha256": must be "true", "false" or "hash"'],
+    ["anonymize=hash ", "invalid anonymize"],
   ])("400s on %s", (s, message) => {
     const r = q(s);
     expect(r.ok).toBe(false);
