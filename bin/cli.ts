@@ -1,4 +1,5 @@
 import { readFile, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { Command, CommanderError, Option } from "commander";
 import { countAccounts, createAccount, setDefaultOrg, type Role } from "../lib/auth/accounts";
 import type { Store } from "../lib/db/client";
@@ -6,6 +7,8 @@ import { collect, withStore } from "./cli-support";
 import { DEFAULT_ORG, ensureOrg, findOrgBySlug } from "../lib/db/orgs";
 import { env } from "../lib/env";
 import { ingestNdjson, type IngestSummary } from "../lib/ingest/ingest-ndjson";
+import { bulkLoadPragmas } from "../lib/ingest/bulk-load";
+import { workerParser } from "../lib/ingest/parse-pool";
 import { openInput } from "../lib/ingest/open-input";
 import { addBucketCommands } from "./bucket-commands";
 import { addTrustCommands } from "./trust-commands";
@@ -19,8 +22,9 @@ async function orgIdFor(store: Store, slug: string | undefined, create: boolean)
   const existing = await findOrgBySlug(store.db, name);
   if (existing) return existing.id;
   if (!create && name !== DEFAULT_ORG) throw new UserError(`no organization named ${JSON.stringify(name)}`);
+  const id = await ensureOrg(store.db, name);
   if (name !== DEFAULT_ORG) process.stderr.write(`orgtrail: created organization ${name}\n`);
-  return ensureOrg(store.db, name);
+  return id;
 }
 
 function progressPrinter(label: string) {
@@ -45,8 +49,14 @@ function progressPrinter(label: string) {
   };
 }
 
-async function ingestCommand(files: string[], opts: { org?: string }): Promise<number> {
+/** Events per transaction of a CLI ingest: few commits (each an fsync), each batch atomic. */
+const CLI_BATCH_EVENTS = 50_000;
+
+async function ingestCommand(files: string[], opts: { org?: string; workers?: string }): Promise<number> {
+  const workers = opts.workers === undefined ? availableParallelism() : Number(opts.workers);
+  if (!Number.isSafeInteger(workers) || workers < 0 || workers > 64) throw new UserError(`--workers must be an integer from 0 to 64, got ${JSON.stringify(opts.workers)}`);
   return withStore(async (store) => {
+    bulkLoadPragmas(store);
     const orgId = await orgIdFor(store, opts.org, true);
     const deployment = env().ORGTRAIL_DEPLOYMENT;
     const total = { accepted: 0, duplicates: 0, skipped: 0, rejected: 0 };
@@ -59,6 +69,8 @@ async function ingestCommand(files: string[], opts: { org?: string }): Promise<n
       const progress = progressPrinter(label);
       const summary = await ingestNdjson(store, orgId, openInput(file), {
         deployment,
+        batchSize: CLI_BATCH_EVENTS,
+        parallel: workers > 0 ? workerParser(workers) : undefined,
         maxRejectionsKept: 0,
         onProgress: progress.update,
         onReject: (r) => process.stderr.write(`${label}:${r.line}: ${r.error}\n`),
@@ -114,7 +126,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .description("ingest NDJSON audit-log files (- for stdin, .gz accepted)")
     .argument("<files...>", "NDJSON files")
     .option("--org <org>", "organization (default: default)")
-    .action((files: string[], opts: { org?: string }) => run(ingestCommand(files, opts)));
+    .option("--workers <n>", "parse in n worker threads (default: the number of cores; 0: in the main thread)")
+    .action((files: string[], opts: { org?: string; workers?: string }) => run(ingestCommand(files, opts)));
 
   program
     .command("import-users")

@@ -1,9 +1,11 @@
-import { normalizeEvent, type NormalizedEvent } from "../audit/event";
-import { ndjsonLines } from "../audit/ndjson-lines";
+import type { NormalizedEvent } from "../audit/event";
+import { MAX_LINE_BYTES, ndjsonLines } from "../audit/ndjson-lines";
 import type { Store } from "../db/client";
 import type { Deployment } from "../env";
 import { afterStored } from "../alerts/after-stored";
 import { appendBatch } from "./append-batch";
+import { toEvents, type ParallelParser } from "./parallel-parse";
+import { parseEventLine } from "./parse-line";
 
 export interface Rejection {
   line: number;
@@ -30,6 +32,12 @@ export interface IngestOptions {
   onReject?: (r: Rejection) => void;
   onProgress?: (s: IngestSummary) => void;
   onStored?: (events: NormalizedEvent[]) => void;
+  /**
+   * Parse with this (the CLI passes workerParser of lib/ingest/parse-pool.ts: worker threads)
+   * while this thread writes; without it, this thread parses. Same rows, sequence numbers,
+   * chain, counts and line numbers either way.
+   */
+  parallel?: ParallelParser;
 }
 
 export class BodyTooLargeError extends Error {
@@ -73,6 +81,24 @@ export async function ingestNdjson(
     options.onReject?.(r);
   };
 
+  if (options.parallel) {
+    let lineBase = 0; // lines (blank ones included) before the unit
+    for await (const unit of options.parallel(chunks, { deployment: options.deployment, maxLineBytes: MAX_LINE_BYTES })) {
+      const base = lineBase;
+      lineBase += unit.lines;
+      if (unit.lastLine > 0) summary.lines = base + unit.lastLine;
+      summary.bytes += unit.bytes;
+      summary.skipped += unit.skipped;
+      for (let i = 0; i < unit.rejects.length; i += 2) reject(base + (unit.rejects[i] as number), unit.rejects[i + 1] as string);
+      for (const event of toEvents(unit.events)) {
+        batch.push(event);
+        if (batch.length >= batchSize) await flush();
+      }
+    }
+    await flush();
+    return summary;
+  }
+
   for await (const line of ndjsonLines(chunks)) {
     summary.lines = line.lineNo;
     summary.bytes += line.bytes + 1;
@@ -80,24 +106,13 @@ export async function ingestNdjson(
       reject(line.lineNo, line.error);
       continue;
     }
-    let value: unknown;
-    try {
-      value = JSON.parse(line.text);
-    } catch (error) {
-      reject(line.lineNo, `invalid JSON: ${(error as Error).message}`);
-      continue;
+    const parsed = parseEventLine(line.text, options.deployment);
+    if ("error" in parsed) reject(line.lineNo, parsed.error);
+    else if ("skipped" in parsed) summary.skipped++;
+    else {
+      batch.push(parsed.event);
+      if (batch.length >= batchSize) await flush();
     }
-    const result = normalizeEvent(value);
-    if (!result.ok) {
-      reject(line.lineNo, result.error);
-      continue;
-    }
-    if (options.deployment === "multi-tenant" && result.event.action === "report:read") {
-      summary.skipped++;
-      continue;
-    }
-    batch.push(result.event);
-    if (batch.length >= batchSize) await flush();
   }
   await flush();
   return summary;
