@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import type { Dialect } from "./dialect";
 import { CHAIN_DEFAULT, createTrustSchema } from "../trust/schema";
+import { createDataVersions } from "./data-version";
+import { partitionEventsByMonth } from "./pg-partitions";
 
 /** Migrations live in code so the CLI, the server and the tests run the same ones at start. */
-function migrations(dialect: Dialect): Record<string, Migration> {
+export function migrations(dialect: Dialect): Record<string, Migration> {
   const pk = dialect === "postgres" ? "serial" : "integer";
   const big = dialect === "postgres" ? "bigint" : "integer";
   return {
@@ -233,6 +235,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("rejected", "integer", (c) => c.notNull())
           .addPrimaryKeyConstraint("bucket_source_objects_pk", ["source", "key"])
           .execute();
+      },
+    },
+    // Per-organization change counter of the users list's tables, kept by triggers (lib/db/data-version.ts).
+    "0003_data_versions": {
+      async up(db: Kysely<unknown>) {
+        await createDataVersions(db, dialect);
+      },
+    },
+    // PostgreSQL only: `events` partitioned by month, existing rows moved (lib/db/pg-partitions.ts, docs/SCALING.md).
+    "0004_pg_events_by_month": {
+      async up(db: Kysely<unknown>) {
+        if (dialect === "postgres") await partitionEventsByMonth(db);
       },
     },
   };

@@ -141,7 +141,8 @@ export function upsertUserDaysSqlite(
   for (const [week, n] of weeks) s.upsertWeekTotal.run(orgId, week, n);
 }
 
-const CHUNK = 400;
+/** Rows per bulk statement on PostgreSQL (column arrays as parameters). */
+const CHUNK = 5000;
 
 function chunked<T>(items: T[]): T[][] {
   const out: T[][] = [];
@@ -151,40 +152,38 @@ function chunked<T>(items: T[]): T[][] {
 
 const weekOf = (day: RawBuilder<unknown>) => sql`${day} - (((${day} + 3) % 7) + 7) % 7`;
 
-/** Kysely (PostgreSQL, inside the caller's transaction): the same rows as upsertUserDaysSqlite. */
+/**
+ * PostgreSQL (inside the caller's transaction): the same rows as upsertUserDaysSqlite, in
+ * bulk: each step is one statement over unnest()ed column arrays, not a round trip per row.
+ */
 export async function upsertUserDaysKysely(trx: Kysely<Database>, dialect: Dialect, orgId: number, rows: DayRow[]): Promise<void> {
-  const least = dialect === "postgres" ? "LEAST" : "MIN";
-  const greatest = dialect === "postgres" ? "GREATEST" : "MAX";
+  if (dialect !== "postgres") throw new Error("upsertUserDaysKysely is the PostgreSQL path; SQLite uses upsertUserDaysSqlite");
   const deltas = new Deltas();
   for (const part of chunked(rows)) {
-    const stored = await trx
-      .insertInto("user_day")
-      .values(part.map((d) => ({ org_id: orgId, ...d })))
-      .onConflict((oc) =>
-        oc.columns(["org_id", "user_id", "day"]).doUpdateSet({
-          events: sql`user_day.events + excluded.events`,
-          first_ts: sql`${sql.raw(least)}(user_day.first_ts, excluded.first_ts)`,
-          last_ts: sql`${sql.raw(greatest)}(user_day.last_ts, excluded.last_ts)`,
-        }),
-      )
-      .returning(["user_id", "day", "events"])
-      .execute();
-    const storedEvents = new Map(stored.map((r) => [`${r.user_id}:${r.day}`, Number(r.events)]));
+    const stored = await sql<{ user_id: number; day: number; events: number }>`
+      INSERT INTO user_day (org_id, user_id, day, events, first_ts, last_ts)
+      SELECT ${orgId}::integer, * FROM unnest(${part.map((d) => d.user_id)}::integer[], ${part.map((d) => d.day)}::integer[],
+        ${part.map((d) => d.events)}::integer[], ${part.map((d) => d.first_ts)}::bigint[], ${part.map((d) => d.last_ts)}::bigint[])
+      ON CONFLICT (org_id, user_id, day) DO UPDATE SET ${sql.raw(DAY_UPSERT_SET("LEAST", "GREATEST"))}
+      RETURNING user_id, day, events`.execute(trx);
+    const storedEvents = new Map(stored.rows.map((r) => [`${r.user_id}:${r.day}`, Number(r.events)]));
     for (const d of part) deltas.add(d.user_id, d.day, d.last_ts, storedEvents.get(`${d.user_id}:${d.day}`) === d.events);
   }
 
-  const users = [...deltas.users].map(([userId, u]) => sql`(${orgId}, ${userId}, ${u.days}, ${u.early}, ${u.first}, ${u.last}, ${u.lastTs})`);
-  for (const part of chunked(users)) {
-    await sql`INSERT INTO user_activity (org_id, user_id, days, early_days, first_day, last_day, last_ts) VALUES ${sql.join(part)}
-      ON CONFLICT (org_id, user_id) DO UPDATE SET ${sql.raw(USER_UPSERT_SET(least, greatest))}`.execute(trx);
+  for (const part of chunked([...deltas.users])) {
+    const col = <K extends keyof UserDelta>(k: K) => part.map(([, u]) => u[k]);
+    await sql`INSERT INTO user_activity (org_id, user_id, days, early_days, first_day, last_day, last_ts)
+      SELECT ${orgId}::integer, * FROM unnest(${part.map(([id]) => id)}::integer[], ${col("days")}::integer[], ${col("early")}::integer[],
+        ${col("first")}::integer[], ${col("last")}::integer[], ${col("lastTs")}::bigint[])
+      ON CONFLICT (org_id, user_id) DO UPDATE SET ${sql.raw(USER_UPSERT_SET("LEAST", "GREATEST"))}`.execute(trx);
   }
   for (const part of chunked(deltas.grown())) {
-    await sql`${sql.raw(RECENT_UPDATE)} WHERE org_id = ${orgId} AND user_id IN (${sql.join(part)})`.execute(trx);
+    await sql`${sql.raw(RECENT_UPDATE)} WHERE org_id = ${orgId} AND user_id = ANY(${part}::integer[])`.execute(trx);
   }
 
-  const totals = [...deltas.days].map(([day, n]) => sql`(${orgId}, ${day}, ${n})`);
-  for (const part of chunked(totals)) {
-    await sql`INSERT INTO day_activity (org_id, day, users) VALUES ${sql.join(part)}
+  for (const part of chunked([...deltas.days])) {
+    await sql`INSERT INTO day_activity (org_id, day, users)
+      SELECT ${orgId}::integer, * FROM unnest(${part.map(([day]) => day)}::integer[], ${part.map(([, n]) => n)}::integer[])
       ON CONFLICT (org_id, day) DO UPDATE SET users = day_activity.users + excluded.users`.execute(trx);
   }
 
@@ -198,7 +197,7 @@ export async function upsertUserDaysKysely(trx: Kysely<Database>, dialect: Diale
     for (const part of chunked([...new Set(added.map((w) => w[0]))])) {
       const counted = await sql<{ user_id: number; week: number; n: number }>`
         SELECT ud.user_id AS user_id, ${weekOf(sql`ud.day`)} AS week, COUNT(*) AS n FROM user_day ud
-        WHERE ud.org_id = ${orgId} AND ud.user_id IN (${sql.join(part)}) AND ud.day >= ${firstWeek} AND ud.day <= ${lastWeek + 6}
+        WHERE ud.org_id = ${orgId} AND ud.user_id = ANY(${part}::integer[]) AND ud.day >= ${firstWeek} AND ud.day <= ${lastWeek + 6}
         GROUP BY ud.user_id, ${weekOf(sql`ud.day`)}`.execute(trx);
       for (const r of counted.rows) {
         const week = Number(r.week);
@@ -206,9 +205,9 @@ export async function upsertUserDaysKysely(trx: Kysely<Database>, dialect: Diale
       }
     }
   }
-  const weekRows = [...weeks].map(([week, n]) => sql`(${orgId}, ${week}, ${n})`);
-  for (const part of chunked(weekRows)) {
-    await sql`INSERT INTO week_activity (org_id, week, users) VALUES ${sql.join(part)}
+  for (const part of chunked([...weeks])) {
+    await sql`INSERT INTO week_activity (org_id, week, users)
+      SELECT ${orgId}::integer, * FROM unnest(${part.map(([week]) => week)}::integer[], ${part.map(([, n]) => n)}::integer[])
       ON CONFLICT (org_id, week) DO UPDATE SET users = week_activity.users + excluded.users`.execute(trx);
   }
 }

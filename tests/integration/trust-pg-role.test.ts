@@ -54,6 +54,33 @@ describe.skipIf(testStoreKind() !== "postgres")("PostgreSQL application role", (
     expect(await verifyOrg(app, orgId)).toMatchObject({ ok: true, events: 10 });
   });
 
+  it("cannot own, change or empty a monthly partition, even one its own ingest created", async () => {
+    // A month no partition existed for: the app role's ingest creates it, through the SECURITY
+    // DEFINER function, so the schema owner owns it (an owner could DELETE and TRUNCATE).
+    const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'events_2014_03'`.execute(owner.db);
+    expect(before.rows[0]!.n).toBe(0);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2014-04-01T00:00:00Z"));
+    const other = await ensureOrg(app.db, "partitions"); // the other tests count this org's events
+    const s = await ingestNdjson(app, other, bytes(lines(2, Date.parse("2014-03-10T00:00:00Z"), "mar")), { deployment: "self-managed" });
+    vi.useRealTimers();
+    expect(s.accepted).toBe(2);
+    const part = await sql<{ owner: string }>`SELECT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relname = 'events_2014_03'`.execute(owner.db);
+    const ownerRole = await sql<{ me: string }>`SELECT current_user AS me`.execute(owner.db);
+    expect(part.rows[0]!.owner).toBe(ownerRole.rows[0]!.me);
+    for (const table of ["events_2014_03", "events_2015_05"]) {
+      await expect(sql`UPDATE ${sql.id(table)} SET body = 'x'`.execute(app.db)).rejects.toThrow(/permission denied/);
+      await expect(sql`DELETE FROM ${sql.id(table)}`.execute(app.db)).rejects.toThrow(/permission denied/);
+      await expect(sql`TRUNCATE ${sql.id(table)}`.execute(app.db)).rejects.toThrow(/permission denied/);
+      // The owner too is stopped by the triggers: the parent's row trigger is cloned onto each
+      // partition, and each partition has its own TRUNCATE trigger.
+      await expect(sql`DELETE FROM ${sql.id(table)}`.execute(owner.db)).rejects.toThrow(/append-only/);
+      await expect(sql`TRUNCATE ${sql.id(table)}`.execute(owner.db)).rejects.toThrow(/append-only/);
+    }
+    // Nor can it make a partition of its own (it would own that one).
+    await expect(sql`CREATE TABLE events_mine PARTITION OF events FOR VALUES FROM (0) TO (1)`.execute(app.db)).rejects.toThrow(/permission denied|must be owner/);
+  });
+
   it("is refused UPDATE, DELETE and TRUNCATE of events even with the trigger dropped", async () => {
     await sql`DROP TRIGGER events_append_only ON events`.execute(owner.db);
     await sql`DROP TRIGGER events_no_truncate ON events`.execute(owner.db);
@@ -61,9 +88,13 @@ describe.skipIf(testStoreKind() !== "postgres")("PostgreSQL application role", (
     await expect(sql`DELETE FROM events WHERE seq = 10`.execute(app.db)).rejects.toThrow(/permission denied/);
     await expect(sql`TRUNCATE events`.execute(app.db)).rejects.toThrow(/permission denied/);
     await expect(sql`DELETE FROM checkpoints`.execute(app.db)).rejects.toThrow(/permission denied/);
+    // A partition, addressed directly, is no way around it.
+    await expect(sql`UPDATE events_2015_05 SET body = 'x'`.execute(app.db)).rejects.toThrow(/permission denied/);
+    await expect(sql`DELETE FROM events_2015_05`.execute(app.db)).rejects.toThrow(/permission denied/);
+    await expect(sql`TRUNCATE events_2015_05`.execute(app.db)).rejects.toThrow(/permission denied/);
     await expect(sql`UPDATE event_purges SET count = 0`.execute(app.db)).rejects.toThrow(/permission denied/);
     // The owner, with the trigger gone, could: that is the DBA row of docs/SECURITY.md.
-    expect(await app.db.selectFrom("events").select("seq").execute()).toHaveLength(10);
+    expect(await app.db.selectFrom("events").select("seq").where("org_id", "=", orgId).execute()).toHaveLength(10);
   });
 
   it("purges only through the function, which re-checks the floor and the record", async () => {
@@ -74,7 +105,7 @@ describe.skipIf(testStoreKind() !== "postgres")("PostgreSQL application role", (
     await expect(call(6, 6, 2192)).rejects.toThrow(/chain head/);
     const r = await purgeExpired(app, orgId, { retentionDays: 2192 });
     expect([r.fromSeq, r.upToSeq, r.count]).toEqual([1, 6, 6]);
-    expect((await app.db.selectFrom("events").select("seq").orderBy("seq").execute()).map((e) => Number(e.seq))).toEqual([7, 8, 9, 10]);
+    expect((await app.db.selectFrom("events").select("seq").where("org_id", "=", orgId).orderBy("seq").execute()).map((e) => Number(e.seq))).toEqual([7, 8, 9, 10]);
     expect(await verifyOrg(app, orgId)).toMatchObject({ ok: true, fromSeq: 7, lastSeq: 10, purges: 1 });
   });
 });
