@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { precompressedHeaderRules } from "./lib/http/precompressed";
 
 const securityHeaders = [
   { key: "X-Content-Type-Options", value: "nosniff" },
@@ -19,7 +20,8 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   serverExternalPackages: ["better-sqlite3", "pg", "pg-cursor", "kysely"],
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    // The users list and CSV send bytes they compressed once: announce their encoding (lib/http/precompressed.ts).
+    return [{ source: "/:path*", headers: securityHeaders }, ...precompressedHeaderRules()];
   },
 };
 

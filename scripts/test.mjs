@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, in order, stopping at the first failing step:
-//   lint, typecheck, unit, build, integration-sqlite, integration-postgres, e2e
+//   lint, typecheck, unit, build, bundle, integration-sqlite, integration-postgres, e2e
 // Each step prints a header and its duration; the last line is `N passed, N failed`
 // (tests counted across the vitest and playwright runs). Exit code 0 only if all passed.
 //
@@ -39,6 +39,8 @@ const steps = [
   { name: "typecheck", label: "tsc --noEmit", command: [bin("typescript/bin/tsc"), "--noEmit"] },
   vitestStep("unit", "unit"),
   { name: "build", label: "next build", command: [bin("next/dist/bin/next"), "build"] },
+  // First-load JavaScript of the dashboard pages, gzipped: fails over the 200 kB budget.
+  { name: "bundle", label: "bundle-report (first-load JS budget)", command: ["--import", "tsx/esm", join(root, "scripts/bundle-report.ts")] },
   vitestStep("integration-sqlite", "integration", "sqlite"),
   vitestStep("integration-postgres", "integration", "postgres"),
   {

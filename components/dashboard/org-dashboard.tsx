@@ -1,10 +1,10 @@
 "use client";
 
 import { ActivityPanel } from "@/components/activity/activity-panel";
-import { ActivityTab } from "@/components/activity/activity-tab";
 import type { Deployment } from "@/lib/env";
 import { TabList, TabPanel, type TabItem } from "@/components/ui/tabs";
 import { UsersTab } from "@/components/users/users-tab";
+import { LazyActivityTab } from "./lazy-tabs";
 import { useDashboardParams, type Tab } from "./use-dashboard-params";
 
 /**
@@ -47,7 +47,7 @@ export function OrgDashboard({ orgSlug, deployment }: { orgSlug: string; usernam
         </TabPanel>
       ) : (
         <TabPanel idPrefix="dashboard" id="activity">
-          <ActivityTab period={params.period} trend={params.trend} range={params.range} asOf={params.asOf} onChange={update} />
+          <LazyActivityTab period={params.period} trend={params.trend} range={params.range} asOf={params.asOf} onChange={update} />
         </TabPanel>
       )}
     </main>

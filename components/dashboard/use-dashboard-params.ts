@@ -2,7 +2,8 @@
 
 import { useSearchParams } from "next/navigation";
 import { useCallback, useMemo } from "react";
-import { PANEL_RANGES, PERIODS, type PanelRange, type Period } from "@/lib/activity/types";
+import { PANEL_RANGES, PERIODS } from "@/lib/activity/periods";
+import type { PanelRange, Period } from "@/lib/activity/types";
 
 export const TABS = ["users", "activity"] as const;
 export type Tab = (typeof TABS)[number];

@@ -6,7 +6,7 @@ import type { SortState } from "@/components/dashboard/use-dashboard-params";
 import { formatNumber } from "@/components/format";
 import { EmptyState, ErrorState, Skeleton } from "@/components/ui/states";
 import { useUsersQuery } from "./use-users-query";
-import { UsersTable } from "./users-table";
+import { LazyUsersTable } from "@/components/dashboard/lazy-tabs";
 import { UsersToolbar } from "./users-toolbar";
 
 const TABLE_HEIGHT = "h-[max(360px,calc(100vh-270px))]";
@@ -63,7 +63,12 @@ export function UsersTab({
   } else if (visible.length === 0) {
     body = <EmptyState className={tableClassName}>No {noun.toLowerCase()} match “{draft.trim()}”</EmptyState>;
   } else {
-    body = <UsersTable users={visible} sort={sort} onSortChange={onSortChange} multiTenant={multiTenant} label={noun} className={tableClassName} />;
+    // The table's code loads beside the data; the box keeps its height meanwhile.
+    body = (
+      <div className={tableClassName}>
+        <LazyUsersTable users={visible} sort={sort} onSortChange={onSortChange} multiTenant={multiTenant} label={noun} className="h-full" />
+      </div>
+    );
   }
 
   return (

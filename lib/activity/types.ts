@@ -3,12 +3,13 @@
  * components. Zod only: safe to import from client components.
  */
 import { z } from "zod";
+import { PANEL_RANGES, PERIODS } from "./periods";
 
-export const PERIODS = ["30d", "3m", "6m", "12m", "all"] as const;
+export { PANEL_RANGES, PERIODS };
+
 export const periodSchema = z.enum(PERIODS);
 export type Period = z.infer<typeof periodSchema>;
 
-export const PANEL_RANGES = [7, 30, 90] as const;
 export const panelRangeSchema = z.union([z.literal(7), z.literal(30), z.literal(90)]);
 export type PanelRange = z.infer<typeof panelRangeSchema>;
 

@@ -1,20 +1,27 @@
 // GET /api/v1/users?asOf=YYYY-MM-DD → {asOf, users:[...]}: every listed user, no paging (SPEC §6).
+// The serialized (and compressed) answer is reused until the store changes (lib/queries/users-answer.ts).
 import { queryParams, usersQuerySchema } from "@/lib/activity/params";
-import type { UsersResponse } from "@/lib/activity/types";
 import { formatDate } from "@/lib/audit/timestamp";
 import { requireOrgAdmin } from "@/lib/auth/authorize";
+import { encodedResponse, encodedRoute } from "@/lib/http/encoded-response";
 import { handle } from "@/lib/http/errors";
-import { listUsers } from "@/lib/queries/list-users";
+import { negotiateEncoding } from "@/lib/http/precompressed";
+import { usersAnswer } from "@/lib/queries/users-answer";
 import { today } from "@/lib/today";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = handle(async (request: Request) => {
-  const q = queryParams(request, usersQuerySchema);
-  const ctx = await requireOrgAdmin(request);
-  const asOf = q.asOf ?? formatDate(today());
-  const users = await listUsers(ctx.store, ctx.orgId, { asOf, deployment: ctx.deployment });
-  const body: UsersResponse = { asOf, users };
-  return Response.json(body, { headers: { "Cache-Control": "no-store" } });
-});
+export const GET = encodedRoute(
+  handle(async (request: Request) => {
+    const q = queryParams(request, usersQuerySchema);
+    const ctx = await requireOrgAdmin(request);
+    const asOf = q.asOf ?? formatDate(today());
+    const answer = await usersAnswer("json", ctx.store, ctx.orgId, { asOf, deployment: ctx.deployment });
+    const headers = { "Cache-Control": "no-store", ETag: answer.etag };
+    if (request.headers.get("if-none-match") === answer.etag) return new Response(null, { status: 304, headers });
+    const encoding = negotiateEncoding(request.headers.get("accept-encoding"));
+    const body = encoding === null ? answer.body : await answer.encoded(encoding);
+    return encodedResponse(body, { headers: { ...headers, "Content-Type": "application/json" } });
+  }),
+);

@@ -1,26 +1,33 @@
 // GET /api/v1/users/export.csv?asOf=YYYY-MM-DD → the seed's users CSV, as a download (SPEC §6).
+// The serialized (and compressed) answer is reused until the store changes (lib/queries/users-answer.ts).
 import { queryParams, usersQuerySchema } from "@/lib/activity/params";
 import { formatDate } from "@/lib/audit/timestamp";
 import { requireOrgAdmin } from "@/lib/auth/authorize";
-import { usersToCsv } from "@/lib/export/users-csv";
+import { encodedResponse, encodedRoute } from "@/lib/http/encoded-response";
 import { handle } from "@/lib/http/errors";
-import { listUsers } from "@/lib/queries/list-users";
+import { negotiateEncoding } from "@/lib/http/precompressed";
+import { usersAnswer } from "@/lib/queries/users-answer";
 import { today } from "@/lib/today";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = handle(async (request: Request) => {
-  const q = queryParams(request, usersQuerySchema);
-  const ctx = await requireOrgAdmin(request);
-  const asOf = q.asOf ?? formatDate(today());
-  const users = await listUsers(ctx.store, ctx.orgId, { asOf, deployment: ctx.deployment });
-  return new Response(usersToCsv(users), {
-    headers: {
+export const GET = encodedRoute(
+  handle(async (request: Request) => {
+    const q = queryParams(request, usersQuerySchema);
+    const ctx = await requireOrgAdmin(request);
+    const asOf = q.asOf ?? formatDate(today());
+    const answer = await usersAnswer("csv", ctx.store, ctx.orgId, { asOf, deployment: ctx.deployment });
+    const headers = {
       "Content-Type": "text/csv; charset=utf-8",
       // The org slug is restricted to [A-Za-z0-9_-], the date to digits: safe in the header.
       "Content-Disposition": `attachment; filename="users-${ctx.orgSlug}-${asOf}.csv"`,
       "Cache-Control": "no-store",
-    },
-  });
-});
+      ETag: answer.etag,
+    };
+    if (request.headers.get("if-none-match") === answer.etag) return new Response(null, { status: 304, headers });
+    const encoding = negotiateEncoding(request.headers.get("accept-encoding"));
+    const body = encoding === null ? answer.body : await answer.encoded(encoding);
+    return encodedResponse(body, { headers });
+  }),
+);

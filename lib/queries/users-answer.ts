@@ -1,0 +1,109 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
+import { brotliCompress, constants as zlibConstants, gzip } from "node:zlib";
+import type { UsersResponse } from "../activity/types";
+import type { Store } from "../db/client";
+import { readDataVersion } from "../db/data-version";
+import { usersToCsv } from "../export/users-csv";
+import type { Encoding } from "../http/precompressed";
+import { listUsers, type ListUsersQuery } from "./list-users";
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+/** Which users answer: the JSON list or the CSV export. */
+export type UsersAnswerKind = "json" | "csv";
+
+/** One serialized users answer and its compressed forms, made once each and then reused. */
+export interface UsersAnswer {
+  /** Weak validator of the answer: the same for every encoding of the same bytes. */
+  etag: string;
+  body: Buffer;
+  encoded(encoding: Encoding): Promise<Buffer>;
+}
+
+interface Entry {
+  version: string;
+  answer: Promise<UsersAnswer>;
+}
+
+/**
+ * Serialized answers by (kind, organization, asOf, deployment); each remembers the store's
+ * data version it was made at (organizations.last_seq and the data_versions counter, moved by
+ * triggers on every change of users, activity and lifecycle, from any process). A request
+ * reads the version first (one indexed row) and reuses the answer only when it is the same,
+ * so an ingest or an import, here or in another process, is seen by the next request.
+ * Concurrent requests for a missing answer share one computation.
+ */
+const cache = new Map<string, Entry>();
+/** About 4 MB per 10,000-user answer with its compressed forms. */
+const MAX_ENTRIES = 8;
+let builds = 0;
+/** Validators of another process (or an older build) never match this one's. */
+const INSTANCE = randomBytes(4).toString("hex");
+
+/** How many answers were computed (not taken from the cache): for tests. */
+export function usersAnswerBuilds(): number {
+  return builds;
+}
+
+/** Fast levels: the answer is compressed once per data version, and on the admin's wait. */
+function compress(body: Buffer, encoding: Encoding): Promise<Buffer> {
+  if (encoding === "br") {
+    return brotliAsync(body, {
+      params: {
+        [zlibConstants.BROTLI_PARAM_QUALITY]: 1,
+        [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length,
+        [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
+      },
+    });
+  }
+  return gzipAsync(body, { level: 1 });
+}
+
+function makeAnswer(body: Buffer, etag: string): UsersAnswer {
+  const encodings = new Map<Encoding, Promise<Buffer>>();
+  return {
+    etag,
+    body,
+    encoded(encoding) {
+      let done = encodings.get(encoding);
+      if (!done) {
+        done = compress(body, encoding);
+        encodings.set(encoding, done);
+      }
+      return done;
+    },
+  };
+}
+
+async function build(kind: UsersAnswerKind, store: Store, orgId: number, q: ListUsersQuery, etag: string): Promise<UsersAnswer> {
+  builds++;
+  const users = await listUsers(store, orgId, q);
+  if (kind === "csv") return makeAnswer(Buffer.from(usersToCsv(users)), etag);
+  const response: UsersResponse = { asOf: q.asOf, users };
+  return makeAnswer(Buffer.from(JSON.stringify(response)), etag);
+}
+
+/** The users answer as of q.asOf, from the cache when the store has not changed since. */
+export async function usersAnswer(kind: UsersAnswerKind, store: Store, orgId: number, q: ListUsersQuery): Promise<UsersAnswer> {
+  // The version is read before the data: a change committed in between makes the answer
+  // newer than its version, never older.
+  const version = await readDataVersion(store, orgId);
+  const key = `${kind}|${store.url}|${orgId}|${q.asOf}|${q.deployment}`;
+  const hit = cache.get(key);
+  if (hit && hit.version === version) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit.answer;
+  }
+  const etag = `W/"${kind}-${INSTANCE}-${orgId}-${q.asOf}-${q.deployment}-${version}"`;
+  const entry: Entry = { version, answer: build(kind, store, orgId, q, etag) };
+  cache.set(key, entry);
+  while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  entry.answer.catch(() => {
+    if (cache.get(key) === entry) cache.delete(key);
+  });
+  return entry.answer;
+}

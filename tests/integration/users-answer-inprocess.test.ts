@@ -1,0 +1,77 @@
+// The users answer cache in-process (lib/queries/users-answer.ts): the route handlers reuse one
+// serialized answer while the store is unchanged, and build a new one after an ingest or a
+// users import made by another process (the CLI) or a write through another connection.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as getExportRoute } from "@/app/api/v1/users/export.csv/route";
+import { GET as getUsersRoute } from "@/app/api/v1/users/route";
+import { getStore, openStore } from "@/lib/db/client";
+import { resetEnvCache } from "@/lib/env";
+import { usersAnswerBuilds } from "@/lib/queries/users-answer";
+import { runCli } from "../support/server";
+import { createTestDatabaseUrl, testStoreKind } from "../support/store";
+
+const EXAMPLE = new URL("../fixtures/small-org", import.meta.url).pathname;
+const HEADER = '"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"';
+const saved = { ...process.env };
+
+describe(`users answer cache in-process on ${testStoreKind()}`, () => {
+  let databaseUrl = "";
+  let auth = "";
+  const dir = mkdtempSync(join(tmpdir(), "orgtrail-users-cache-"));
+  const get = (path: string) => new Request(`http://localhost${path}`, { headers: { authorization: auth } });
+  const users = async () => (await (await getUsersRoute(get("/api/v1/users"))).json()) as { users: { username: string; name: string | null; runs: number }[] };
+  const csv = async () => (await getExportRoute(get("/api/v1/users/export.csv"))).text();
+
+  beforeAll(async () => {
+    databaseUrl = await createTestDatabaseUrl();
+    const key = (await runCli(["admin", "create", "boss"], { databaseUrl })).stdout.trim();
+    auth = `Basic ${Buffer.from(`boss:${key}`).toString("base64")}`;
+    expect((await runCli(["import-users", join(EXAMPLE, "users.csv")], { databaseUrl })).code).toBe(0);
+    process.env.ORGTRAIL_DATABASE_URL = databaseUrl;
+    process.env.ORGTRAIL_TODAY = "2026-03-31";
+    process.env.ORGTRAIL_DEPLOYMENT = "self-managed";
+    resetEnvCache();
+  }, 60_000);
+  afterAll(async () => {
+    await (await getStore()).close();
+    process.env = saved;
+    resetEnvCache();
+  });
+
+  it("reuses the answer while nothing changes", async () => {
+    const first = await users();
+    const builds = usersAnswerBuilds();
+    expect(await users()).toEqual(first);
+    expect(await users()).toEqual(first);
+    expect(usersAnswerBuilds()).toBe(builds);
+  });
+
+  it("sees a CLI ingest and a CLI users import at the next request", async () => {
+    const before = await users();
+    const csvBefore = await csv();
+    expect((await runCli(["ingest", join(EXAMPLE, "events.ndjson")], { databaseUrl })).code).toBe(0);
+    const afterIngest = await users();
+    expect(afterIngest.users.length).toBeGreaterThan(before.users.length);
+    expect(await csv()).not.toBe(csvBefore);
+
+    const file = join(dir, "rename.csv");
+    writeFileSync(file, `${HEADER}\n"Bo Renamed","bo","","member","bo@acme.test","","",0,3,0,"Viewer"\n`);
+    expect((await runCli(["import-users", file], { databaseUrl })).code).toBe(0);
+    expect((await users()).users.find((u) => u.username === "bo")!.name).toBe("Bo Renamed");
+    expect(await csv()).toContain('"Bo Renamed"');
+  });
+
+  it("sees a write through another connection at the next request", async () => {
+    await users();
+    const other = await openStore(databaseUrl);
+    try {
+      await other.db.updateTable("users").set({ runs: 4242 }).where("username", "=", "ana").execute();
+    } finally {
+      await other.close();
+    }
+    expect((await users()).users.find((u) => u.username === "ana")!.runs).toBe(4242);
+  });
+});
