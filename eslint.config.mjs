@@ -21,6 +21,8 @@ export default defineConfig([
   },
   globalIgnores([
     ".next/**",
+    // Private build directories (ORGTRAIL_DIST_DIR, next.config.ts).
+    ".next-*/**",
     "node_modules/**",
     "data/**",
     ".bench/**",

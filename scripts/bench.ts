@@ -1,23 +1,33 @@
 // `npm run bench`: generates an organization from a seed, then measures ingest (CLI, SQLite and
 // PostgreSQL), the users import, /admin/audit_logs streaming and the dashboard routes from the
-// built server, with peak RSS of each.
+// built server, with peak RSS of each, side by side with DuckDB loading the same file and
+// answering the same questions (scripts/bench-duckdb.ts, its own process); every pair's
+// answers are cross-checked (MATCH / DIFF), so a ratio never compares different questions.
 //   npm run bench -- [--events 1000000] [--users N] [--seed 42] [--no-pg] [--no-sqlite]
-//     [--only ingest,stream,dashboard] [--runs 30] [--warmup 3]
-//     [--store file:/path.db|postgres://...]  (measure an already ingested store: no generation or ingest)
-// Results go to stdout as Markdown tables for docs/PERFORMANCE.md.
+//     [--only ingest,stream,dashboard,duckdb] [--runs 30] [--warmup 3] [--duckdb-runs 10]
+//     [--store file:/path.db|postgres://...]  (measure an already ingested store: no generation or ingest;
+//       with --file events.ndjson, DuckDB loads that file for the side by side)
+//     [--no-write]  (leave docs/PERFORMANCE.md alone)  [--smoke]  (50k events, 3 runs, no file write: CI)
+// Results go to stdout as Markdown tables, and into docs/PERFORMANCE.md between the bench markers.
+// ORGTRAIL_BENCH_DIR (default .bench) holds the generated files and the SQLite store.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { formatDate, parseDate, todayDay } from "../lib/audit/timestamp";
 import { generateDirectory, usersCsv, type GenerateOptions } from "../lib/demo/generate";
+import type { DuckQuestion, DuckResult } from "./bench-duckdb";
+import { crossCheck, type CheckResult } from "./bench-check";
 import { freePort, startPostgres } from "../tests/support/postgres";
 
 const root = new URL("..", import.meta.url).pathname;
 const cli = join(root, "bin", "orgtrail.mjs");
 const nextBin = join(root, "node_modules", "next", "dist", "bin", "next");
-const benchDir = join(root, ".bench");
-const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ORGTRAIL_DEMO: "0" };
+const benchDir = process.env.ORGTRAIL_BENCH_DIR || join(root, ".bench");
+// The whole run asks about one asOf (today when it starts), so DuckDB and orgtrail agree on it.
+const asOf = process.env.ORGTRAIL_TODAY || formatDate(todayDay());
+const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ORGTRAIL_DEMO: "0", ORGTRAIL_TODAY: asOf };
 
 const { values } = parseArgs({
   options: {
@@ -27,17 +37,23 @@ const { values } = parseArgs({
     end: { type: "string", default: "2026-11-25" },
     "no-pg": { type: "boolean", default: false },
     "no-sqlite": { type: "boolean", default: false },
-    only: { type: "string", default: "ingest,stream,dashboard" },
-    runs: { type: "string", default: "30" },
-    warmup: { type: "string", default: "3" },
+    only: { type: "string", default: "ingest,stream,dashboard,duckdb" },
+    runs: { type: "string" },
+    warmup: { type: "string" },
+    "duckdb-runs": { type: "string" },
     store: { type: "string" },
+    file: { type: "string" },
+    "no-write": { type: "boolean", default: false },
+    smoke: { type: "boolean", default: false },
   },
 });
+const smoke = values.smoke!;
 const phases = new Set(values.only!.split(",").map((p) => p.trim()));
-for (const p of phases) if (!["ingest", "stream", "dashboard"].includes(p)) throw new Error(`--only: unknown phase ${p} (ingest, stream, dashboard)`);
-const runs = Number(values.runs);
-const warmup = Number(values.warmup);
-const events = Number(values.events);
+for (const p of phases) if (!["ingest", "stream", "dashboard", "duckdb"].includes(p)) throw new Error(`--only: unknown phase ${p} (ingest, stream, dashboard, duckdb)`);
+const runs = Number(values.runs ?? (smoke ? 3 : 30));
+const warmup = Number(values.warmup ?? (smoke ? 1 : 3));
+const duckRuns = Number(values["duckdb-runs"] ?? Math.min(runs, 10));
+const events = smoke ? 50_000 : Number(values.events);
 const users = Number(values.users ?? Math.max(100, Math.round(events / 500)));
 const seed = Number(values.seed);
 
@@ -45,7 +61,11 @@ interface Row {
   what: string;
   events: number;
   seconds: number;
+  /** CPU time (user + system) of the measured process(es), seconds. */
+  cpuSeconds: number;
   peakRssMb: number;
+  /** Goal on events/s, when the issue sets one. */
+  goal?: string;
 }
 const rows: Row[] = [];
 const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
@@ -69,21 +89,59 @@ function generateOptions(): GenerateOptions {
   return { seed, users, events, days: 730, endDate: values.end! };
 }
 
-/** Runs a command, sampling its peak RSS (VmHWM) from /proc until it exits. */
-function runMeasured(args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakRssMb: number; stdout: string }> {
+/**
+ * Runs a command, sampling its peak RSS (VmHWM) and CPU time from /proc until it exits (the CPU
+ * time is the last sample's: at most 100 ms short).
+ */
+function runMeasured(args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; cpuSeconds: number; peakRssMb: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
     let stdout = "";
     let peak = 0;
+    let cpu = 0;
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    const timer = setInterval(() => (peak = Math.max(peak, vmHwmMb(child.pid))), 100);
+    const timer = setInterval(() => {
+      peak = Math.max(peak, vmHwmMb(child.pid));
+      cpu = Math.max(cpu, cpuSecondsOf(child.pid));
+    }, 100);
     child.on("exit", (code) => {
       clearInterval(timer);
       if (code !== 0 && code !== 1) return reject(new Error(`${args.join(" ")} exited ${code}`));
-      resolve({ seconds: (performance.now() - started) / 1000, peakRssMb: peak, stdout });
+      resolve({ seconds: (performance.now() - started) / 1000, cpuSeconds: cpu, peakRssMb: peak, stdout });
     });
   });
+}
+
+const CLOCK_TICKS = 100;
+
+/** utime + stime of a process (fields 14 and 15 of /proc/pid/stat), seconds. */
+function cpuSecondsOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time of every live process in the process group (the detached server and its workers). */
+function groupCpuSeconds(pgid: number | undefined): number {
+  if (!pgid) return 0;
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) === pgid) total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }
 
 function vmHwmMb(pid: number | undefined): number {
@@ -99,8 +157,8 @@ function vmHwmMb(pid: number | undefined): number {
 async function ingest(label: string, databaseUrl: string, file: string): Promise<void> {
   log(`${label}: orgtrail ingest...`);
   const r = await runMeasured([cli, "ingest", file], { ...baseEnv, ORGTRAIL_DATABASE_URL: databaseUrl });
-  log(`${label}: ${r.stdout.trim()} in ${r.seconds.toFixed(1)} s`);
-  rows.push({ what: `ingest (CLI) → ${label}`, events, seconds: r.seconds, peakRssMb: r.peakRssMb });
+  log(`${label}: ${r.stdout.trim()} in ${r.seconds.toFixed(1)} s (${r.cpuSeconds.toFixed(1)} s CPU)`);
+  rows.push({ what: `orgtrail ingest (CLI) → ${label}`, events, seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRssMb: r.peakRssMb, goal: "≥ 0.5× DuckDB's load" });
 }
 
 async function importUsers(label: string, databaseUrl: string, csv: string): Promise<void> {
@@ -136,26 +194,46 @@ async function withServer(databaseUrl: string, fn: (server: Server) => Promise<v
   }
 }
 
-async function streamAll(label: string, { port, pid, auth }: Server): Promise<void> {
+/** One NDJSON export read to the end, counting lines; wall and server CPU time. */
+async function streamOnce({ port, pid, auth }: Server, query: string): Promise<{ lines: number; seconds: number; cpuSeconds: number }> {
+  const cpu0 = groupCpuSeconds(pid);
+  const started = performance.now();
+  const res = await fetch(`http://127.0.0.1:${port}/admin/audit_logs?${query}`, { headers: auth });
+  if (!res.ok) throw new Error(`/admin/audit_logs?${query}: HTTP ${res.status}`);
+  let lines = 0;
+  const reader = res.body!.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    for (let i = value.indexOf(10); i >= 0; i = value.indexOf(10, i + 1)) lines++;
+  }
+  return { lines, seconds: (performance.now() - started) / 1000, cpuSeconds: groupCpuSeconds(pid) - cpu0 };
+}
+
+/**
+ * The export rate of a 30-day and an all-time window: one unmeasured request first (the
+ * server's first request pays for loading the route), then the median of a few runs.
+ */
+async function streamAll(label: string, server: Server): Promise<void> {
+  await streamOnce(server, `startDate=${values.end}&numDays=0`);
+  const times = smoke ? 1 : 3;
   for (const [name, query] of [["30-day window", `startDate=${values.end}&numDays=29`], ["all-time window", `startDate=${values.end}&numDays=800`]] as const) {
-    const started = performance.now();
-    const res = await fetch(`http://127.0.0.1:${port}/admin/audit_logs?${query}`, { headers: auth });
-    let lines = 0;
-    const reader = res.body!.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
-    }
-    const seconds = (performance.now() - started) / 1000;
-    log(`${label}: /admin/audit_logs ${name}: ${lines} events in ${seconds.toFixed(2)} s`);
-    rows.push({ what: `/admin/audit_logs ${name} ← ${label}`, events: lines, seconds, peakRssMb: vmHwmMb(pid) });
+    const samples: { lines: number; seconds: number; cpuSeconds: number }[] = [];
+    for (let i = 0; i < times; i++) samples.push(await streamOnce(server, query));
+    samples.sort((a, b) => a.seconds - b.seconds);
+    const m = samples[Math.floor((samples.length - 1) / 2)]!;
+    log(`${label}: /admin/audit_logs ${name}: ${m.lines} events in ${m.seconds.toFixed(2)} s (server ${m.cpuSeconds.toFixed(2)} s CPU; median of ${times})`);
+    rows.push({ what: `/admin/audit_logs ${name} ← ${label} (server; median of ${times})`, events: m.lines, seconds: m.seconds, cpuSeconds: m.cpuSeconds, peakRssMb: vmHwmMb(server.pid), goal: "≥ 500,000 events/s" });
   }
 }
 
 interface Latency {
   store: string;
   route: string;
+  /** The same question asked of DuckDB. */
+  question: DuckQuestion;
+  /** The first answer's body, for the cross-check. */
+  body: string;
   median: number;
   p95: number;
   min: number;
@@ -175,24 +253,36 @@ function percentile(sorted: number[], p: number): number {
  * one at a time; a sample is the time to the last byte of the body (as a browser sends it:
  * compression accepted).
  */
+const past = formatDate(parseDate(values.end!)! - 365);
+
+/** Each dashboard route and variant, with the question DuckDB is asked for it. */
+const variants: [string, string, DuckQuestion][] = [
+  ["/api/v1/users", "/api/v1/users", { id: "users", kind: "users", asOf }],
+  ["/api/v1/users/export.csv", "/api/v1/users/export.csv", { id: "users", kind: "users", asOf }],
+  ...(["30d", "3m", "6m", "12m", "all"] as const).map((p): [string, string, DuckQuestion] => [`/api/v1/activity?period=${p}`, `/api/v1/activity?period=${p}`, { id: `activity-${p}`, kind: "activity", asOf, period: p }]),
+  ...([7, 30, 90] as const).map((r): [string, string, DuckQuestion] => [`/api/v1/activity/panel?range=${r}`, `/api/v1/activity/panel?range=${r}`, { id: `panel-${r}`, kind: "panel", asOf, range: r }]),
+  // asOf a year back: users active since then are counted from user_day, not the summary.
+  [`/api/v1/users (asOf ${past})`, `/api/v1/users?asOf=${past}`, { id: `users@${past}`, kind: "users", asOf: past }],
+  [`/api/v1/activity?period=3m (asOf ${past})`, `/api/v1/activity?period=3m&asOf=${past}`, { id: `activity-3m@${past}`, kind: "activity", asOf: past, period: "3m" }],
+  [`/api/v1/activity/panel?range=90 (asOf ${past})`, `/api/v1/activity/panel?range=90&asOf=${past}`, { id: `panel-90@${past}`, kind: "panel", asOf: past, range: 90 }],
+];
+
+/** The distinct DuckDB questions of the variants (the users list and the CSV ask the same). */
+function duckQuestions(): DuckQuestion[] {
+  const byId = new Map<string, DuckQuestion>();
+  for (const [, , q] of variants) byId.set(q.id, q);
+  return [...byId.values()];
+}
+
 async function dashboard(label: string, { port, auth }: Server): Promise<void> {
-  const past = new Date(Date.parse(`${values.end!}T00:00:00Z`) - 365 * 86_400_000).toISOString().slice(0, 10);
-  const variants: [string, string][] = [
-    ["/api/v1/users", "/api/v1/users"],
-    ["/api/v1/users/export.csv", "/api/v1/users/export.csv"],
-    ...(["30d", "3m", "6m", "12m", "all"] as const).map((p): [string, string] => [`/api/v1/activity?period=${p}`, `/api/v1/activity?period=${p}`]),
-    ...(["7", "30", "90"] as const).map((r): [string, string] => [`/api/v1/activity/panel?range=${r}`, `/api/v1/activity/panel?range=${r}`]),
-    // asOf a year back: users active since then are counted from user_day, not the summary.
-    [`/api/v1/users (asOf ${past})`, `/api/v1/users?asOf=${past}`],
-    [`/api/v1/activity?period=3m (asOf ${past})`, `/api/v1/activity?period=3m&asOf=${past}`],
-    [`/api/v1/activity/panel?range=90 (asOf ${past})`, `/api/v1/activity/panel?range=90&asOf=${past}`],
-  ];
-  log(`${label}: dashboard routes; CPU check ${cpuCalibrationMs().toFixed(0)} ms (~10 ms idle)`);
+  cpuChecks.push(cpuCalibrationMs());
+  log(`${label}: dashboard routes; CPU check ${cpuChecks[cpuChecks.length - 1]!.toFixed(0)} ms (~10 ms idle)`);
   const headers = { ...auth, "Accept-Encoding": "gzip, deflate, br" };
-  for (const [route, path] of variants) {
+  for (const [route, path, question] of variants) {
     const samples: number[] = [];
     let bytes = 0;
     let detail = "";
+    let first = "";
     for (let i = 0; i < warmup + runs; i++) {
       const started = performance.now();
       const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers });
@@ -201,10 +291,13 @@ async function dashboard(label: string, { port, auth }: Server): Promise<void> {
       if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${body.slice(0, 200)}`);
       if (i >= warmup) samples.push(ms);
       bytes = body.length;
-      if (i === 0) detail = describe(path, body);
+      if (i === 0) {
+        detail = describe(path, body);
+        first = body;
+      }
     }
     samples.sort((a, b) => a - b);
-    const l: Latency = { store: label, route, median: percentile(samples, 0.5), p95: percentile(samples, 0.95), min: samples[0]!, max: samples[samples.length - 1]!, bytes, detail };
+    const l: Latency = { store: label, route, question, body: first, median: percentile(samples, 0.5), p95: percentile(samples, 0.95), min: samples[0]!, max: samples[samples.length - 1]!, bytes, detail };
     latencies.push(l);
     log(`${label}: ${route}: median ${l.median.toFixed(1)} ms, p95 ${l.p95.toFixed(1)} ms (${detail})`);
   }
@@ -225,10 +318,48 @@ function latencyTable(): string {
   return [header, ...body].join("\n");
 }
 
+const rate = (events: number, seconds: number) => Math.round(events / seconds).toLocaleString("en");
+
 function table(): string {
-  const header = "| measurement | events | seconds | events/s | peak RSS (MB) |\n|---|---:|---:|---:|---:|";
-  const body = rows.map((r) => `| ${r.what} | ${r.events.toLocaleString("en")} | ${r.seconds.toFixed(2)} | ${Math.round(r.events / r.seconds).toLocaleString("en")} | ${r.peakRssMb.toFixed(0)} |`);
+  const header = "| measurement | events | wall s | CPU s | events/s (wall) | events/s (CPU) | peak RSS (MB) | goal | vs DuckDB load |\n|---|---:|---:|---:|---:|---:|---:|---|---:|";
+  const body = rows.map((r) => {
+    const versus = duck && r.what.startsWith("orgtrail ingest") ? `${(duck.loadSeconds / r.seconds).toFixed(2)}× ${duck.loadSeconds / r.seconds >= 0.5 ? "met" : "**missed**"}` : "";
+    const goal = r.goal === "≥ 500,000 events/s" ? `${r.goal}: ${r.events / r.seconds >= 500_000 ? "met" : "**missed**"}` : (r.goal ?? "");
+    return `| ${r.what} | ${r.events.toLocaleString("en")} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${rate(r.events, r.seconds)} | ${r.cpuSeconds > 0 ? rate(r.events, r.cpuSeconds) : ""} | ${r.peakRssMb.toFixed(0)} | ${goal} | ${versus} |`;
+  });
   return [header, ...body].join("\n");
+}
+
+let duck: DuckResult | null = null;
+let duckPeakRssMb = 0;
+const checks: { latency: Latency; check: CheckResult }[] = [];
+const cpuChecks: number[] = [];
+
+/** DuckDB loads the file and answers every variant's question, in its own process. */
+async function duckdb(file: string): Promise<void> {
+  const questions = duckQuestions();
+  log(`DuckDB: loading ${file}, then ${questions.length} questions × ${duckRuns} runs...`);
+  const r = await runMeasured(["--import", "tsx/esm", join(root, "scripts/bench-duckdb.ts"), "--file", file, "--runs", String(duckRuns), "--warmup", "1", "--questions", JSON.stringify(questions)], baseEnv);
+  duck = JSON.parse(r.stdout.trim().split("\n").pop()!) as DuckResult;
+  duckPeakRssMb = r.peakRssMb;
+  log(`DuckDB ${duck.version}: loaded ${duck.events} events in ${duck.loadSeconds.toFixed(1)} s (${duck.loadCpuSeconds.toFixed(1)} s CPU, ${duck.threads} threads), peak RSS ${r.peakRssMb.toFixed(0)} MB`);
+}
+
+function pairsTable(): string {
+  const header = "| store | route | DuckDB question | orgtrail median (ms) | DuckDB median (ms) | DuckDB CPU median (ms) | ratio DuckDB / orgtrail | goal ≥ 5× | same answer? |\n|---|---|---|---:|---:|---:|---:|---|---|";
+  const body = checks.map(({ latency: l, check }) => {
+    const d = duck!.questions.find((q) => q.id === l.question.id)!;
+    const ratio = d.median / l.median;
+    return `| ${l.store} | \`${l.route}\` | ${describeQuestion(l.question)} | ${l.median.toFixed(1)} | ${d.median.toFixed(1)} | ${d.cpuMedian.toFixed(0)} | ${ratio.toFixed(1)}× | ${ratio >= 5 ? "met" : "**missed**"} | ${check.ok ? "MATCH" : "**DIFF**"}: ${check.detail} |`;
+  });
+  return [header, ...body].join("\n");
+}
+
+function describeQuestion(q: DuckQuestion): string {
+  const at = q.asOf === asOf ? "" : ` (asOf ${q.asOf})`;
+  if (q.kind === "users") return `last active + active days per user${at}`;
+  if (q.kind === "activity") return `distinct active users + daily series, ${q.period}${at}`;
+  return `distinct active users, weekly active, top 10 by active days, ${q.range} days${at}`;
 }
 
 /** Ingest and import into the store (unless measuring a given one), then the server phases. */
@@ -256,18 +387,46 @@ function cpuCalibrationMs(): number {
   return samples.sort((a, b) => a - b)[2]!;
 }
 
+function machineDescription(loadBefore: number[]): string {
+  const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(" ");
+  const cores = cpus();
+  return [
+    `${cores.length} × ${cores[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}${duck ? `, DuckDB ${duck.version} (${duck.threads} threads)` : ""}`,
+    `load average (1, 5, 15 min) ${load(loadBefore)} at the start, ${load(loadavg())} at the end`,
+    `CPU check (10^7-step integer loop, ~10 ms on an idle core): ${cpuChecks.map((c) => c.toFixed(0)).join(", ")} ms`,
+  ].join("; ");
+}
+
+const BEGIN = "<!-- bench:begin -->";
+const END = "<!-- bench:end -->";
+
+/** Replaces what lies between the bench markers of docs/PERFORMANCE.md, and nothing else. */
+function writeDoc(text: string): void {
+  const file = join(root, "docs", "PERFORMANCE.md");
+  const doc = readFileSync(file, "utf8");
+  const b = doc.indexOf(BEGIN);
+  const e = doc.indexOf(END);
+  if (b < 0 || e < b) throw new Error(`docs/PERFORMANCE.md: the markers ${BEGIN} … ${END} are missing`);
+  writeFileSync(file, doc.slice(0, b + BEGIN.length) + "\n" + text + "\n" + doc.slice(e));
+  log("wrote docs/PERFORMANCE.md (between the bench markers)");
+}
+
 async function main(): Promise<void> {
+  const loadBefore = loadavg();
+  cpuChecks.push(cpuCalibrationMs());
   // ORGTRAIL_DIST_DIR (next.config.ts) selects a private build, for `next start` too.
   if (!existsSync(join(root, process.env.ORGTRAIL_DIST_DIR || ".next", "BUILD_ID"))) spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: baseEnv });
   let inputLine: string;
   if (values.store) {
     const label = /^postgres(ql)?:/i.test(values.store) ? "PostgreSQL" : "SQLite";
-    inputLine = `Store: ${label}, already ingested (${values.store.replace(/\/\/[^@/]*@/, "//")})`;
+    inputLine = `Store: ${label}, already ingested (${values.store.replace(/\/\/[^@/]*@/, "//")})${values.file ? `; DuckDB loads ${values.file}` : ""}`;
+    if (values.file && phases.has("duckdb")) await duckdb(values.file);
     await measureStore(label, values.store, null);
   } else {
     const input = generate();
     log(`input: ${input.events} (${(statSync(input.events).size / 1e6).toFixed(0)} MB), directory ${input.usersCsv}`);
-    inputLine = `Input: ${events.toLocaleString("en")} events, ${users.toLocaleString("en")} users, seed ${seed}`;
+    inputLine = `Input: ${events.toLocaleString("en")} events, ${users.toLocaleString("en")} users, seed ${seed} (\`scripts/generate.ts --days 730 --end ${values.end}\`), asOf ${asOf} (past asOf ${past})`;
+    if (phases.has("duckdb")) await duckdb(input.events);
     if (!values["no-sqlite"]) {
       const sqliteFile = join(benchDir, "bench.db");
       if (phases.has("ingest")) for (const suffix of ["", "-wal", "-shm"]) rmSync(sqliteFile + suffix, { force: true });
@@ -283,12 +442,24 @@ async function main(): Promise<void> {
       }
     }
   }
-  const calibration = cpuCalibrationMs();
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} at the end`;
-  let out = `Machine: ${machine}; CPU check (10^7-step integer loop, ~10 ms on an idle core): ${calibration.toFixed(0)} ms\n${inputLine}\n`;
+  cpuChecks.push(cpuCalibrationMs());
+  if (duck) for (const latency of latencies) checks.push({ latency, check: crossCheck(latency.route, latency.body, duck.questions.find((q) => q.id === latency.question.id)!.answer) });
+  let out = `Machine: ${machineDescription(loadBefore)}\n\n${inputLine}\n`;
+  if (duck) {
+    const d: DuckResult = duck;
+    rows.unshift({ what: "DuckDB load (`CREATE TABLE … FROM read_ndjson`)", events: d.events, seconds: d.loadSeconds, cpuSeconds: d.loadCpuSeconds, peakRssMb: d.peakRssAfterLoadMb });
+    out += `\nDuckDB process peak RSS (load and every question): ${duckPeakRssMb.toFixed(0)} MB.\n`;
+  }
   if (rows.length > 0) out += `\n${table()}\n`;
+  if (checks.length > 0) out += `\nSide by side (orgtrail: ${runs} requests each after ${warmup} warm-ups over HTTP, time to the last byte; DuckDB: ${duckRuns} runs after 1 warm-up over its loaded table, in-process; medians):\n\n${pairsTable()}\n`;
   if (latencies.length > 0) out += `\nDashboard routes (${runs} requests each after ${warmup} warm-ups, one at a time):\n\n${latencyTable()}\n`;
   process.stdout.write(`\n${out}`);
+  if (!smoke && !values["no-write"]) writeDoc(`_Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 16)}Z; do not edit between the markers._\n\n${out}`);
+  const diffs = checks.filter((c) => !c.check.ok);
+  if (diffs.length > 0) {
+    log(`${diffs.length} answers differ from DuckDB's: ${diffs.map((d) => `${d.latency.store} ${d.latency.route}`).join("; ")}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: unknown) => {
