@@ -5,18 +5,24 @@ const encoder = new TextEncoder();
 
 /** Pulls one chunk at a time from `next`, so a slow client holds no more than one chunk in memory. */
 function pullStream(pages: AsyncGenerator<unknown>, next: () => Promise<string | null>): ReadableStream<Uint8Array> {
+  // A client that disconnects cancels the stream while a page may still be on its way:
+  // that page is dropped, not enqueued into the closed stream (nor logged as a failure).
+  let cancelled = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const text = await next();
+        if (cancelled) return;
         if (text === null) return controller.close();
         if (text !== "") controller.enqueue(encoder.encode(text));
       } catch (error) {
+        if (cancelled) return;
         console.error("orgtrail: audit log stream failed", error);
         controller.error(error);
       }
     },
     async cancel() {
+      cancelled = true;
       await pages.return(undefined);
     },
   });
