@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from "kysely";
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from "kysely";
 import pg from "pg";
 import Cursor from "pg-cursor";
 import { env } from "../env";
@@ -36,6 +36,9 @@ export async function openStore(url: string = env().ORGTRAIL_DATABASE_URL): Prom
     // An idle client whose connection drops (PostgreSQL restarted, network cut) emits 'error' on
     // the pool; unhandled, that would end the process. The pool drops the client and reconnects.
     pool.on("error", (error) => console.error(`orgtrail: PostgreSQL connection lost (${error.message}); reconnecting on the next query`));
+    // A client checked out when its connection drops emits 'error' on itself, not on the pool;
+    // its query rejects on its own, so the event is only logged (unheard, it would end the process).
+    pool.on("connect", (client) => client.on("error", (error) => console.error(`orgtrail: PostgreSQL connection lost (${error.message})`)));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
     await migrateToLatest(db as Kysely<unknown>, dialect);
     return { db, dialect, url, close: () => db.destroy() };
@@ -61,7 +64,7 @@ export async function openStore(url: string = env().ORGTRAIL_DATABASE_URL): Prom
   sqlite.pragma("foreign_keys = ON");
   // 128 MiB of page cache keeps the event indexes' hot pages in memory during large ingests.
   sqlite.pragma("cache_size = -131072");
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite) });
   await migrateToLatest(db as Kysely<unknown>, dialect);
   return { db, dialect, url, sqlite, close: () => db.destroy() };
 }
@@ -72,8 +75,8 @@ export async function openStore(url: string = env().ORGTRAIL_DATABASE_URL): Prom
  * written meanwhile, whatever busy_timeout says. Taking the write lock first waits instead.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
-  constructor(private readonly sqlite: BetterSqlite3.Database, config: SqliteDialectConfig) {
-    super(config);
+  constructor(private readonly sqlite: BetterSqlite3.Database) {
+    super({ database: sqlite });
   }
 
   // `connection` is one of acquireConnection's below: outside a transaction, it retries.
@@ -88,21 +91,20 @@ class ImmediateSqliteDriver extends SqliteDriver {
    */
   override async acquireConnection(): Promise<DatabaseConnection> {
     const connection = await super.acquireConnection();
-    const sqlite = this.sqlite;
     return {
-      executeQuery: (query) => (sqlite.inTransaction ? connection.executeQuery(query) : retryBusy(() => connection.executeQuery(query))),
+      executeQuery: (query) => (this.sqlite.inTransaction ? connection.executeQuery(query) : retryBusy(() => connection.executeQuery(query))),
       streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
     };
   }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly config: SqliteDialectConfig) {
-    super(config);
+  constructor(private readonly sqlite: BetterSqlite3.Database) {
+    super({ database: sqlite });
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.config.database as BetterSqlite3.Database, this.config);
+    return new ImmediateSqliteDriver(this.sqlite);
   }
 }
 
