@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import type { Dialect } from "./dialect";
 import { CHAIN_DEFAULT, createTrustSchema } from "../trust/schema";
 import { createDataVersions } from "./data-version";
@@ -247,6 +247,18 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     "0004_pg_events_by_month": {
       async up(db: Kysely<unknown>) {
         if (dialect === "postgres") await partitionEventsByMonth(db);
+      },
+    },
+    // SQLite only: the dedupe index leads with the event's time, (org_id, ts, dedupe_key), as
+    // PostgreSQL's partitions already do by month. A dedupe key fixes its event's time, so the
+    // index is as unique as before; but a batch's keys now land near each other (audit logs
+    // arrive roughly in time order) instead of on random leaves of the whole index, which was
+    // rewritten page by page into the WAL with every batch (docs/PERFORMANCE.md, ingest).
+    "0005_sqlite_dedupe_by_time": {
+      async up(db: Kysely<unknown>) {
+        if (dialect !== "sqlite") return;
+        await sql`DROP INDEX events_org_dedupe`.execute(db);
+        await sql`CREATE UNIQUE INDEX events_org_dedupe ON events (org_id, ts, dedupe_key)`.execute(db);
       },
     },
   };

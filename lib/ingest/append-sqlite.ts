@@ -46,7 +46,7 @@ function statements(db: BetterSqlite3.Database): Statements {
       "INSERT INTO users (org_id, external_id, email, email_key, reports, runs, in_directory) VALUES (?, ?, ?, ?, 0, 0, 0)",
     ),
     insertEvent: db.prepare(
-      "INSERT INTO events (org_id, seq, ts, action, actor_id, target_id, response_code, dedupe_key, body, extra, ingested_at, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, dedupe_key) DO NOTHING",
+      "INSERT INTO events (org_id, seq, ts, action, actor_id, target_id, response_code, dedupe_key, body, extra, ingested_at, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, ts, dedupe_key) DO NOTHING",
     ),
     insertLifecycle: db.prepare(
       "INSERT INTO user_lifecycle (org_id, user_id, seq, ts, action, entity_name) VALUES (?, ?, ?, ?, ?, ?)",
@@ -118,7 +118,10 @@ export function appendBatchSqlite(db: BetterSqlite3.Database, orgId: number, bat
     };
 
     const now = Date.now();
-    const days = new Map<string, [number, number, number, number, number]>();
+    // Keyed by user and day as one number, no string per event: days of years 0-9999 lie
+    // within ±2^22 and user ids (rowids counted from 1) stay far below 2^29, so the key is
+    // exact (< 2^53).
+    const days = new Map<number, [number, number, number, number, number]>();
     const firstSeen = new Map<number, number>();
     const firstInvited = new Map<number, number>();
     const touch = (map: Map<number, number>, userId: number, ts: number) => {
@@ -139,7 +142,7 @@ export function appendBatchSqlite(db: BetterSqlite3.Database, orgId: number, bat
         touch(firstSeen, actor, e.tsMs);
         if (isActiveResponse(e.responseCode)) {
           const day = dayNumber(e.tsMs);
-          const key = `${actor}:${day}`;
+          const key = actor * 8_388_608 + day + 4_194_304;
           const d = days.get(key);
           if (d) {
             d[2]++;

@@ -7,6 +7,9 @@ import { Worker } from "node:worker_threads";
 import type { Deployment } from "../env";
 import { cutUnits, type Cut, type ParallelParser, type ParsedUnit, type ParseUnit } from "./parallel-parse";
 
+/** Units in flight: 64 × 512 KiB, about two CLI batches of events (bin/cli.ts). */
+const DEFAULT_IN_FLIGHT = 64;
+
 interface Pending {
   resolve: (u: ParsedUnit) => void;
   reject: (e: Error) => void;
@@ -14,11 +17,11 @@ interface Pending {
 
 /**
  * Parses the stream in `workers` threads and yields the units in input order. At most
- * 2 units per worker are in flight (bounded memory); stopping early terminates the workers.
+ * `maxInFlight` units are in flight (bounded memory); stopping early terminates the workers.
  */
 export async function* parseInWorkers(
   chunks: AsyncIterable<Uint8Array>,
-  options: { workers: number; deployment: Deployment; maxLineBytes: number; unitBytes?: number },
+  options: { workers: number; deployment: Deployment; maxLineBytes: number; unitBytes?: number; maxInFlight?: number },
 ): AsyncGenerator<ParsedUnit> {
   const workerUrl = new URL("./parse-worker.mjs", import.meta.url);
   const pool = Array.from({ length: Math.max(1, options.workers) }, () => {
@@ -40,7 +43,10 @@ export async function* parseInWorkers(
     worker.on("exit", (code) => fail(new Error(`parse worker exited (code ${code})`)));
     return entry;
   });
-  const maxInFlight = pool.length * 2;
+  // The consumer writes a whole batch (tens of thousands of events) synchronously, during
+  // which this thread can neither hand out units nor take results: enough units must already
+  // be in the workers' queues to keep them parsing meanwhile (~32 MiB of input at most).
+  const maxInFlight = Math.max(pool.length * 2, options.maxInFlight ?? DEFAULT_IN_FLIGHT);
   const results: Promise<ParsedUnit>[] = [];
   let produced = 0;
   let consumed = 0;
