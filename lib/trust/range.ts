@@ -60,6 +60,11 @@ export async function recomputeRange(
       expected++;
     }
     if (rows.length < PAGE) break;
+    // SQLite answers synchronously and `await` alone continues in a microtask, so a walk of
+    // millions of events would hold the event loop from start to end: the server would answer
+    // nothing (not even /api/health) during the first checkpoint after a large ingest, and
+    // Node drops requests whose headers wait longer than 60 s. Let other work in between pages.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   if (toSeq !== null && expected <= toSeq)
     return { ok: false, firstBadSeq: expected, code: "missing_event", reason: `events ${expected}-${toSeq} are missing` };
