@@ -3,15 +3,17 @@
 // built server, with peak RSS of each, side by side with DuckDB loading the same file and
 // answering the same questions (scripts/bench-duckdb.ts, its own process); every pair's
 // answers are cross-checked (MATCH / DIFF), so a ratio never compares different questions.
-//   npm run bench -- [--events 1000000] [--users N] [--seed 42] [--no-pg] [--no-sqlite]
+//   npm run bench -- [--events 5000000] [--users N (default events / 500)] [--seed 42] [--no-pg] [--no-sqlite]
 //     [--only ingest,stream,dashboard,duckdb] [--runs 30] [--warmup 3] [--duckdb-runs 10]
 //     [--store file:/path.db|postgres://...]  (measure an already ingested store: no generation or ingest;
 //       with --file events.ndjson, DuckDB loads that file for the side by side)
+//     [--input events.ndjson [--users-csv users.csv]]  (your own audit log instead of the generated one;
+//       pass --end YYYY-MM-DD, its last day, so the past asOf lies a year before it)
 //     [--no-write]  (leave docs/PERFORMANCE.md alone)  [--smoke]  (50k events, 3 runs, no file write: CI)
 // Results go to stdout as Markdown tables, and into docs/PERFORMANCE.md between the bench markers.
 // ORGTRAIL_BENCH_DIR (default .bench) holds the generated files and the SQLite store.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -31,7 +33,7 @@ const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ORGTRAIL_DEMO: "
 
 const { values } = parseArgs({
   options: {
-    events: { type: "string", default: "1000000" },
+    events: { type: "string", default: "5000000" },
     users: { type: "string" },
     seed: { type: "string", default: "42" },
     end: { type: "string", default: "2026-11-25" },
@@ -43,6 +45,8 @@ const { values } = parseArgs({
     "duckdb-runs": { type: "string" },
     store: { type: "string" },
     file: { type: "string" },
+    input: { type: "string" },
+    "users-csv": { type: "string" },
     "no-write": { type: "boolean", default: false },
     smoke: { type: "boolean", default: false },
   },
@@ -158,6 +162,9 @@ async function ingest(label: string, databaseUrl: string, file: string): Promise
   log(`${label}: orgtrail ingest...`);
   const r = await runMeasured([cli, "ingest", file], { ...baseEnv, ORGTRAIL_DATABASE_URL: databaseUrl });
   log(`${label}: ${r.stdout.trim()} in ${r.seconds.toFixed(1)} s (${r.cpuSeconds.toFixed(1)} s CPU)`);
+  // The events of the file as the CLI counted them (a given --input may hold duplicates or bad lines).
+  const summary = /accepted (\d+), duplicates (\d+), rejected (\d+)/.exec(r.stdout);
+  const events = summary ? Number(summary[1]) + Number(summary[2]) + Number(summary[3]) : 0;
   rows.push({ what: `orgtrail ingest (CLI) → ${label}`, events, seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRssMb: r.peakRssMb, goal: "≥ 0.5× DuckDB's load" });
 }
 
@@ -177,13 +184,19 @@ interface Server {
 async function withServer(databaseUrl: string, fn: (server: Server) => Promise<void>): Promise<void> {
   const key = spawnSync(process.execPath, [cli, "admin", "create", "bench"], { cwd: root, env: { ...baseEnv, ORGTRAIL_DATABASE_URL: databaseUrl }, encoding: "utf8" }).stdout.trim();
   const port = await freePort();
-  const server = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], { cwd: root, env: { ...baseEnv, ORGTRAIL_DATABASE_URL: databaseUrl }, stdio: "ignore", detached: true });
+  // The server's output goes to a file next to the store, so a failed run can be read.
+  mkdirSync(benchDir, { recursive: true });
+  const logFile = join(benchDir, `server-${port}.log`);
+  const out = openSync(logFile, "w");
+  const server = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], { cwd: root, env: { ...baseEnv, ORGTRAIL_DATABASE_URL: databaseUrl }, stdio: ["ignore", out, out], detached: true });
+  closeSync(out);
   try {
-    for (let i = 0; i < 120; i++) {
-      const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 500));
+    let up = false;
+    for (let i = 0; i < 240 && !up; i++) {
+      up = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(5000) }).then((r) => r.ok, () => false);
+      if (!up) await new Promise((r) => setTimeout(r, 500));
     }
+    if (!up) throw new Error(`the server did not answer /api/health within 2 minutes; its output: ${logFile}`);
     await fn({ port, pid: server.pid, auth: { Authorization: `Basic ${Buffer.from(`bench:${key}`).toString("base64")}` } });
   } finally {
     try {
@@ -363,10 +376,10 @@ function describeQuestion(q: DuckQuestion): string {
 }
 
 /** Ingest and import into the store (unless measuring a given one), then the server phases. */
-async function measureStore(label: string, databaseUrl: string, input: { events: string; usersCsv: string } | null): Promise<void> {
+async function measureStore(label: string, databaseUrl: string, input: { events: string; usersCsv: string | null } | null): Promise<void> {
   if (input && phases.has("ingest")) {
     await ingest(label, databaseUrl, input.events);
-    await importUsers(label, databaseUrl, input.usersCsv);
+    if (input.usersCsv) await importUsers(label, databaseUrl, input.usersCsv);
   }
   if (!phases.has("stream") && !phases.has("dashboard")) return;
   await withServer(databaseUrl, async (server) => {
@@ -423,9 +436,12 @@ async function main(): Promise<void> {
     if (values.file && phases.has("duckdb")) await duckdb(values.file);
     await measureStore(label, values.store, null);
   } else {
-    const input = generate();
-    log(`input: ${input.events} (${(statSync(input.events).size / 1e6).toFixed(0)} MB), directory ${input.usersCsv}`);
-    inputLine = `Input: ${events.toLocaleString("en")} events, ${users.toLocaleString("en")} users, seed ${seed} (\`scripts/generate.ts --days 730 --end ${values.end}\`), asOf ${asOf} (past asOf ${past})`;
+    const input = values.input ? { events: values.input, usersCsv: values["users-csv"] ?? null } : generate();
+    const size = `${(statSync(input.events).size / 1e6).toFixed(0)} MB`;
+    log(`input: ${input.events} (${size}), directory ${input.usersCsv ?? "none"}`);
+    inputLine = values.input
+      ? `Input: ${values.input} (${size}, given with --input), directory ${input.usersCsv ?? "none"}, asOf ${asOf} (past asOf ${past})`
+      : `Input: ${events.toLocaleString("en")} events, ${users.toLocaleString("en")} users, seed ${seed} (\`scripts/generate.ts --days 730 --end ${values.end}\`), asOf ${asOf} (past asOf ${past})`;
     if (phases.has("duckdb")) await duckdb(input.events);
     if (!values["no-sqlite"]) {
       const sqliteFile = join(benchDir, "bench.db");
