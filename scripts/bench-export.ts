@@ -6,10 +6,10 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { ndjsonBody, ndjsonTextBody } from "../lib/audit/audit-log-body";
+import { ndjsonBody, ndjsonBytesBody } from "../lib/audit/audit-log-body";
 import { openStore } from "../lib/db/client";
 import { pageAuditLogs } from "../lib/queries/page-audit-logs";
-import { streamAuditLogText } from "../lib/queries/stream-audit-logs";
+import { streamAuditLogBytes } from "../lib/queries/stream-audit-logs";
 
 const { values } = parseArgs({
   options: {
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     const cpu0 = process.cpuUsage();
     const started = performance.now();
     const range = { orgId: org.id, fromMs, toMs, filters };
-    const body = values.path === "rows" ? ndjsonBody(pageAuditLogs(store, { ...range, after: null, max: Infinity }), (line) => line) : ndjsonTextBody(streamAuditLogText(store, range));
+    const body = values.path === "rows" ? ndjsonBody(pageAuditLogs(store, { ...range, after: null, max: Infinity }), (line) => line) : ndjsonBytesBody(streamAuditLogBytes(store, range));
     const hash = createHash("sha256");
     let lines = 0;
     let bytes = 0;

@@ -4,17 +4,17 @@ import { formatTimestamp } from "./timestamp";
 const encoder = new TextEncoder();
 
 /** Pulls one chunk at a time from `next`, so a slow client holds no more than one chunk in memory. */
-function pullStream(pages: AsyncGenerator<unknown>, next: () => Promise<string | null>): ReadableStream<Uint8Array> {
+function pullStream(pages: AsyncGenerator<unknown>, next: () => Promise<string | Uint8Array | null>): ReadableStream<Uint8Array> {
   // A client that disconnects cancels the stream while a page may still be on its way:
   // that page is dropped, not enqueued into the closed stream (nor logged as a failure).
   let cancelled = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const text = await next();
+        const chunk = await next();
         if (cancelled) return;
-        if (text === null) return controller.close();
-        if (text !== "") controller.enqueue(encoder.encode(text));
+        if (chunk === null) return controller.close();
+        if (chunk.length > 0) controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
       } catch (error) {
         if (cancelled) return;
         console.error("orgtrail: audit log stream failed", error);
@@ -43,10 +43,11 @@ export function ndjsonBody(pages: AsyncGenerator<AuditLogRow[]>, transform: Line
 }
 
 /**
- * SPEC §5 with no line transform: the stored canonical lines as they are, one chunk of text per
- * page (lib/queries/stream-audit-logs.ts), encoded once; nothing is parsed or re-serialized.
+ * SPEC §5 with no line transform: the stored canonical lines as they are, one chunk of bytes per
+ * page (lib/queries/stream-audit-logs.ts) handed to the response as it is; nothing is decoded,
+ * parsed, re-serialized or copied here.
  */
-export function ndjsonTextBody(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+export function ndjsonBytesBody(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
   return pullStream(chunks, async () => {
     const chunk = await chunks.next();
     return chunk.done ? null : chunk.value;

@@ -2,13 +2,13 @@
 // limit, endDate or cursor, one JSON page and a signed cursor (docs/AUDIT_LOG_API.md).
 import { decodeCursor, encodeCursor, type CursorBinding } from "@/lib/audit/audit-log-cursor";
 import { lineAnonymizer } from "@/lib/audit/anonymize";
-import { envelopeBody, ndjsonBody, ndjsonTextBody } from "@/lib/audit/audit-log-body";
+import { envelopeBody, ndjsonBody, ndjsonBytesBody } from "@/lib/audit/audit-log-body";
 import { filtersDigest, parseAuditLogQuery } from "@/lib/audit/audit-log-params";
 import { cursorKey } from "@/lib/audit/cursor-key";
 import { requireOrgAdmin } from "@/lib/auth/authorize";
 import { badRequest, handle } from "@/lib/http/errors";
 import { pageAuditLogs } from "@/lib/queries/page-audit-logs";
-import { streamAuditLogText } from "@/lib/queries/stream-audit-logs";
+import { streamAuditLogBytes } from "@/lib/queries/stream-audit-logs";
 import { today } from "@/lib/today";
 
 export const dynamic = "force-dynamic";
@@ -26,7 +26,7 @@ export const GET = handle(async (request: Request) => {
   const transform = lineAnonymizer(q.anonymize, ctx.orgId);
   if (!q.envelope) {
     // Stored lines as they are (the export fast path), or line by line through the transform.
-    const body = transform === null ? ndjsonTextBody(streamAuditLogText(ctx.store, range)) : ndjsonBody(pageAuditLogs(ctx.store, { ...range, after: null, max: Infinity }), transform);
+    const body = transform === null ? ndjsonBytesBody(streamAuditLogBytes(ctx.store, range)) : ndjsonBody(pageAuditLogs(ctx.store, { ...range, after: null, max: Infinity }), transform);
     return new Response(body, {
       headers: { ...HEADERS, "Content-Type": "application/x-ndjson; charset=utf-8" },
     });
