@@ -2,6 +2,7 @@
 
 import dynamic from "next/dynamic";
 import { LoadingBlock } from "@/components/ui/states";
+import { parseDashboardParams } from "./dashboard-params";
 
 // Each tab's code loads when the tab is shown: the Users tab never loads the Activity tab's
 // cards (nor recharts), the Activity tab never loads the table. The placeholders hold the
@@ -10,6 +11,17 @@ export const LazyActivityTab = dynamic(() => import("@/components/activity/activ
   loading: () => <LoadingBlock label="Loading activity…" className="h-[900px] lg:h-[760px]" />,
 });
 
-export const LazyUsersTable = dynamic(() => import("@/components/users/users-table").then((m) => m.UsersTable), {
+const loadUsersTable = () => import("@/components/users/users-table").then((m) => m.UsersTable);
+
+/** Starts loading the table's code (the Users tab calls it on mount, while its data is on the way). */
+export function preloadUsersTable(): void {
+  void loadUsersTable();
+}
+
+// A page opened on the Users tab (the default) asks for the table's code as soon as this module
+// runs, before hydration, beside the users the page preloads; the Activity tab never loads it.
+if (typeof window !== "undefined" && parseDashboardParams(new URLSearchParams(window.location.search)).tab === "users") preloadUsersTable();
+
+export const LazyUsersTable = dynamic(loadUsersTable, {
   loading: () => <LoadingBlock label="Loading the table…" className="h-full rounded-lg border border-slate-200 bg-white p-4" />,
 });

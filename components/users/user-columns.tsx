@@ -1,4 +1,4 @@
-import type { ColumnDef } from "@tanstack/react-table";
+import type { ReactNode } from "react";
 import type { UserRow, UserStatus } from "@/lib/activity/types";
 import type { SortColumn } from "@/components/dashboard/use-dashboard-params";
 import { formatNumber } from "@/components/format";
@@ -16,20 +16,29 @@ export function lastActiveSortValue(user: UserRow): number {
   return STATUS_RANK[user.status] * RANK_SPAN + (Number.isFinite(time) ? time : 0);
 }
 
-/** Text columns: natural, case-insensitive order; missing values always last. */
-function textColumn(id: SortColumn, header: string, get: (u: UserRow) => string | null, size: number): ColumnDef<UserRow> {
-  return {
-    id,
-    header,
-    size,
-    accessorFn: (u) => get(u) || undefined,
-    sortUndefined: "last",
-    sortingFn: (a, b, columnId) => collator.compare(a.getValue<string>(columnId), b.getValue<string>(columnId)),
-    cell: (info) => info.getValue<string | undefined>() ?? "",
-  };
+/** One column of the users table: its header, how it sorts, and how a cell shows a user. */
+export interface UserColumn<K extends string | number = string | number> {
+  id: SortColumn;
+  header: string;
+  /** Width in px. */
+  size: number;
+  /** The first click on the header sorts descending (numbers, recency). */
+  sortDescFirst: boolean;
+  /** The value sorted on; undefined sorts last in both directions. */
+  sortValue(user: UserRow): K | undefined;
+  compare(a: K, b: K): number;
+  cell: (user: UserRow) => ReactNode;
+  className?: string;
 }
 
-export function userColumns(multiTenant: boolean): ColumnDef<UserRow>[] {
+const basic = (a: number, b: number) => (a === b ? 0 : a > b ? 1 : -1);
+
+/** Text columns: natural, case-insensitive order; missing values always last. */
+function textColumn(id: SortColumn, header: string, get: (u: UserRow) => string | null, size: number): UserColumn<string> {
+  return { id, header, size, sortDescFirst: false, sortValue: (u) => get(u) || undefined, compare: collator.compare, cell: (u) => get(u) || "" };
+}
+
+export function userColumns(multiTenant: boolean): UserColumn[] {
   return [
     textColumn("name", "Name", (u) => u.name, 190),
     textColumn("username", "Username", (u) => u.username, 150),
@@ -40,19 +49,37 @@ export function userColumns(multiTenant: boolean): ColumnDef<UserRow>[] {
       id: "lastActive",
       header: "Last Active",
       size: 210,
-      accessorFn: lastActiveSortValue,
-      sortingFn: "basic",
       sortDescFirst: true,
-      cell: (info) => <LastActiveCell user={info.row.original} multiTenant={multiTenant} />,
+      sortValue: lastActiveSortValue,
+      compare: basic,
+      cell: (u) => <LastActiveCell user={u} multiTenant={multiTenant} />,
     },
     {
       id: "activeDays",
       header: "Number of active days",
       size: 120,
-      accessorKey: "activeDays",
-      sortingFn: "basic",
       sortDescFirst: true,
-      cell: (info) => formatNumber(info.getValue<number>()),
+      sortValue: (u) => u.activeDays,
+      compare: basic,
+      cell: (u) => formatNumber(u.activeDays),
+      className: "tabular-nums",
     },
   ];
+}
+
+/**
+ * The positions of `users` in the order of `column` (descending when `desc`): each sort value
+ * is computed once, missing values go last in both directions, ties keep the given order.
+ */
+export function sortedOrder(users: readonly UserRow[], column: UserColumn, desc: boolean): number[] {
+  const values = users.map(column.sortValue);
+  const order = Array.from(users.keys());
+  const sign = desc ? -1 : 1;
+  order.sort((a, b) => {
+    const va = values[a];
+    const vb = values[b];
+    if (va === undefined || vb === undefined) return va === vb ? a - b : va === undefined ? 1 : -1;
+    return sign * column.compare(va, vb) || a - b;
+  });
+  return order;
 }

@@ -1,12 +1,12 @@
 "use client";
 
-import { useDeferredValue, useMemo, useState } from "react";
+import { useDeferredValue, useEffect, useMemo, useState } from "react";
 import type { UserRow } from "@/lib/activity/types";
 import type { SortState } from "@/components/dashboard/use-dashboard-params";
 import { formatNumber } from "@/components/format";
 import { EmptyState, ErrorState, Skeleton } from "@/components/ui/states";
 import { useUsersQuery } from "./use-users-query";
-import { LazyUsersTable } from "@/components/dashboard/lazy-tabs";
+import { LazyUsersTable, preloadUsersTable } from "@/components/dashboard/lazy-tabs";
 import { UsersToolbar } from "./users-toolbar";
 
 const TABLE_HEIGHT = "h-[max(360px,calc(100vh-270px))]";
@@ -34,6 +34,8 @@ export function UsersTab({
   tableClassName?: string;
 }) {
   const users = useUsersQuery(asOf);
+  // The table's code and the users load side by side, not one after the other.
+  useEffect(preloadUsersTable, []);
   const noun = multiTenant ? "Members" : "Users";
   // The input stays responsive; filtering 10k rows follows a beat later.
   const [draft, setDraft] = useState(query);

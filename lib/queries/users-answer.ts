@@ -21,11 +21,22 @@ export interface UsersAnswer {
   etag: string;
   body: Buffer;
   encoded(encoding: Encoding): Promise<Buffer>;
+  /** The encodings made so far (a rebuilt answer makes them again before it is asked). */
+  encodings(): Encoding[];
 }
 
 interface Entry {
   version: string;
   answer: Promise<UsersAnswer>;
+  /** What to rebuild it from after a change. */
+  kind: UsersAnswerKind;
+  store: Store;
+  orgId: number;
+  q: ListUsersQuery;
+  /** When a request last took it (ms since epoch). */
+  usedAt: number;
+  /** A request took it (a rebuilt entry has earned no further rebuild until one does). */
+  taken: boolean;
 }
 
 /**
@@ -75,6 +86,7 @@ function makeAnswer(body: Buffer, etag: string): UsersAnswer {
       }
       return done;
     },
+    encodings: () => [...encodings.keys()],
   };
 }
 
@@ -86,24 +98,73 @@ async function build(kind: UsersAnswerKind, store: Store, orgId: number, q: List
   return makeAnswer(Buffer.from(JSON.stringify(response)), etag);
 }
 
+/** Starts building the answer at `version` and caches it under `key`. */
+function startEntry(key: string, from: Omit<Entry, "answer">, encodings: readonly Encoding[]): Entry {
+  const etag = `W/"${from.kind}-${INSTANCE}-${from.orgId}-${from.q.asOf}-${from.q.deployment}-${from.version}"`;
+  const answer = build(from.kind, from.store, from.orgId, from.q, etag).then(async (made) => {
+    await Promise.all(encodings.map((e) => made.encoded(e)));
+    return made;
+  });
+  const entry: Entry = { ...from, answer };
+  cache.set(key, entry);
+  while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  entry.answer.catch(() => {
+    if (cache.get(key) === entry) cache.delete(key);
+  });
+  return entry;
+}
+
+/**
+ * Refresh ahead: an answer a request took within KEEP_WARM_MS is rebuilt (with the encodings
+ * it was asked in) soon after the store changes, so the admin's next request after an ingest
+ * batch or an import usually finds it made. Each request earns at most one such rebuild (a
+ * rebuilt answer nobody asked for is not rebuilt again), so the background work is bounded by
+ * the requests, and a long ingest nobody watches costs one rebuild per answer. The versions
+ * are read every POLL_MS (one indexed row per answer). A stale answer is still never served:
+ * a request after a change that finds no fresh answer builds it.
+ */
+const KEEP_WARM_MS = 5 * 60_000;
+const POLL_MS = 1_000;
+let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+function scheduleRefresh(): void {
+  if (refreshTimer) return;
+  refreshTimer = setTimeout(() => void refreshChanged(), POLL_MS);
+  refreshTimer.unref?.();
+}
+
+async function refreshChanged(): Promise<void> {
+  for (const [key, entry] of [...cache]) {
+    if (!entry.taken || Date.now() - entry.usedAt > KEEP_WARM_MS || cache.get(key) !== entry) continue;
+    try {
+      const version = await readDataVersion(entry.store, entry.orgId);
+      // A request may have replaced the entry meanwhile.
+      if (version === entry.version || cache.get(key) !== entry) continue;
+      const old = await entry.answer;
+      await startEntry(key, { ...entry, version, taken: false }, old.encodings()).answer;
+    } catch {
+      // a closed store or a failed build: the next request builds (and reports) it
+    }
+  }
+  refreshTimer = null;
+  if ([...cache.values()].some((e) => e.taken && Date.now() - e.usedAt <= KEEP_WARM_MS)) scheduleRefresh();
+}
+
 /** The users answer as of q.asOf, from the cache when the store has not changed since. */
 export async function usersAnswer(kind: UsersAnswerKind, store: Store, orgId: number, q: ListUsersQuery): Promise<UsersAnswer> {
   // The version is read before the data: a change committed in between makes the answer
   // newer than its version, never older.
   const version = await readDataVersion(store, orgId);
   const key = `${kind}|${store.url}|${orgId}|${q.asOf}|${q.deployment}`;
+  const usedAt = Date.now();
+  scheduleRefresh();
   const hit = cache.get(key);
   if (hit && hit.version === version) {
+    hit.usedAt = usedAt;
+    hit.taken = true;
     cache.delete(key);
     cache.set(key, hit);
     return hit.answer;
   }
-  const etag = `W/"${kind}-${INSTANCE}-${orgId}-${q.asOf}-${q.deployment}-${version}"`;
-  const entry: Entry = { version, answer: build(kind, store, orgId, q, etag) };
-  cache.set(key, entry);
-  while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-  entry.answer.catch(() => {
-    if (cache.get(key) === entry) cache.delete(key);
-  });
-  return entry.answer;
+  return startEntry(key, { version, kind, store, orgId, q, usedAt, taken: true }, []).answer;
 }

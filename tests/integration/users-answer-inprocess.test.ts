@@ -74,4 +74,26 @@ describe(`users answer cache in-process on ${testStoreKind()}`, () => {
     }
     expect((await users()).users.find((u) => u.username === "ana")!.runs).toBe(4242);
   });
+
+  it("rebuilds an answer a request took soon after a change, so the next request finds it made", async () => {
+    await users();
+    const other = await openStore(databaseUrl);
+    try {
+      await other.db.updateTable("users").set({ runs: 4343 }).where("username", "=", "ana").execute();
+    } finally {
+      await other.close();
+    }
+    const builds = usersAnswerBuilds();
+    const deadline = Date.now() + 10_000;
+    while (usersAnswerBuilds() === builds && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(usersAnswerBuilds()).toBeGreaterThan(builds);
+    // Every answer taken since the last change (the list, maybe the CSV) is rebuilt in turn.
+    let rebuilt = usersAnswerBuilds();
+    for (let quiet = 0; quiet < 10; quiet++) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (usersAnswerBuilds() !== rebuilt) [rebuilt, quiet] = [usersAnswerBuilds(), 0];
+    }
+    expect((await users()).users.find((u) => u.username === "ana")!.runs).toBe(4343);
+    expect(usersAnswerBuilds()).toBe(rebuilt);
+  });
 });
