@@ -24,6 +24,8 @@ const { values } = parseArgs({
     dist: { type: "string", default: process.env.ORGTRAIL_DIST_DIR || ".next" },
     "no-browser": { type: "boolean", default: false },
     "no-http": { type: "boolean", default: false },
+    // Tracing (for the main-thread CPU figure) slows the page itself: --no-trace for the plain timings.
+    "no-trace": { type: "boolean", default: false },
   },
 });
 if (!values.store) throw new Error("--store file:/path.db or postgres://… is required");
@@ -148,6 +150,7 @@ try {
     const interactive: number[] = [];
     const sortClick: number[] = [];
     const mainCpu: number[] = [];
+    const phases: Record<string, number[]> = { "document's first byte": [], "last script loaded": [], "users request started": [], "users response ended": [] };
     try {
       for (let i = 0; i < Number(values.loads); i++) {
         const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -168,10 +171,23 @@ try {
           }).observe(document, { childList: true, subtree: true, characterData: true });
         });
         await page.goto("about:blank");
-        await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
+        const trace = !values["no-trace"];
+        if (trace) await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
         await page.goto(`${base}/org/dashboard`);
         await page.waitForFunction(() => (window as unknown as { __shown: number }).__shown > 0, undefined, { timeout: 60_000 });
-        mainCpu.push(mainThreadCpuMs(await browser.stopTracing(), await page.evaluate(() => (window as unknown as { __shown: number }).__shown)));
+        if (trace) mainCpu.push(mainThreadCpuMs(await browser.stopTracing(), await page.evaluate(() => (window as unknown as { __shown: number }).__shown)));
+        // Where the time went: the page's own resource timing (ms from navigation start).
+        const timing = await page.evaluate(() => {
+          const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+          const res = performance.getEntriesByType("resource") as PerformanceResourceTiming[];
+          const users = res.find((r) => r.name.includes("/api/v1/users"));
+          const scripts = res.filter((r) => r.initiatorType === "script" || r.name.endsWith(".js"));
+          return { doc: nav.responseStart, scripts: Math.max(0, ...scripts.map((r) => r.responseEnd)), usersStart: users?.startTime ?? -1, usersEnd: users?.responseEnd ?? -1 };
+        });
+        phases["document's first byte"]!.push(timing.doc);
+        phases["last script loaded"]!.push(timing.scripts);
+        phases["users request started"]!.push(timing.usersStart);
+        phases["users response ended"]!.push(timing.usersEnd);
         // Quiet for a second: no long task pending.
         await page.waitForTimeout(1_000);
         const m = await page.evaluate(() => {
@@ -194,7 +210,8 @@ try {
     console.log(`  table with rows and count shown: ${fmt(shown)}`);
     console.log(`  interactive (shown, and the last long task over): ${fmt(interactive)}`);
     console.log(`  sort by active days, click → sorted: ${fmt(sortClick)}`);
-    console.log(`  the page's main-thread CPU until shown: ${fmt(mainCpu)}`);
+    if (mainCpu.length > 0) console.log(`  the page's main-thread CPU until shown (traced loads): ${fmt(mainCpu)}`);
+    for (const [name, ms] of Object.entries(phases)) console.log(`  ${name}: ${fmt(ms)}`);
   }
   console.log(`load average ${spawnSync("cat", ["/proc/loadavg"], { encoding: "utf8" }).stdout.trim()}`);
 } finally {
