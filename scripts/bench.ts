@@ -8,7 +8,7 @@
 //     [--store file:/path.db|postgres://...]  (measure an already ingested store: no generation or ingest;
 //       with --file events.ndjson, DuckDB loads that file for the side by side)
 //     [--input events.ndjson [--users-csv users.csv]]  (your own audit log instead of the generated one;
-//       pass --end YYYY-MM-DD, its last day, so the past asOf lies a year before it)
+//       pass --end YYYY-MM-DD, its last day: asOf is that day, the past asOf a year before it)
 //     [--no-write]  (leave docs/PERFORMANCE.md alone)  [--smoke]  (50k events, 3 runs, no file write: CI)
 // Results go to stdout as Markdown tables, and into docs/PERFORMANCE.md between the bench markers.
 // ORGTRAIL_BENCH_DIR (default .bench) holds the generated files and the SQLite store.
@@ -27,9 +27,6 @@ const root = new URL("..", import.meta.url).pathname;
 const cli = join(root, "bin", "orgtrail.mjs");
 const nextBin = join(root, "node_modules", "next", "dist", "bin", "next");
 const benchDir = process.env.ORGTRAIL_BENCH_DIR || join(root, ".bench");
-// The whole run asks about one asOf (today when it starts), so DuckDB and orgtrail agree on it.
-const asOf = process.env.ORGTRAIL_TODAY || formatDate(todayDay());
-const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ORGTRAIL_DEMO: "0", ORGTRAIL_TODAY: asOf };
 
 const { values } = parseArgs({
   options: {
@@ -51,6 +48,10 @@ const { values } = parseArgs({
     smoke: { type: "boolean", default: false },
   },
 });
+// The whole run asks about one asOf, so DuckDB and orgtrail agree on it: today when it starts,
+// or with --input the last day of that data (--end), so recent periods are not empty.
+const asOf = process.env.ORGTRAIL_TODAY || (values.input ? values.end! : formatDate(todayDay()));
+const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ORGTRAIL_DEMO: "0", ORGTRAIL_TODAY: asOf };
 const smoke = values.smoke!;
 const phases = new Set(values.only!.split(",").map((p) => p.trim()));
 for (const p of phases) if (!["ingest", "stream", "dashboard", "duckdb"].includes(p)) throw new Error(`--only: unknown phase ${p} (ingest, stream, dashboard, duckdb)`);
@@ -366,7 +367,10 @@ async function duckdb(file: string): Promise<void> {
   const questions = duckQuestions();
   log(`DuckDB: loading ${file}, then ${questions.length} questions × ${duckRuns} runs...`);
   const r = await runMeasured(["--import", "tsx/esm", join(root, "scripts/bench-duckdb.ts"), "--file", file, "--runs", String(duckRuns), "--warmup", "1", "--questions", JSON.stringify(questions)], baseEnv);
-  duck = JSON.parse(r.stdout.trim().split("\n").pop()!) as DuckResult;
+  const last = r.stdout.trim().split("\n").pop() ?? "";
+  // DuckDB refuses a file with a malformed line (orgtrail rejects that line and goes on).
+  if (!last.startsWith("{")) throw new Error(`DuckDB could not load ${file} (its error is above): the side by side needs a file both can read; drop the lines \`orgtrail ingest\` reports as rejected, or run with --only ingest,stream,dashboard`);
+  duck = JSON.parse(last) as DuckResult;
   duckPeakRssMb = r.peakRssMb;
   log(`DuckDB ${duck.version}: loaded ${duck.events} events in ${duck.loadSeconds.toFixed(1)} s (${duck.loadCpuSeconds.toFixed(1)} s CPU, ${duck.threads} threads), peak RSS ${r.peakRssMb.toFixed(0)} MB`);
 }
