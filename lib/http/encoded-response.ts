@@ -1,5 +1,5 @@
 import { brotliCompressSync, gzipSync } from "node:zlib";
-import { negotiateEncoding } from "./precompressed";
+import { negotiateEncoding, type Encoding } from "./precompressed";
 
 /** A Buffer as a fetch body (Node's Buffer is a Uint8Array over an ArrayBuffer). */
 const asBody = (bytes: Buffer) => new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length);
@@ -35,4 +35,22 @@ export function encodedRoute(
     const bytes = encoding === "br" ? brotliCompressSync(plain) : gzipSync(plain);
     return new Response(asBody(bytes), { status: response.status, statusText: response.statusText, headers });
   };
+}
+
+/** An answer serialized once with its compressed forms (lib/queries/users-answer.ts). */
+export interface CachedAnswer {
+  etag: string;
+  body: Buffer;
+  encoded(encoding: Encoding): Promise<Buffer>;
+}
+
+/**
+ * A cached answer for a route wrapped in `encodedRoute`: 304 when the client already holds it
+ * (If-None-Match), else its bytes in the encoding Accept-Encoding asks for.
+ */
+export async function cachedAnswerResponse(request: Request, answer: CachedAnswer, headers: Record<string, string>): Promise<Response> {
+  const all = { ...headers, ETag: answer.etag };
+  if (request.headers.get("if-none-match") === answer.etag) return new Response(null, { status: 304, headers: all });
+  const encoding = negotiateEncoding(request.headers.get("accept-encoding"));
+  return encodedResponse(encoding === null ? answer.body : await answer.encoded(encoding), { headers: all });
 }

@@ -6,6 +6,7 @@ import type { UsersResponse } from "../activity/types";
 import type { Store } from "../db/client";
 import { readDataVersion } from "../db/data-version";
 import { usersToCsv } from "../export/users-csv";
+import type { CachedAnswer } from "../http/encoded-response";
 import type { Encoding } from "../http/precompressed";
 import { listUsers, type ListUsersQuery } from "./list-users";
 
@@ -15,12 +16,11 @@ const brotliAsync = promisify(brotliCompress);
 /** Which users answer: the JSON list or the CSV export. */
 export type UsersAnswerKind = "json" | "csv";
 
-/** One serialized users answer and its compressed forms, made once each and then reused. */
-export interface UsersAnswer {
-  /** Weak validator of the answer: the same for every encoding of the same bytes. */
-  etag: string;
-  body: Buffer;
-  encoded(encoding: Encoding): Promise<Buffer>;
+/**
+ * One serialized users answer and its compressed forms, made once each and then reused. Its
+ * etag is a weak validator: the same for every encoding of the same bytes.
+ */
+export interface UsersAnswer extends CachedAnswer {
   /** The encodings made so far (a rebuilt answer makes them again before it is asked). */
   encodings(): Encoding[];
 }

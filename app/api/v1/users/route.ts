@@ -3,9 +3,8 @@
 import { queryParams, usersQuerySchema } from "@/lib/activity/params";
 import { formatDate } from "@/lib/audit/timestamp";
 import { requireOrgAdmin } from "@/lib/auth/authorize";
-import { encodedResponse, encodedRoute } from "@/lib/http/encoded-response";
+import { cachedAnswerResponse, encodedRoute } from "@/lib/http/encoded-response";
 import { handle } from "@/lib/http/errors";
-import { negotiateEncoding } from "@/lib/http/precompressed";
 import { usersAnswer } from "@/lib/queries/users-answer";
 import { today } from "@/lib/today";
 
@@ -18,10 +17,6 @@ export const GET = encodedRoute(
     const ctx = await requireOrgAdmin(request);
     const asOf = q.asOf ?? formatDate(today());
     const answer = await usersAnswer("json", ctx.store, ctx.orgId, { asOf, deployment: ctx.deployment });
-    const headers = { "Cache-Control": "no-store", ETag: answer.etag };
-    if (request.headers.get("if-none-match") === answer.etag) return new Response(null, { status: 304, headers });
-    const encoding = negotiateEncoding(request.headers.get("accept-encoding"));
-    const body = encoding === null ? answer.body : await answer.encoded(encoding);
-    return encodedResponse(body, { headers: { ...headers, "Content-Type": "application/json" } });
+    return cachedAnswerResponse(request, answer, { "Cache-Control": "no-store", "Content-Type": "application/json" });
   }),
 );
