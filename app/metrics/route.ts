@@ -2,7 +2,8 @@
 import { getStore } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { secretMatches, hashSecret } from "@/lib/auth/keys";
-import { handle, unauthorized } from "@/lib/http/errors";
+import { unauthorized } from "@/lib/http/errors";
+import { publicRoute } from "@/lib/http/route";
 import { metrics } from "@/lib/metrics/registry";
 import { collectSyncMetrics } from "@/lib/metrics/sync-metrics";
 import { countActiveUsersByOrg } from "@/lib/queries/count-active-users";
@@ -11,7 +12,8 @@ import { today } from "@/lib/today";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = handle(async (request: Request) => {
+// Public in the wrapper's sense: the optional bearer token is the metrics token, not an account.
+export const GET = publicRoute({}, async ({ request }) => {
   const token = env().ORGTRAIL_METRICS_TOKEN;
   if (token) {
     const presented = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";

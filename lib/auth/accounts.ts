@@ -3,7 +3,9 @@ import type { Database } from "../db/types";
 import { ensureOrg } from "../db/orgs";
 import { hashSecret, newApiKey, secretMatches } from "./keys";
 
-export type Role = "admin" | "member";
+/** `admin`: everything; `auditor`: reads everything an admin reads, changes nothing; `member`: no access. */
+export type Role = "admin" | "auditor" | "member";
+export const ROLES = ["admin", "auditor", "member"] as const satisfies readonly Role[];
 
 export interface Account {
   id: number;

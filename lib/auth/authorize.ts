@@ -85,11 +85,13 @@ export interface AuthOptions {
 }
 
 /**
- * The organization an API call acts on: the account's only one, else its default API
- * organization. With several and no default, multi-tenant answers the seed's 400; the other
- * modes fall back to the instance's `default` organization, then the oldest membership.
+ * The organization a call acts on. `requested` (the `org=SLUG` parameter) must be one of the
+ * account's organizations (403 otherwise, also for a slug that does not exist: no probing).
+ * Without it: the account's only one, else its default organization. With several and no
+ * default, multi-tenant answers the seed's 400; the other modes fall back to the instance's
+ * `default` organization, then the oldest membership.
  */
-export async function resolveOrg(db: Kysely<Database>, account: Account, deployment: Deployment) {
+export async function resolveOrg(db: Kysely<Database>, account: Account, deployment: Deployment, requested?: string | null) {
   const memberships = await db
     .selectFrom("memberships")
     .innerJoin("organizations", "organizations.id", "memberships.org_id")
@@ -98,6 +100,11 @@ export async function resolveOrg(db: Kysely<Database>, account: Account, deploym
     .orderBy("memberships.created_at")
     .orderBy("organizations.id")
     .execute();
+  if (requested) {
+    const m = memberships.find((x) => x.slug === requested);
+    if (!m) throw forbidden(`this account is not a member of the organization ${JSON.stringify(requested)}`);
+    return m;
+  }
   if (memberships.length === 0) throw forbidden("this account is not a member of any organization");
   if (memberships.length === 1) return memberships[0]!;
   const byDefault = memberships.find((m) => m.orgId === account.defaultOrgId);
@@ -106,12 +113,25 @@ export async function resolveOrg(db: Kysely<Database>, account: Account, deploym
   return memberships.find((m) => m.slug === "default") ?? memberships[0]!;
 }
 
-/** Authenticates, resolves the organization and requires its admin role. */
-export async function requireOrgAdmin(request: Request, options: AuthOptions = {}): Promise<OrgContext> {
+/** What a route needs of the account's role in the organization: `admin`, or `reader` (admin or auditor). */
+export type RoleNeed = "admin" | "reader";
+
+export function roleAllows(role: Role, need: RoleNeed): boolean {
+  if (role === "admin") return true;
+  return need === "reader" && role === "auditor";
+}
+
+/**
+ * Authenticates, resolves the organization (`org=SLUG` when given) and checks the role.
+ * Routes reach this through lib/http/route.ts.
+ */
+export async function requireOrgRole(request: Request, need: RoleNeed, options: AuthOptions = {}): Promise<OrgContext> {
   const store = await getStore();
   const account = await authenticate(request, store.db, options);
   const deployment = env().ORGTRAIL_DEPLOYMENT;
-  const m = await resolveOrg(store.db, account, deployment);
-  if (m.role !== "admin") throw forbidden();
-  return { store, account, orgId: m.orgId, orgSlug: m.slug, role: m.role, deployment };
+  const requested = new URL(request.url).searchParams.get("org");
+  const m = await resolveOrg(store.db, account, deployment, requested);
+  const role = m.role as Role;
+  if (!roleAllows(role, need)) throw forbidden(need === "admin" ? "organization admin role required" : "organization admin or auditor role required");
+  return { store, account, orgId: m.orgId, orgSlug: m.slug, role, deployment };
 }

@@ -24,7 +24,7 @@ export interface AccountsTable {
 export interface MembershipsTable {
   account_id: number;
   org_id: number;
-  role: "admin" | "member";
+  role: "admin" | "auditor" | "member";
   created_at: number;
 }
 

@@ -40,12 +40,6 @@ export interface IngestOptions {
   parallel?: ParallelParser;
 }
 
-export class BodyTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`request body is larger than ${limit} bytes`);
-  }
-}
-
 /**
  * Streams NDJSON into the store. Good lines are committed in batches; a bad line is reported
  * by number and never drops its neighbours. The summary is returned only after the last
@@ -116,14 +110,4 @@ export async function ingestNdjson(
   }
   await flush();
   return summary;
-}
-
-/** Wraps a byte stream so it throws BodyTooLargeError past `limit` bytes. */
-export async function* limitBytes(chunks: AsyncIterable<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
-  let total = 0;
-  for await (const chunk of chunks) {
-    total += chunk.length;
-    if (total > limit) throw new BodyTooLargeError(limit);
-    yield chunk;
-  }
 }

@@ -1,14 +1,12 @@
 // GET /api/v1/integrity → re-walks the organization's hash chain and checks every signature (docs/SECURITY.md); 200 when ok, 409 when not.
-import { requireOrgAdmin } from "@/lib/auth/authorize";
-import { handle } from "@/lib/http/errors";
+import { orgRoute } from "@/lib/http/route";
 import { verifyOrg } from "@/lib/trust/verify";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = handle(async (request: Request) => {
-  const ctx = await requireOrgAdmin(request);
-  const r = await verifyOrg(ctx.store, ctx.orgId, { signal: request.signal });
+export const GET = orgRoute({ role: "reader" }, async (ctx) => {
+  const r = await verifyOrg(ctx.store, ctx.orgId, { signal: ctx.request.signal });
   const body = {
     ok: r.ok,
     org: r.org,

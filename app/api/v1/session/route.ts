@@ -1,43 +1,23 @@
 // POST /api/v1/session signs in with username + API key (JSON, or a no-JS form post);
-// DELETE signs out. Both refuse cross-origin requests.
+// DELETE signs out. Both refuse cross-origin requests (lib/http/route.ts).
 import { z } from "zod";
 import { checkCredentials } from "@/lib/auth/authorize";
 import { clearSessionCookie, createSession, deleteSession, readCookie, SESSION_COOKIE, sessionCookie } from "@/lib/auth/sessions";
 import { getStore } from "@/lib/db/client";
-import { badRequest, handle, HttpError } from "@/lib/http/errors";
-import { isHttps, requireSameOrigin } from "@/lib/web/same-origin";
+import { HttpError } from "@/lib/http/errors";
+import { publicRoute } from "@/lib/http/route";
+import { isHttps } from "@/lib/web/same-origin";
 
 export const dynamic = "force-dynamic";
 
-const MAX_BODY = 16 * 1024;
 const credentialsSchema = z.object({
   username: z.string().trim().min(1, "username is required").max(128),
   apiKey: z.string().trim().min(1, "API key is required").max(512),
 });
 
-async function readCredentials(request: Request) {
-  const text = await request.text();
-  if (text.length > MAX_BODY) throw badRequest("request body too large");
-  const isForm = (request.headers.get("content-type") ?? "").includes("application/x-www-form-urlencoded");
-  let raw: unknown;
-  if (isForm) raw = Object.fromEntries(new URLSearchParams(text));
-  else {
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      throw badRequest("expected a JSON body {username, apiKey}");
-    }
-  }
-  const parsed = credentialsSchema.safeParse(raw);
-  if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => i.message).join("; "));
-  return { ...parsed.data, isForm };
-}
-
-export const POST = handle(async (request: Request) => {
-  requireSameOrigin(request);
-  const { username, apiKey, isForm } = await readCredentials(request);
+export const POST = publicRoute({ body: { kind: "json", schema: credentialsSchema, acceptForm: true } }, async ({ request, body, isForm }) => {
   const { db } = await getStore();
-  const account = await checkCredentials(request, db, username, apiKey);
+  const account = await checkCredentials(request, db, body.username, body.apiKey);
   if (!account) {
     if (isForm) return new Response(null, { status: 303, headers: { location: "/signin?error=invalid" } });
     // No `WWW-Authenticate: Basic` here: with it, the browser would pop its own password dialog.
@@ -49,8 +29,7 @@ export const POST = handle(async (request: Request) => {
   return Response.json({ ok: true }, { headers: { "set-cookie": cookie, "cache-control": "no-store" } });
 });
 
-export const DELETE = handle(async (request: Request) => {
-  requireSameOrigin(request);
+export const DELETE = publicRoute({}, async ({ request }) => {
   const token = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
   if (token) {
     const { db } = await getStore();

@@ -1,27 +1,22 @@
 // GET /api/v1/users/export.csv?asOf=YYYY-MM-DD → the seed's users CSV, as a download (SPEC §6).
 // The serialized (and compressed) answer is reused until the store changes (lib/queries/users-answer.ts).
-import { queryParams, usersQuerySchema } from "@/lib/activity/params";
+import { usersQuerySchema } from "@/lib/activity/params";
 import { formatDate } from "@/lib/audit/timestamp";
-import { requireOrgAdmin } from "@/lib/auth/authorize";
-import { cachedAnswerResponse, encodedRoute } from "@/lib/http/encoded-response";
-import { handle } from "@/lib/http/errors";
+import { cachedAnswerResponse } from "@/lib/http/encoded-response";
+import { orgRoute } from "@/lib/http/route";
 import { usersAnswer } from "@/lib/queries/users-answer";
 import { today } from "@/lib/today";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = encodedRoute(
-  handle(async (request: Request) => {
-    const q = queryParams(request, usersQuerySchema);
-    const ctx = await requireOrgAdmin(request);
-    const asOf = q.asOf ?? formatDate(today());
-    const answer = await usersAnswer("csv", ctx.store, ctx.orgId, { asOf, deployment: ctx.deployment });
-    return cachedAnswerResponse(request, answer, {
-      "Content-Type": "text/csv; charset=utf-8",
-      // The org slug is restricted to [A-Za-z0-9_-], the date to digits: safe in the header.
-      "Content-Disposition": `attachment; filename="users-${ctx.orgSlug}-${asOf}.csv"`,
-      "Cache-Control": "no-store",
-    });
-  }),
-);
+export const GET = orgRoute({ role: "reader", query: usersQuerySchema, encoded: true }, async (ctx) => {
+  const asOf = ctx.query.asOf ?? formatDate(today());
+  const answer = await usersAnswer("csv", ctx.store, ctx.orgId, { asOf, deployment: ctx.deployment });
+  return cachedAnswerResponse(ctx.request, answer, {
+    "Content-Type": "text/csv; charset=utf-8",
+    // The org slug is restricted to [A-Za-z0-9_-], the date to digits: safe in the header.
+    "Content-Disposition": `attachment; filename="users-${ctx.orgSlug}-${asOf}.csv"`,
+    "Cache-Control": "no-store",
+  });
+});
