@@ -5,3 +5,4 @@ import "../sources/bucket-source-job";
 import "../sources/upstream-job";
 import "../alerts/jobs";
 import "../trust/jobs";
+import "../auth/jobs";
