@@ -8,10 +8,11 @@ import { redactSecrets } from "./slack-message";
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
 
 /** The settings page's view of one organization: never a secret, only whether one is set. */
-export async function getNotificationSettings(store: Store, orgId: number, redirectUri: string): Promise<NotificationSettings> {
+/** `instanceAdmin`: include the instance-wide jobs (docs/SECURITY.md "Instance admins"). */
+export async function getNotificationSettings(store: Store, orgId: number, redirectUri: string, instanceAdmin = false): Promise<NotificationSettings> {
   const s = await getAlertSettings(store.db, orgId);
   const outbox = await outboxCounts(store.db, orgId);
-  const jobs = await listJobStates(store.db);
+  const jobs = await listJobStates(store.db, { orgId, instanceAdmin });
   return {
     slack: {
       clientId: s.clientId,

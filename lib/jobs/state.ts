@@ -2,10 +2,11 @@ import type { Kysely } from "kysely";
 import type { Store } from "../db/client";
 import type { Database, JobStateTable } from "../db/types";
 
-async function ensureRow(db: Kysely<Database>, name: string): Promise<void> {
+/** `orgId`: the organization a job works for; omitted for an instance-wide job (bucket sync, pull, checkpoints...). */
+async function ensureRow(db: Kysely<Database>, name: string, orgId: number | null = null): Promise<void> {
   await db
     .insertInto("job_state")
-    .values({ name, checkpoint: null, consecutive_failures: 0, total_failures: 0 })
+    .values({ name, checkpoint: null, consecutive_failures: 0, total_failures: 0, org_id: orgId })
     .onConflict((oc) => oc.column("name").doNothing())
     .execute();
 }
@@ -21,13 +22,13 @@ export async function saveCheckpoint(db: Kysely<Database>, name: string, checkpo
   await db.updateTable("job_state").set({ checkpoint }).where("name", "=", name).execute();
 }
 
-export async function recordJobSuccess(store: Store, name: string, at = Date.now()): Promise<void> {
-  await ensureRow(store.db, name);
+export async function recordJobSuccess(store: Store, name: string, at = Date.now(), orgId: number | null = null): Promise<void> {
+  await ensureRow(store.db, name, orgId);
   await store.db.updateTable("job_state").set({ last_run_at: at, last_success_at: at, consecutive_failures: 0 }).where("name", "=", name).execute();
 }
 
-export async function recordJobFailure(store: Store, name: string, error: unknown, at = Date.now()): Promise<number> {
-  await ensureRow(store.db, name);
+export async function recordJobFailure(store: Store, name: string, error: unknown, at = Date.now(), orgId: number | null = null): Promise<number> {
+  await ensureRow(store.db, name, orgId);
   const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
   const row = await store.db
     .updateTable("job_state")
@@ -44,6 +45,13 @@ export async function recordJobFailure(store: Store, name: string, error: unknow
   return Number(row?.consecutive_failures ?? 1);
 }
 
-export async function listJobStates(db: Kysely<Database>): Promise<JobStateTable[]> {
-  return db.selectFrom("job_state").selectAll().orderBy("name").execute();
+/**
+ * Job states. Without `scope`: all of them (the CLI, /metrics with its token). With it: the
+ * organization's own jobs, plus the instance-wide ones (org_id NULL) only for an instance
+ * admin: their errors name buckets, upstreams and other organizations (docs/SECURITY.md).
+ */
+export async function listJobStates(db: Kysely<Database>, scope?: { orgId: number; instanceAdmin: boolean }): Promise<JobStateTable[]> {
+  let query = db.selectFrom("job_state").selectAll().orderBy("name");
+  if (scope) query = query.where((eb) => (scope.instanceAdmin ? eb.or([eb("org_id", "=", scope.orgId), eb("org_id", "is", null)]) : eb("org_id", "=", scope.orgId)));
+  return query.execute();
 }
