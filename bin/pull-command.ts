@@ -5,6 +5,7 @@ import { env } from "../lib/env";
 import { pullUpstream, type PullSummary } from "../lib/sources/pull-upstream";
 import { DEFAULT_RETRY } from "../lib/sources/upstream-http";
 import { today } from "../lib/today";
+import { escapeControl } from "../lib/text/escape-control";
 
 export interface PullCommandOptions {
   url?: string;
@@ -68,18 +69,18 @@ export async function pullCommand(store: Store, orgId: number, orgSlug: string, 
     },
     onRetry: (window, n) => {
       if (shown) process.stderr.write("\r\x1b[2K");
-      process.stderr.write(`pull ${window}: ${n.reason}; retry ${n.attempt} in ${(n.delayMs / 1000).toFixed(1)} s\n`);
+      process.stderr.write(`pull ${window}: ${escapeControl(n.reason)}; retry ${n.attempt} in ${(n.delayMs / 1000).toFixed(1)} s\n`);
     },
     onReject: (window, r) => {
       if (shown) process.stderr.write("\r\x1b[2K");
-      process.stderr.write(`pull ${window}: line ${r.line}: ${r.error}\n`);
+      process.stderr.write(`pull ${window}: line ${r.line}: ${escapeControl(r.error)}\n`);
     },
   });
   if (shown) process.stderr.write("\r\x1b[2K");
   const { summary, error } = result;
   process.stdout.write(`${counts(summary)}\n`);
   if (error) {
-    process.stderr.write(`orgtrail: pull stopped: ${error.message}${summary.nextDay ? ` (the days before ${summary.nextDay} are complete; run again to resume)` : ""}\n`);
+    process.stderr.write(`orgtrail: pull stopped: ${escapeControl(error.message)}${summary.nextDay ? ` (the days before ${summary.nextDay} are complete; run again to resume)` : ""}\n`);
     return 2;
   }
   return summary.rejected > 0 ? 1 : 0;

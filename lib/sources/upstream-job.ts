@@ -7,6 +7,7 @@ import { registerJobFactory } from "../jobs/start";
 import { today } from "../today";
 import { pullUpstream } from "./pull-upstream";
 import { DEFAULT_RETRY } from "./upstream-http";
+import { escapeControl } from "../text/escape-control";
 
 export const UPSTREAM_JOB = "upstream-pull";
 const PAGE_SIZE = 10_000;
@@ -41,8 +42,8 @@ registerJobFactory(async () => {
         pageSize: PAGE_SIZE,
         retry: DEFAULT_RETRY,
         signal,
-        onRetry: (window, n) => console.error(`orgtrail: upstream pull ${window}: ${n.reason}; retrying in ${(n.delayMs / 1000).toFixed(1)} s`),
-        onReject: (window, r) => console.error(`orgtrail: upstream pull ${window}: line ${r.line}: ${r.error}`),
+        onRetry: (window, n) => console.error(`orgtrail: upstream pull ${window}: ${escapeControl(n.reason)}; retrying in ${(n.delayMs / 1000).toFixed(1)} s`),
+        onReject: (window, r) => console.error(`orgtrail: upstream pull ${window}: line ${r.line}: ${escapeControl(r.error)}`),
       });
       if (summary.accepted > 0 || summary.rejected > 0) {
         console.error(`orgtrail: upstream pull: fetched ${summary.fetched}, accepted ${summary.accepted}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`);
