@@ -7,4 +7,5 @@ export const queryKeys = {
   activity: (period: Period, asOf?: string) => ["activity", { period, asOf: asOf ?? null }] as const,
   panel: (range: PanelRange, asOf?: string) => ["panel", { range, asOf: asOf ?? null }] as const,
   notificationSettings: () => ["settings", "notifications"] as const,
+  accessLog: (before: number | null) => ["settings", "access-log", { before }] as const,
 };

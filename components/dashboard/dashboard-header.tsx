@@ -1,6 +1,7 @@
 import { SignOutButton } from "@/components/auth/sign-out-button";
 
-export function DashboardHeader({ username, orgSlug }: { username: string; orgSlug?: string }) {
+/** `role`: Settings is linked for admins only (an auditor cannot change settings). */
+export function DashboardHeader({ username, orgSlug, role }: { username: string; orgSlug?: string; role?: "admin" | "auditor" }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex h-14 max-w-[1400px] items-center justify-between gap-4 px-6">
@@ -19,9 +20,11 @@ export function DashboardHeader({ username, orgSlug }: { username: string; orgSl
               <a href="/org/dashboard" className="text-slate-700 hover:text-slate-900 hover:underline">
                 Dashboard
               </a>
-              <a href="/org/settings" className="text-slate-700 hover:text-slate-900 hover:underline">
-                Settings
-              </a>
+              {role === "admin" && (
+                <a href="/org/settings" className="text-slate-700 hover:text-slate-900 hover:underline">
+                  Settings
+                </a>
+              )}
             </nav>
           )}
           <span className="text-slate-700">

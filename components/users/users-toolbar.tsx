@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Menu } from "@/components/ui/menu";
+import { useCanWrite } from "@/components/auth/role";
 import { downloadUsersCsv } from "./download-users-csv";
 
 function DotsIcon() {
@@ -17,6 +18,7 @@ function DotsIcon() {
 
 /** Search box, "Invite new user" placeholder (not multi-tenant) and the actions menu. */
 export function UsersToolbar({ query, onQueryChange, asOf, multiTenant, noun }: { query: string; onQueryChange: (q: string) => void; asOf: string | undefined; multiTenant: boolean; noun: string }) {
+  const canWrite = useCanWrite();
   const [exportState, setExportState] = useState<{ kind: "idle" } | { kind: "busy" } | { kind: "error"; message: string }>({ kind: "idle" });
 
   async function exportCsv() {
@@ -51,7 +53,7 @@ export function UsersToolbar({ query, onQueryChange, asOf, multiTenant, noun }: 
           {exportState.kind === "busy" && <span className="text-slate-600">Preparing CSV…</span>}
           {exportState.kind === "error" && <span className="text-red-800">Export failed: {exportState.message}</span>}
         </p>
-        {!multiTenant && (
+        {!multiTenant && canWrite && (
           <Button variant="primary" disabled title="Invitations are sent from W&B; orgtrail mirrors the organization's directory">
             Invite new user
           </Button>
