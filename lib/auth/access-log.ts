@@ -6,9 +6,9 @@
  * ORGTRAIL_ACCESS_LOG_DAYS (lib/auth/jobs.ts).
  *
  * A flood must not grow it without bound, so requests are aggregated: refused ones (401, 403,
- * 429) into one entry per client address and minute (past 1,000 addresses in a minute, the
- * rest share one "(other clients)" entry), an account's calls into one entry per client,
- * minute, method, path and status. Aggregates are buffered and written once a second (an API
+ * 429) into one entry per client address, status and minute (past 1,000 addresses in a minute,
+ * the rest share one "(other clients)" entry; a signed-in account's 403s apart per account),
+ * an account's calls into one entry per client, minute, method, path and status. Aggregates are buffered and written once a second (an API
  * call never waits on the log), merged by their unique `bucket` key, so several servers on
  * one store add up. Sign-ins, sign-outs, key rotations and revocations are single entries,
  * written at once.
@@ -130,7 +130,8 @@ export function recordAccess(request: Request, status: number, now = Date.now())
     event: (refused ? "refused" : "request") as AccessEvent,
     detail: null,
   };
-  aggregate(row, refused ? client : `${note.accountId} ${client} ${request.method} ${row.path} ${status}`, now);
+  // Refusals: per client, status and (for a signed-in account's 403) account; calls: per account, client, method, path and status.
+  aggregate(row, refused ? `${client} ${status} ${note.accountId ?? "-"}` : `${note.accountId} ${client} ${request.method} ${row.path} ${status}`, now);
 }
 
 export interface AuthEventInput {
@@ -163,7 +164,7 @@ export async function recordAuthEvent(db: Kysely<Database>, kind: AuthEventKind,
   if (kind === "sign_in_refused") {
     const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
     const bounded = boundedClient(minute, client);
-    aggregate({ ...base, client: bounded, status: 401, event: "refused" }, bounded, now);
+    aggregate({ ...base, client: bounded, status: 401, event: "refused" }, `${bounded} 401 -`, now);
     return;
   }
   try {

@@ -11,6 +11,7 @@ export interface E2eAccounts {
   databaseUrl: string;
   admin: E2eAccount;
   member: E2eAccount;
+  auditor: E2eAccount;
 }
 
 export function readAccounts(): E2eAccounts {

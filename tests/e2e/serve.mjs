@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The e2e web server (playwright.config.ts runs it): a fresh SQLite store in a temp dir,
-// two accounts (e2e-admin, e2e-member) whose API keys go to $ORGTRAIL_E2E_ACCOUNTS as
+// accounts (e2e-admin, e2e-member, e2e-auditor) whose API keys go to $ORGTRAIL_E2E_ACCOUNTS as
 // {"databaseUrl", "admin": {"username","apiKey"}, "member": {...}}, the fixtures
 // tests/fixtures/e2e-events.ndjson and e2e-users.csv when present, then `next start`.
 import { spawn, spawnSync } from "node:child_process";
@@ -52,8 +52,9 @@ function createAccount(username, role) {
 
 const admin = createAccount("e2e-admin", "admin");
 const member = createAccount("e2e-member", "member");
+const auditor = createAccount("e2e-auditor", "auditor");
 mkdirSync(dirname(accountsFile), { recursive: true });
-writeFileSync(accountsFile, `${JSON.stringify({ databaseUrl, admin, member }, null, 2)}\n`, { mode: 0o600 });
+writeFileSync(accountsFile, `${JSON.stringify({ databaseUrl, admin, member, auditor }, null, 2)}\n`, { mode: 0o600 });
 
 const events = join(root, "tests/fixtures/e2e-events.ndjson");
 if (existsSync(events)) cli(["ingest", events]);

@@ -79,6 +79,9 @@ describe(`request bodies are limited while read (${testStoreKind()})`, () => {
     ]);
     const after = await residentBytes(server);
 
+    console.info(
+      `body limits: ${outcomes.map((o) => `${o.status} after ${Math.round(o.sentBytes / MiB)} MiB in ${Math.round(o.ms)} ms`).join("; ")}; RSS ${Math.round(before / MiB)} -> ${Math.round(after / MiB)} MiB`,
+    );
     for (const o of outcomes) {
       expect(o.status).toBe(413);
       // Quickly: long before a multi-GB body could have been read.
