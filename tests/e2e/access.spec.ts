@@ -66,12 +66,19 @@ test.describe("who gets in", () => {
 
   test("sign-in never redirects off-site: /signin?next=/%09/evil.example stays here", async ({ page, baseURL }) => {
     const { admin } = accounts();
+    // Stand in for the other site (no network here): a navigation to it would land on this page.
+    const offsite: string[] = [];
+    await page.context().route(/^https?:\/\/evil\.example\//, (route) => {
+      offsite.push(route.request().url());
+      return route.fulfill({ status: 200, contentType: "text/html", body: "<title>evil</title><h1>evil</h1>" });
+    });
     await page.goto("/signin?next=/%09/evil.example");
     await page.getByLabel("Username").fill(admin.username);
     await page.getByLabel("API key").fill(admin.apiKey);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL((url) => url.pathname !== "/signin", { timeout: 20_000 }).catch(() => undefined);
     const landed = new URL(page.url());
+    expect(offsite).toEqual([]);
     expect(landed.origin).toBe(new URL(baseURL!).origin);
     expect(landed.pathname).toBe("/org/dashboard");
   });
