@@ -16,7 +16,7 @@ function CheckOutcome({ check, label }: { check: IntegrityCheckView; label: stri
       </p>
       {!check.ok && check.reason && <p className="mt-1 break-words">{check.reason}</p>}
       <p className="mt-1 text-xs">
-        {label} {formatTimestamp(check.finishedAt)} by {check.actor}; {formatNumber(check.checkpoints)} signed checkpoints checked
+        {label} {formatTimestamp(check.finishedAt)} by {check.actor}; {formatNumber(check.checkpoints)} signed checkpoint{check.checkpoints === 1 ? "" : "s"} checked
         {check.unsignedTail > 0 ? `, ${formatNumber(check.unsignedTail)} newest events chained but not signed yet` : ""}.
       </p>
     </div>
@@ -80,7 +80,7 @@ export function IntegrityCard({ org, canVerify }: { org: string; canVerify: bool
     >
       <p id="verify-help" className="mb-3 text-xs text-slate-600">
         Each event is chained to the one before it (SHA-256) and the chain is signed every hour. Verifying re-reads every event and checks each signature
-        {canVerify ? "; millions of events take some seconds." : ". Admins can verify from this page; `npx orgtrail verify` does the same on the server."}
+        {canVerify ? "; millions of events take some seconds." : ". Admins can verify from this page; npx orgtrail verify does the same on the server."}
       </p>
       {running && verify.state.kind === "running" && (
         <div className="mb-3" aria-live="polite">

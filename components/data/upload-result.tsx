@@ -57,7 +57,7 @@ export function UploadResult({ outcome }: { outcome: UploadOutcome }) {
               </li>
             ))}
           </ul>
-          {rejectedTotal > Math.min(rejected.length, SHOWN) && <p className="mt-1 text-xs">…and {formatNumber(rejectedTotal - Math.min(rejected.length, SHOWN))} more; `npx orgtrail ingest` prints every one.</p>}
+          {rejectedTotal > Math.min(rejected.length, SHOWN) && <p className="mt-1 text-xs">…and {formatNumber(rejectedTotal - Math.min(rejected.length, SHOWN))} more; npx orgtrail ingest prints every one.</p>}
         </div>
       )}
     </div>

@@ -96,7 +96,7 @@ function originOf(url: string): string {
 }
 
 function pullSetup(e: Env, orgSlug: string): { configured: boolean; text: string } {
-  if (!e.ORGTRAIL_UPSTREAM_URL) return { configured: false, text: "Not set up: set ORGTRAIL_UPSTREAM_URL, _USERNAME and _API_KEY (docs/UPSTREAM_PULL.md), or run `npx orgtrail pull`." };
+  if (!e.ORGTRAIL_UPSTREAM_URL) return { configured: false, text: "Not set up: set ORGTRAIL_UPSTREAM_URL, _USERNAME and _API_KEY (docs/UPSTREAM_PULL.md), or run npx orgtrail pull." };
   const where = originOf(e.ORGTRAIL_UPSTREAM_URL);
   if (!e.ORGTRAIL_UPSTREAM_USERNAME || !e.ORGTRAIL_UPSTREAM_API_KEY)
     return { configured: false, text: `ORGTRAIL_UPSTREAM_URL (${where}) is set but ORGTRAIL_UPSTREAM_USERNAME or ORGTRAIL_UPSTREAM_API_KEY is not: the server does not pull.` };
@@ -105,7 +105,7 @@ function pullSetup(e: Env, orgSlug: string): { configured: boolean; text: string
 }
 
 function bucketSetup(e: Env): { configured: boolean; text: string } {
-  if (!e.ORGTRAIL_BUCKET_SOURCE_URL) return { configured: false, text: "Not set up: set ORGTRAIL_BUCKET_SOURCE_URL (docs/BUCKET_SYNC.md), or run `npx orgtrail import-bucket`." };
+  if (!e.ORGTRAIL_BUCKET_SOURCE_URL) return { configured: false, text: "Not set up: set ORGTRAIL_BUCKET_SOURCE_URL (docs/BUCKET_SYNC.md), or run npx orgtrail import-bucket." };
   return { configured: true, text: `The server reads ${e.ORGTRAIL_BUCKET_SOURCE_URL} every ${minutes(e.ORGTRAIL_BUCKET_SOURCE_INTERVAL_SECONDS)}.` };
 }
 
@@ -123,7 +123,7 @@ export async function getDataSources(store: Store, orgId: number, orgSlug: strin
   const sources = [
     sourceView("browser", "Uploads from this page", { configured: true, text: "Audit logs and users files uploaded by an admin on this page." }, runs.get("browser")!, [], now),
     sourceView("api", "Uploads through the API", { configured: true, text: "POST /api/v1/ingest and /api/v1/users/import with an admin's API key." }, runs.get("api")!, [], now),
-    sourceView("cli", "Command line", { configured: true, text: "npx orgtrail ingest, import-users and pull, on the server." }, runs.get("cli")!, [], now),
+    sourceView("cli", "Command line", { configured: true, text: "npx orgtrail ingest and import-users, on the server (npx orgtrail pull is listed under Upstream pull)." }, runs.get("cli")!, [], now),
     sourceView("pull", "Upstream pull", pullSetup(e, orgSlug), runs.get("pull")!, jobs("pull"), now),
     sourceView("bucket", "Bucket source", bucketSetup(e), bucket, jobs("bucket"), now),
     sourceView(

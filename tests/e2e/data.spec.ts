@@ -220,6 +220,20 @@ test.describe("Data page", () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  test("at 390 px wide the page's content fits the screen (commands scroll inside their box)", async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signInViaApi(page, accounts().admin);
+    await page.goto("/org/data");
+    await expect(page.getByRole("region", { name: "Recent uploads" })).toBeVisible();
+    await expect(page.getByRole("region", { name: "Uploads from this page" })).toBeVisible();
+    const overflow = await page.locator("main").evaluate((main) =>
+      [...main.querySelectorAll("*")]
+        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && !el.closest("code, .overflow-x-auto"))
+        .map((el) => `${el.tagName.toLowerCase()}${el.getAttribute("aria-label") ? `[${el.getAttribute("aria-label")}]` : ""}`),
+    );
+    expect(overflow).toEqual([]);
+  });
+
   test("Invite new user links to the platform's page when the upstream is known", async ({ page }) => {
     await signInViaApi(page, accounts().admin);
     await page.goto(dashboardUrl());
