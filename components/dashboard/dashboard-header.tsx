@@ -1,4 +1,5 @@
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { FreshnessIndicator } from "@/components/data/freshness-indicator";
 
 /** `role`: Settings is linked for admins only (an auditor cannot change settings). */
 export function DashboardHeader({ username, orgSlug, role }: { username: string; orgSlug?: string; role?: "admin" | "auditor" }) {
@@ -20,6 +21,9 @@ export function DashboardHeader({ username, orgSlug, role }: { username: string;
               <a href="/org/dashboard" className="text-slate-700 hover:text-slate-900 hover:underline">
                 Dashboard
               </a>
+              <a href="/org/data" className="text-slate-700 hover:text-slate-900 hover:underline">
+                Data
+              </a>
               {role === "admin" && (
                 <a href="/org/settings" className="text-slate-700 hover:text-slate-900 hover:underline">
                   Settings
@@ -27,6 +31,7 @@ export function DashboardHeader({ username, orgSlug, role }: { username: string;
               )}
             </nav>
           )}
+          {orgSlug && <FreshnessIndicator orgSlug={orgSlug} />}
           <span className="text-slate-700">
             <span className="sr-only">Signed in as </span>
             {username}
