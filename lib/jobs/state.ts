@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Store } from "../db/client";
 import type { Database, JobStateTable } from "../db/types";
+import { jobVisible, type JobViewer } from "./visibility";
 
 /** `orgId`: the organization a job works for; omitted for an instance-wide job (bucket sync, pull, checkpoints...). */
 async function ensureRow(db: Kysely<Database>, name: string, orgId: number | null = null): Promise<void> {
@@ -24,7 +25,7 @@ export async function saveCheckpoint(db: Kysely<Database>, name: string, checkpo
 
 export async function recordJobSuccess(store: Store, name: string, at = Date.now(), orgId: number | null = null): Promise<void> {
   await ensureRow(store.db, name, orgId);
-  await store.db.updateTable("job_state").set({ last_run_at: at, last_success_at: at, consecutive_failures: 0 }).where("name", "=", name).execute();
+  await store.db.updateTable("job_state").set({ last_run_at: at, last_success_at: at, consecutive_failures: 0, org_id: orgId }).where("name", "=", name).execute();
 }
 
 export async function recordJobFailure(store: Store, name: string, error: unknown, at = Date.now(), orgId: number | null = null): Promise<number> {
@@ -38,6 +39,7 @@ export async function recordJobFailure(store: Store, name: string, error: unknow
       last_error_at: at,
       consecutive_failures: eb("consecutive_failures", "+", 1),
       total_failures: eb("total_failures", "+", 1),
+      org_id: orgId,
     }))
     .where("name", "=", name)
     .returning("consecutive_failures")
@@ -46,12 +48,11 @@ export async function recordJobFailure(store: Store, name: string, error: unknow
 }
 
 /**
- * Job states. Without `scope`: all of them (the CLI, /metrics with its token). With it: the
- * organization's own jobs, plus the instance-wide ones (org_id NULL) only for an instance
- * admin: their errors name buckets, upstreams and other organizations (docs/SECURITY.md).
+ * Job states. Without `viewer`: all of them (the CLI, /metrics with its token). With it: those
+ * the viewer may see (lib/jobs/visibility.ts): its organization's jobs, and the instance-wide
+ * ones only for an instance admin (their errors name buckets, upstreams, other organizations).
  */
-export async function listJobStates(db: Kysely<Database>, scope?: { orgId: number; instanceAdmin: boolean }): Promise<JobStateTable[]> {
-  let query = db.selectFrom("job_state").selectAll().orderBy("name");
-  if (scope) query = query.where((eb) => (scope.instanceAdmin ? eb.or([eb("org_id", "=", scope.orgId), eb("org_id", "is", null)]) : eb("org_id", "=", scope.orgId)));
-  return query.execute();
+export async function listJobStates(db: Kysely<Database>, viewer?: JobViewer): Promise<JobStateTable[]> {
+  const rows = await db.selectFrom("job_state").selectAll().orderBy("name").execute();
+  return viewer ? rows.filter((r) => jobVisible(r, viewer)) : rows;
 }

@@ -1,6 +1,7 @@
 // The server's upstream poller: pulls ORGTRAIL_UPSTREAM_URL every ORGTRAIL_UPSTREAM_INTERVAL_SECONDS.
 import { alertJobFailure } from "../alerts/job-failure";
 import { parseDate } from "../audit/timestamp";
+import { getStore } from "../db/client";
 import { ensureOrg } from "../db/orgs";
 import { env } from "../env";
 import { registerJobFactory } from "../jobs/start";
@@ -26,8 +27,11 @@ registerJobFactory(async () => {
   const url = e.ORGTRAIL_UPSTREAM_URL;
   const orgSlug = e.ORGTRAIL_UPSTREAM_ORG;
   const initialSince = e.ORGTRAIL_UPSTREAM_SINCE ? (parseDate(e.ORGTRAIL_UPSTREAM_SINCE) ?? undefined) : undefined;
+  // The pull fills one organization: its state and failure alerts are that organization's (docs/SECURITY.md).
+  const targetOrgId = await ensureOrg((await getStore()).db, orgSlug);
   return {
     name: UPSTREAM_JOB,
+    orgId: targetOrgId,
     intervalMs: e.ORGTRAIL_UPSTREAM_INTERVAL_SECONDS * 1000,
     async run({ store, signal }) {
       const orgId = await ensureOrg(store.db, orgSlug);
@@ -55,7 +59,7 @@ registerJobFactory(async () => {
     },
     // A Slack alert when the organization's job-failure rule is on (lib/alerts); never throws.
     onFailure: async (error, failures, ctx) => {
-      await alertJobFailure(ctx.store, UPSTREAM_JOB, error, failures);
+      await alertJobFailure(ctx.store, UPSTREAM_JOB, error, failures, Date.now(), targetOrgId);
     },
   };
 });

@@ -41,6 +41,7 @@ async function setUp(deployment: string) {
   const store = await openStore(databaseUrl);
   // An instance-wide job failed, with an error naming something only the operator should see.
   await recordJobFailure(store, "bucket-export", new Error("PUT s3://operator-private/acme/1-3.ndjson: AccessDenied"));
+  await recordJobFailure(store, "checkpoints", new Error("checkpoints failed: acme: operator-private chain mismatch"));
   return { databaseUrl, env, keys, store };
 }
 
@@ -72,6 +73,20 @@ describe(`multi-tenant isolation (${testStoreKind()})`, () => {
     expect(seen.map((j) => j.name)).not.toContain("bucket-export");
     expect(JSON.stringify(seen)).not.toContain("operator-private");
     expect((await jobs("alice")).map((j) => j.name)).not.toContain("bucket-export");
+  });
+
+  it("keeps instance-wide jobs and their errors off another organization's Data page", async () => {
+    const get = async (path: string) => {
+      const res = await fetch(`${server.baseUrl}${path}`, { headers: { authorization: basic("bob", keys.bob!) } });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const sources = await get("/api/v1/data/sources");
+    expect(sources).not.toContain("bucket-export");
+    expect(sources).not.toContain("operator-private");
+    const integrity = await get("/api/v1/data/integrity");
+    expect(integrity).not.toContain("operator-private");
+    expect(integrity).not.toContain("acme");
   });
 
   it("shows instance-wide jobs to an instance admin", async () => {

@@ -10,6 +10,6 @@ export const runtime = "nodejs";
 export const GET = orgRoute({ role: "admin" }, async (ctx) => {
   // Instance-wide jobs (their errors name buckets, upstreams, other organizations) only for instance admins.
   const instanceAdmin = await isInstanceAdmin(ctx.store.db, ctx.account.id, ctx.deployment);
-  const view = await getNotificationSettings(ctx.store, ctx.orgId, redirectUri(ctx.request), instanceAdmin);
+  const view = await getNotificationSettings(ctx.store, ctx.orgId, redirectUri(ctx.request), { orgSlug: ctx.orgSlug, instanceAdmin });
   return Response.json(view, { headers: { "cache-control": "no-store" } });
 });
