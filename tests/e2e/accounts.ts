@@ -7,10 +7,19 @@ export interface E2eAccount {
   apiKey: string;
 }
 
+/** A user of the test OpenID provider that tests/e2e/serve.mjs starts. */
+export interface E2eSsoUser {
+  username: string;
+  password: string;
+  email: string;
+  groups: string[];
+}
+
 export interface E2eAccounts {
   databaseUrl: string;
   admin: E2eAccount;
   member: E2eAccount;
+  sso: { issuer: string; admin: E2eSsoUser; auditor: E2eSsoUser };
 }
 
 export function readAccounts(): E2eAccounts {
