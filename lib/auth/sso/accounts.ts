@@ -32,8 +32,11 @@ export interface SsoIdentity {
 /** The identity an ID token's claims describe; `roleClaim` names the groups claim. */
 export function identityFromClaims(claims: Record<string, unknown>, roleClaim: string): SsoIdentity {
   const email = typeof claims.email === "string" ? claims.email.trim().toLowerCase() : null;
-  // Some providers send the boolean as a string.
-  const verified = claims.email_verified === true || claims.email_verified === "true";
+  // Some providers send the boolean as a string. Microsoft Entra ID never sends email_verified
+  // for work accounts; its optional claim xms_edov ("email domain owner verified") stands in
+  // for it, only when email_verified is absent (docs/SSO.md).
+  const verified =
+    claims.email_verified === undefined ? claims.xms_edov === true || claims.xms_edov === "true" : claims.email_verified === true || claims.email_verified === "true";
   return { issuer: String(claims.iss), subject: String(claims.sub), email: email || null, emailVerified: verified, groups: claimStrings(claims, roleClaim) };
 }
 
