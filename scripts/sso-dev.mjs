@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run sso:dev [-- --port 9400 --public-url http://127.0.0.1:3000]`: a test OpenID
-// provider on loopback (scripts/sso-provider.mjs) with two demo users in two groups, so an
+// provider on loopback (scripts/sso-provider.mjs) with three demo users in three groups, so an
 // admin can try single sign-on from docs/SSO.md. Prints the variables to start orgtrail with
 // and the users' credentials. Development only: it forgets everything when stopped.
 import { randomBytes } from "node:crypto";
@@ -27,6 +27,8 @@ const password = () => randomBytes(9).toString("base64url");
 const users = [
   { username: "ada", password: password(), email: "ada@example.com", name: "Ada Lovelace", groups: ["orgtrail-admins"] },
   { username: "grace", password: password(), email: "grace@example.com", name: "Grace Hopper", groups: ["orgtrail-auditors"] },
+  // In no mapped group: refused, to see what a refusal looks like.
+  { username: "alan", password: password(), email: "alan@example.com", name: "Alan Turing", groups: ["staff"] },
 ];
 
 let idp;
@@ -67,7 +69,8 @@ then open ${base}/signin and choose "Sign in with SSO". Users (passwords change 
 
 ${users.map((u) => `  ${u.username.padEnd(6)} password ${u.password}   ${u.email.padEnd(18)} group ${u.groups.join(", ")}`).join("\n")}
 
-With the role map above, ada becomes an admin of the organization "default" and grace an auditor.
+With the role map above, ada becomes an admin of the organization "default" and grace an
+auditor; alan's group is not in the map, so orgtrail refuses him.
 Stop with Ctrl+C.
 `);
 

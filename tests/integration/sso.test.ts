@@ -259,3 +259,34 @@ describe("single sign-on (OpenID Connect)", () => {
     expect((await fetch(`${base}/api/v1/users`, { headers: { authorization: basic } })).status).toBe(200);
   });
 });
+
+describe("single sign-on settings", () => {
+  it("without an issuer: no SSO link on the sign-in page, and the SSO routes answer 404", async () => {
+    const databaseUrl = await createTestDatabaseUrl();
+    const server = await startServer({ databaseUrl, env: { ORGTRAIL_OIDC_ISSUER: undefined } });
+    try {
+      const html = await (await fetch(`${server.baseUrl}/signin`)).text();
+      expect(html).toContain("API key");
+      expect(html).not.toContain("Sign in with SSO");
+      for (const path of ["/api/v1/auth/oidc/start", "/api/v1/auth/oidc/callback?code=x&state=y"]) {
+        const response = await fetch(`${server.baseUrl}${path}`, { redirect: "manual" });
+        expect(response.status).toBe(404);
+        expect(response.headers.getSetCookie()).toEqual([]);
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it.each([
+    [{ ORGTRAIL_OIDC_ISSUER: "https://idp.example.com", ORGTRAIL_PUBLIC_URL: "https://orgtrail.example.com" }, /ORGTRAIL_OIDC_CLIENT_ID: is required when ORGTRAIL_OIDC_ISSUER is set/],
+    [{ ORGTRAIL_OIDC_ISSUER: "https://idp.example.com", ORGTRAIL_OIDC_CLIENT_ID: "c" }, /ORGTRAIL_PUBLIC_URL: is required when ORGTRAIL_OIDC_ISSUER is set/],
+    [{ ORGTRAIL_OIDC_ISSUER: "http://idp.example.com", ORGTRAIL_OIDC_CLIENT_ID: "c", ORGTRAIL_PUBLIC_URL: "https://o.example" }, /ORGTRAIL_OIDC_ISSUER: must be https/],
+    [{ ORGTRAIL_OIDC_ROLE_MAP: "admins=default:owner" }, /ORGTRAIL_OIDC_ROLE_MAP: .*role must be admin, auditor or member, not "owner"/],
+  ])("refuses to start with %j", async (env, message) => {
+    const result = await runCli(["admin", "default-org", "nobody", "default"], { databaseUrl: await createTestDatabaseUrl(), env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/invalid environment/);
+    expect(result.stderr).toMatch(message);
+  });
+});
