@@ -71,6 +71,9 @@ ${users.map((u) => `  ${u.username.padEnd(6)} password ${u.password}   ${u.email
 
 With the role map above, ada becomes an admin of the organization "default" and grace an
 auditor; alan's group is not in the map, so orgtrail refuses him.
+
+Signing out of orgtrail does not sign you out of this provider: to switch users, also open
+${idp.issuer}/session/end and click "Yes, sign me out" (or use a private window).
 Stop with Ctrl+C.
 `);
 

@@ -17,7 +17,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <SignInForm
         next={next}
         ssoStart={ssoSettings() ? START_PATH : undefined}
-        initialError={params.error === "invalid" ? "Invalid username or API key." : ssoErrorMessage(typeof params.sso === "string" ? params.sso : undefined)}
+        ssoError={ssoErrorMessage(typeof params.sso === "string" ? params.sso : undefined)}
+        initialError={params.error === "invalid" ? "Invalid username or API key." : undefined}
       />
     </main>
   );

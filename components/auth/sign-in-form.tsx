@@ -10,8 +10,8 @@ function safeNext(next: string | undefined): string {
   return "/org/dashboard";
 }
 
-/** `ssoStart`: the SSO start route when single sign-on is configured (docs/SSO.md). */
-export function SignInForm({ next, initialError, ssoStart }: { next?: string; initialError?: string; ssoStart?: string }) {
+/** `ssoStart`: the SSO start route when single sign-on is configured (docs/SSO.md); `ssoError`: why the last SSO sign-in was refused. */
+export function SignInForm({ next, initialError, ssoStart, ssoError }: { next?: string; initialError?: string; ssoStart?: string; ssoError?: string }) {
   const [error, setError] = useState<string | undefined>(initialError);
   const [pending, setPending] = useState(false);
 
@@ -58,6 +58,11 @@ export function SignInForm({ next, initialError, ssoStart }: { next?: string; in
           >
             Sign in with SSO
           </a>
+          {ssoError && (
+            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+              {ssoError}
+            </p>
+          )}
           <p className="flex items-center gap-3 text-xs text-slate-600 before:h-px before:flex-1 before:bg-slate-200 after:h-px after:flex-1 after:bg-slate-200">
             or with an API key
           </p>
