@@ -278,6 +278,32 @@ describe("single sign-on settings", () => {
     }
   });
 
+  it("a provider that cannot be reached: the start route sends the browser back with a message, and no flow", async () => {
+    const databaseUrl = await createTestDatabaseUrl();
+    const closed = await freePort();
+    const server = await startServer({
+      databaseUrl,
+      env: { ORGTRAIL_OIDC_ISSUER: `http://127.0.0.1:${closed}`, ORGTRAIL_OIDC_CLIENT_ID: "orgtrail", ORGTRAIL_PUBLIC_URL: "http://127.0.0.1:1" },
+    });
+    try {
+      const browser = new CookieBrowser();
+      const response = await browser.request(`${server.baseUrl}/api/v1/auth/oidc/start?next=%2Forg%2Fusers`);
+      expect(response.status).toBe(303);
+      expect(response.headers.getSetCookie()).toEqual([]);
+      const location = new URL(response.headers.get("location")!, server.baseUrl);
+      expect(`${location.pathname}${location.search}`).toBe("/signin?sso=unreachable&next=%2Forg%2Fusers");
+      expect(await (await browser.request(location)).text()).toMatch(/The identity provider could not be reached/);
+      const store = await openStore(databaseUrl);
+      try {
+        expect(await store.db.selectFrom("sso_flows").selectAll().execute()).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
   it.each([
     [{ ORGTRAIL_OIDC_ISSUER: "https://idp.example.com", ORGTRAIL_PUBLIC_URL: "https://orgtrail.example.com" }, /ORGTRAIL_OIDC_CLIENT_ID: is required when ORGTRAIL_OIDC_ISSUER is set/],
     [{ ORGTRAIL_OIDC_ISSUER: "https://idp.example.com", ORGTRAIL_OIDC_CLIENT_ID: "c" }, /ORGTRAIL_PUBLIC_URL: is required when ORGTRAIL_OIDC_ISSUER is set/],
