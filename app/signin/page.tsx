@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { ssoErrorMessage } from "@/lib/auth/sso/errors";
+import { START_PATH, ssoSettings } from "@/lib/auth/sso/settings";
 import { getPageSession } from "@/lib/web/page-session";
 import { safeNextPath } from "@/lib/web/safe-next";
 
@@ -18,7 +20,12 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (session.kind !== "signed-out") redirect(safeNextPath(next));
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
-      <SignInForm next={next} initialError={typeof params.error === "string" ? ERRORS[params.error] : undefined} />
+      <SignInForm
+        next={next}
+        ssoStart={ssoSettings() ? START_PATH : undefined}
+        ssoError={ssoErrorMessage(typeof params.sso === "string" ? params.sso : undefined)}
+        initialError={typeof params.error === "string" ? ERRORS[params.error] : undefined}
+      />
     </main>
   );
 }

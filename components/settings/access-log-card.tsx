@@ -21,7 +21,7 @@ const EVENT_LABELS: Record<string, string> = {
 };
 
 function what(e: AccessLogEntry): string {
-  if (e.event === "request" || e.event === "refused") return `${e.method} ${e.path} → ${e.status}`;
+  if (e.event === "request" || e.event === "refused") return `${e.method} ${e.path} → ${e.status}${e.detail ? ` (${e.detail})` : ""}`;
   if (e.event === "sign_in") return e.detail === "sso" ? "single sign-on" : "API key";
   return e.detail ?? "";
 }

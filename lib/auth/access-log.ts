@@ -15,7 +15,7 @@
  *
  * API for sign-in flows (password, single sign-on):
  *   await recordAuthEvent(db, "sign_in", { request, accountId, username, detail: "sso" });
- *   await recordAuthEvent(db, "sign_in_refused", { request, username: email, detail: "group not mapped" });
+ *   recordRefusal({ request, username: email, detail: "no_role" });   // or recordAuthEvent(db, "sign_in_refused", ...)
  * (a refused sign-in is aggregated like any refused request).
  */
 import type { Kysely } from "kysely";
@@ -162,9 +162,7 @@ export async function recordAuthEvent(db: Kysely<Database>, kind: AuthEventKind,
     detail: cut(input.detail, 500),
   };
   if (kind === "sign_in_refused") {
-    const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
-    const bounded = boundedClient(minute, client);
-    aggregate({ ...base, client: bounded, status: 401, event: "refused" }, `${bounded} 401 -`, now);
+    recordRefusal(input, now);
     return;
   }
   try {
@@ -175,6 +173,25 @@ export async function recordAuthEvent(db: Kysely<Database>, kind: AuthEventKind,
   } catch (error) {
     console.error(`orgtrail: could not write the access log entry ${kind}:`, error instanceof Error ? error.message : error);
   }
+}
+
+/** A refused sign-in (no store needed: aggregated like any refused request, written within a second). */
+export function recordRefusal(input: Omit<AuthEventInput, "accountId">, now = input.at ?? Date.now()): void {
+  const request = input.request;
+  const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
+  const client = boundedClient(minute, input.client ?? (request ? clientAddress(request) : "cli"));
+  const row = {
+    account_id: null,
+    username: cut(input.username, 128),
+    user_agent: cut(request?.headers.get("user-agent"), 300),
+    method: request?.method ?? "CLI",
+    path: cut(request ? new URL(request.url).pathname : null, 300) ?? "orgtrail admin",
+    detail: cut(input.detail, 500),
+    client,
+    status: 401,
+    event: "refused" as AccessEvent,
+  };
+  aggregate(row, `${client} 401 -`, now);
 }
 
 /** Writes the buffered aggregates (merged into existing entries of the same bucket). */
