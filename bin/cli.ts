@@ -190,6 +190,25 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     );
 
   program
+    .command("sync-directory")
+    .description("read the directory (users, roles, teams) from the platform's SCIM API into the store (docs/DIRECTORY_SYNC.md)")
+    .option("--url <url>", "platform base URL (default: ORGTRAIL_UPSTREAM_URL); /scim/Users and /scim/Groups are read")
+    .option("--username <username>", "platform username (default: ORGTRAIL_UPSTREAM_USERNAME; none for a service account)")
+    .option("--api-key <key>", "platform API key (default: ORGTRAIL_UPSTREAM_API_KEY)")
+    .option("--org <org>", "organization the directory goes to (default: default)")
+    .option("--page-size <n>", "resources asked for per page", "100")
+    .option("--attempts <n>", "attempts per request on 429, 5xx, network errors and timeouts", "6")
+    .option("--timeout <seconds>", "longest wait for an answer, or between two chunks of it", "60")
+    .action((opts: import("./directory-command").DirectoryCommandOptions) =>
+      run(
+        withStore(async (store) => {
+          const { directoryCommand } = await import("./directory-command");
+          return directoryCommand(store, await orgIdFor(store, opts.org, true), opts);
+        }),
+      ),
+    );
+
+  program
     .command("demo")
     .description("seed the demo organization (deterministic)")
     .option("--org <org>", "organization (default: default)")
