@@ -10,6 +10,8 @@ export interface OrganizationsTable {
   last_seq: number;
   /** Hash chain at last_seq (lib/trust/chain.ts; 64 zeros when none). */
   chain_head: Generated<string>;
+  /** 1: created as the demo organization (migration 0012; set at creation only, lib/demo/organization.ts). */
+  demo: Generated<number>;
 }
 
 export interface AccountsTable {
@@ -244,6 +246,16 @@ export interface CheckpointsTable {
   signature: string;
 }
 
+/** A demo organization removed whole by `orgtrail demo --remove` (append-only; docs/SECURITY.md). */
+export interface DemoRemovalsTable {
+  org_id: number;
+  slug: string;
+  /** Events it held (its last sequence number) and its chain head when removed. */
+  last_seq: number;
+  chain_head: string;
+  removed_at: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   accounts: AccountsTable;
@@ -265,4 +277,5 @@ export interface Database {
   bucket_source_objects: BucketSourceObjectsTable;
   alert_settings: AlertSettingsTable;
   alert_outbox: AlertOutboxTable;
+  demo_removals: DemoRemovalsTable;
 }
