@@ -11,6 +11,8 @@ export interface E2eAccounts {
   databaseUrl: string;
   admin: E2eAccount;
   member: E2eAccount;
+  /** Admin of `default` (its default) and of the demo organization `demo`. */
+  multi: E2eAccount;
 }
 
 export function readAccounts(): E2eAccounts {

@@ -52,8 +52,12 @@ function createAccount(username, role) {
 
 const admin = createAccount("e2e-admin", "admin");
 const member = createAccount("e2e-member", "member");
+// A small demo organization `demo` and an admin of both it and `default` (the org switcher).
+cli(["demo", "--users", "24", "--events", "3000"]);
+const multi = { username: "e2e-multi", apiKey: cli(["admin", "create", "e2e-multi", "--org", "default", "--org", "demo", "--role", "admin"]).trim() };
+cli(["admin", "default-org", "e2e-multi", "default"]);
 mkdirSync(dirname(accountsFile), { recursive: true });
-writeFileSync(accountsFile, `${JSON.stringify({ databaseUrl, admin, member }, null, 2)}\n`, { mode: 0o600 });
+writeFileSync(accountsFile, `${JSON.stringify({ databaseUrl, admin, member, multi }, null, 2)}\n`, { mode: 0o600 });
 
 const events = join(root, "tests/fixtures/e2e-events.ndjson");
 if (existsSync(events)) cli(["ingest", events]);
