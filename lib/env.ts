@@ -36,7 +36,7 @@ const envSchema = z.object({
   ORGTRAIL_MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   ORGTRAIL_METRICS_TOKEN: z.string().min(1).optional(),
-  /** Hosts outbound integrations may reach although they are private or loopback (comma-separated). */
+  /** Hosts let through the outbound address rules (lib/net/outbound.ts): metadata for operator URLs, private for untrusted ones (comma-separated). */
   ORGTRAIL_ALLOWED_HOSTS: z.string().optional(),
   /** Fixes "today" (YYYY-MM-DD) for demos and tests; unset in production. */
   ORGTRAIL_TODAY: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),

@@ -7,8 +7,7 @@
  * Every failure is a ScimSyncError naming the URL that failed; nothing is returned until every
  * page of both listings is in, so a caller never applies part of a directory.
  */
-import { env } from "../env";
-import { allowedHosts, assertOutboundUrl, BlockedUrlError } from "../net/ssrf";
+import { BlockedUrlError, checkOperatorUrl, operatorFetch } from "../net/outbound";
 import { basicAuth, checkStatus, readBodyText, RetryableError, UpstreamAuthError, UpstreamError, withRetry, type RetryNotice, type RetryPolicy } from "./upstream-http";
 
 export const SCIM_LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
@@ -96,10 +95,11 @@ export async function fetchScimListing(kind: ScimResourceKind, o: ScimFetchOptio
       text = await withRetry(
         o.retry,
         async (watchdog) => {
-          const response = await fetch(url, {
+          // The operator chose this URL: private and loopback addresses are fine, metadata ones
+          // are not (checked at each connection); a redirect is an error, not followed.
+          const response = await operatorFetch(url, {
             headers: { Authorization: auth, Accept: "application/scim+json, application/json" },
             signal: watchdog.signal,
-            redirect: "error",
           });
           watchdog.touch();
           await checkStatus(response);
@@ -139,11 +139,11 @@ export interface ScimDirectory {
   groups: unknown[];
 }
 
-/** Users, then groups, each whole. The URL must be http(s) and, until lib/net/outbound lands, pass the outbound guard. */
+/** Users, then groups, each whole. The URL is the operator's (lib/net/outbound.ts): checked early for a clear error. */
 export async function fetchScimDirectory(o: ScimFetchOptions): Promise<ScimDirectory> {
   const first = scimEndpoint(o.url, "Users");
   try {
-    await assertOutboundUrl(first, { allow: allowedHosts(env().ORGTRAIL_ALLOWED_HOSTS) });
+    await checkOperatorUrl(first);
   } catch (error) {
     if (error instanceof BlockedUrlError) throw new ScimSyncError(first.toString(), error.message);
     throw error;

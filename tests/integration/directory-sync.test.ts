@@ -216,6 +216,15 @@ describe(`directory sync over SCIM on ${testStoreKind()}`, () => {
     }
   });
 
+  it("reaches the platform on loopback with no allow-list, but never a metadata address", async () => {
+    expect(process.env.ORGTRAIL_ALLOWED_HOSTS ?? "").toBe("");
+    const metadata = await cli(["sync-directory", "--url", "http://169.254.169.254/latest", "--api-key", "k", "--org", "kept"]);
+    expect(metadata.code).toBe(2);
+    expect(metadata.stderr).toContain("http://169.254.169.254/latest/scim/Users: ");
+    expect(metadata.stderr).toMatch(/169\.254\.169\.254/);
+    expect(metadata.stderr).toContain("the directory is unchanged");
+  });
+
   it("a service account sends :API-KEY", async () => {
     scim.authorizations.length = 0;
     const result = await sync("sa", SERVICE);
