@@ -5,7 +5,7 @@ import { ensureOrg } from "../db/orgs";
 import { env } from "../env";
 import { saveCheckpoint } from "../jobs/state";
 import { registerJobFactory } from "../jobs/start";
-import { syncDirectory } from "./directory-sync";
+import { ScimSyncError, syncDirectory } from "./directory-sync";
 import { DEFAULT_RETRY } from "./upstream-http";
 
 export const DIRECTORY_SYNC_JOB = "directory-sync";
@@ -23,21 +23,33 @@ registerJobFactory(async () => {
   // No username: a service account, which sends `:API-KEY`.
   const username = e.ORGTRAIL_UPSTREAM_USERNAME ?? "";
   const orgSlug = e.ORGTRAIL_UPSTREAM_ORG;
+  let noted = false;
   return {
     name: DIRECTORY_SYNC_JOB,
     intervalMs: e.ORGTRAIL_DIRECTORY_SYNC_INTERVAL_SECONDS * 1000,
     async run({ store, signal }) {
       const orgId = await ensureOrg(store.db, orgSlug);
-      const summary = await syncDirectory(store, {
-        url,
-        username,
-        apiKey,
-        orgId,
-        pageSize: SCIM_PAGE_SIZE,
-        retry: DEFAULT_RETRY,
-        signal,
-        onRetry: (at, n) => console.error(`orgtrail: directory sync ${at}: ${n.reason}; retrying in ${(n.delayMs / 1000).toFixed(1)} s`),
-      });
+      let summary;
+      try {
+        summary = await syncDirectory(store, {
+          url,
+          username,
+          apiKey,
+          orgId,
+          pageSize: SCIM_PAGE_SIZE,
+          retry: DEFAULT_RETRY,
+          signal,
+          onRetry: (at, n) => console.error(`orgtrail: directory sync ${at}: ${n.reason}; retrying in ${(n.delayMs / 1000).toFixed(1)} s`),
+        });
+      } catch (error) {
+        // An upstream without a SCIM API (another orgtrail, an audit-log proxy) is a fact, not a
+        // failure: noted once per server, recorded for the Data page, no failure streak or alert.
+        if (!(error instanceof ScimSyncError && error.status === 404)) throw error;
+        if (!noted) console.error(`orgtrail: directory sync skipped: ${error.message}`);
+        noted = true;
+        await saveCheckpoint(store.db, DIRECTORY_SYNC_JOB, JSON.stringify({ v: 1, org: orgSlug, at: Date.now(), skipped: error.message }));
+        return;
+      }
       for (const r of summary.rejected.slice(0, 20)) console.error(`orgtrail: directory sync: ${r.error}`);
       // What the last sync found, for the Data page beside the job's last run and error.
       await saveCheckpoint(

@@ -102,6 +102,10 @@ export async function fetchScimListing(kind: ScimResourceKind, o: ScimFetchOptio
             signal: watchdog.signal,
           });
           watchdog.touch();
+          if (response.status === 404 && startIndex === 1) {
+            await response.body?.cancel().catch(() => {});
+            throw new ScimSyncError(shown, "answered 404 Not Found: no SCIM API at this URL (is it the platform's base URL?)", 404);
+          }
           await checkStatus(response);
           return readBodyText(response, watchdog).catch((error: unknown) => {
             throw error instanceof TypeError ? new RetryableError("the answer is not valid UTF-8") : error;

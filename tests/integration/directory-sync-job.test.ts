@@ -61,6 +61,29 @@ describe(`the scheduled directory sync on ${testStoreKind()}`, () => {
     expect(scim.authorizations.filter((a) => a !== "")).toContain(`Basic ${Buffer.from("wb:k").toString("base64")}`);
   });
 
+  it("an upstream without a SCIM API (another orgtrail) is noted, not a failing job", async () => {
+    const databaseUrl = await createTestDatabaseUrl();
+    const other = await startServer({
+      databaseUrl,
+      env: { ORGTRAIL_UPSTREAM_URL: `${scim.baseUrl}/no-scim-here`, ORGTRAIL_UPSTREAM_API_KEY: "k", ORGTRAIL_DIRECTORY_SYNC_INTERVAL_SECONDS: "1" },
+    });
+    const otherStore = await openStore(databaseUrl);
+    try {
+      const deadline = Date.now() + 30_000;
+      let state;
+      while (!(state = await otherStore.db.selectFrom("job_state").selectAll().where("name", "=", "directory-sync").executeTakeFirst())?.last_success_at) {
+        if (Date.now() > deadline) throw new Error(`no directory-sync run\n${other.output().stderr.slice(-2000)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(state!.total_failures).toBe(0);
+      expect(JSON.parse(state!.checkpoint!).skipped).toContain("no-scim-here/scim/Users?startIndex=1&count=100: answered 404 Not Found: no SCIM API at this URL");
+      expect(other.output().stderr).toContain("orgtrail: directory sync skipped:");
+    } finally {
+      await otherStore.close();
+      await other.stop();
+    }
+  });
+
   it("a failing run keeps the directory and says which URL failed", async () => {
     const before = await store.db.selectFrom("users").selectAll().orderBy("id").execute();
     scim.users[3] = { ...scim.users[3]!, displayName: "Not Applied" };

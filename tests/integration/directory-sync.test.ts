@@ -225,6 +225,12 @@ describe(`directory sync over SCIM on ${testStoreKind()}`, () => {
     expect(metadata.stderr).toContain("the directory is unchanged");
   });
 
+  it("a URL with no SCIM API under it says so", async () => {
+    const result = await cli(["sync-directory", "--url", `${scim.baseUrl}/elsewhere`, "--username", ADMIN.username, "--api-key", ADMIN.apiKey, "--org", "kept"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${scim.baseUrl}/elsewhere/scim/Users?startIndex=1&count=100: answered 404 Not Found: no SCIM API at this URL`);
+  });
+
   it("a service account sends :API-KEY", async () => {
     scim.authorizations.length = 0;
     const result = await sync("sa", SERVICE);
