@@ -24,6 +24,9 @@ export class ScimSyncError extends Error {
   }
 }
 
+/** A 404 at the first page: not retried (an UpstreamError), reported as such. */
+class NoScimApiError extends UpstreamError {}
+
 export interface ScimFetchOptions {
   /** The platform's base URL (`https://wandb.example.com`), or its `/scim` endpoint. */
   url: string;
@@ -104,7 +107,7 @@ export async function fetchScimListing(kind: ScimResourceKind, o: ScimFetchOptio
           watchdog.touch();
           if (response.status === 404 && startIndex === 1) {
             await response.body?.cancel().catch(() => {});
-            throw new ScimSyncError(shown, "answered 404 Not Found: no SCIM API at this URL (is it the platform's base URL?)", 404);
+            throw new NoScimApiError("answered 404 Not Found: no SCIM API at this URL (is it the platform's base URL?)");
           }
           await checkStatus(response);
           return readBodyText(response, watchdog).catch((error: unknown) => {
@@ -114,6 +117,7 @@ export async function fetchScimListing(kind: ScimResourceKind, o: ScimFetchOptio
         { signal: o.signal, onRetry: (n) => o.onRetry?.(shown, n) },
       );
     } catch (error) {
+      if (error instanceof NoScimApiError) throw new ScimSyncError(shown, error.message, 404);
       if (error instanceof UpstreamAuthError) throw new ScimSyncError(shown, error.message, error.status);
       if (error instanceof UpstreamError) throw new ScimSyncError(shown, error.message);
       throw error;
