@@ -1,5 +1,5 @@
 import { SignOutButton } from "@/components/auth/sign-out-button";
-import { OrgLink, OrgSwitcher } from "./org-switcher";
+import { CurrentOrgFreshness, OrgLink, OrgSwitcher } from "./org-switcher";
 
 export function DashboardHeader({ username, orgSlug }: { username: string; orgSlug?: string }) {
   return (
@@ -15,11 +15,15 @@ export function DashboardHeader({ username, orgSlug }: { username: string; orgSl
               <OrgLink href="/org/dashboard" className="text-slate-700 hover:text-slate-900 hover:underline">
                 Dashboard
               </OrgLink>
+              <OrgLink href="/org/data" className="text-slate-700 hover:text-slate-900 hover:underline">
+                Data
+              </OrgLink>
               <OrgLink href="/org/settings" className="text-slate-700 hover:text-slate-900 hover:underline">
                 Settings
               </OrgLink>
             </nav>
           )}
+          {orgSlug && <CurrentOrgFreshness />}
           <span className="text-slate-700">
             <span className="sr-only">Signed in as </span>
             {username}

@@ -2,6 +2,7 @@
 
 import { usePathname, useRouter } from "next/navigation";
 import { useId } from "react";
+import { FreshnessIndicator } from "@/components/data/freshness-indicator";
 import { useAccountOrgs, useOrgHref, useOrgSlug } from "./org-context";
 
 /**
@@ -52,4 +53,10 @@ export function OrgLink({ href, children, className }: { href: string; children:
       {children}
     </a>
   );
+}
+
+/** The header's "Last event …" of the organization on screen. */
+export function CurrentOrgFreshness() {
+  const org = useOrgSlug();
+  return org ? <FreshnessIndicator orgSlug={org} /> : null;
 }

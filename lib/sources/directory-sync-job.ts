@@ -23,9 +23,11 @@ registerJobFactory(async () => {
   // No username: a service account, which sends `:API-KEY`.
   const username = e.ORGTRAIL_UPSTREAM_USERNAME ?? "";
   const orgSlug = e.ORGTRAIL_UPSTREAM_ORG;
+  // `<job>:<org>`: the Data page shows it on that organization only (lib/sources/data-status.ts).
+  const name = `${DIRECTORY_SYNC_JOB}:${orgSlug}`;
   let noted = false;
   return {
-    name: DIRECTORY_SYNC_JOB,
+    name,
     intervalMs: e.ORGTRAIL_DIRECTORY_SYNC_INTERVAL_SECONDS * 1000,
     async run({ store, signal }) {
       const orgId = await ensureOrg(store.db, orgSlug);
@@ -47,19 +49,19 @@ registerJobFactory(async () => {
         if (!(error instanceof ScimSyncError && error.status === 404)) throw error;
         if (!noted) console.error(`orgtrail: directory sync skipped: ${error.message}`);
         noted = true;
-        await saveCheckpoint(store.db, DIRECTORY_SYNC_JOB, JSON.stringify({ v: 1, org: orgSlug, at: Date.now(), skipped: error.message }));
+        await saveCheckpoint(store.db, name, JSON.stringify({ v: 1, org: orgSlug, at: Date.now(), skipped: error.message }));
         return;
       }
       for (const r of summary.rejected.slice(0, 20)) console.error(`orgtrail: directory sync: ${r.error}`);
       // What the last sync found, for the Data page beside the job's last run and error.
       await saveCheckpoint(
         store.db,
-        DIRECTORY_SYNC_JOB,
+        name,
         JSON.stringify({ v: 1, org: orgSlug, at: Date.now(), users: summary.users, groups: summary.groups, created: summary.created, updated: summary.updated, inactive: summary.inactive, rejected: summary.rejected.length }),
       );
     },
     onFailure: async (error, failures, ctx) => {
-      await alertJobFailure(ctx.store, DIRECTORY_SYNC_JOB, error, failures);
+      await alertJobFailure(ctx.store, name, error, failures);
     },
   };
 });

@@ -92,3 +92,26 @@ export const getAccountOrgs = cache(async (): Promise<{ orgs: AccountOrg[]; land
   }
   return { orgs: rows.map((r) => ({ slug: r.slug, role: r.role, demo: r.demo === 1 })), landing };
 });
+
+/** A page that admins and auditors may read (the Data page): the organization from `org=SLUG` when given, with the role. */
+export type ReaderPageSession =
+  | { kind: "signed-out" }
+  | { kind: "forbidden"; username: string; message: string }
+  | { kind: "reader"; username: string; orgSlug: string; role: "admin" | "auditor"; deployment: Deployment };
+
+export const getReaderPageSession = cache(async (requested?: string): Promise<ReaderPageSession> => {
+  const account = await sessionAccount();
+  if (!account) return { kind: "signed-out" };
+  const { db } = await getStore();
+  const deployment = env().ORGTRAIL_DEPLOYMENT;
+  try {
+    // Without `org=`, the same landing organization as the dashboard (the demo on a first start).
+    const org = await resolveOrg(db, account, deployment, requested || (await landingOrg(db, account, deployment)));
+    if (org.role !== "admin" && org.role !== "auditor")
+      return { kind: "forbidden", username: account.username, message: "You need to be an organization admin or auditor to view this page." };
+    return { kind: "reader", username: account.username, orgSlug: org.slug, role: org.role, deployment };
+  } catch (error) {
+    if (error instanceof HttpError) return { kind: "forbidden", username: account.username, message: error.message };
+    throw error;
+  }
+});

@@ -24,7 +24,7 @@ describe(`the scheduled directory sync on ${testStoreKind()}`, () => {
   let server: RunningServer;
   let store: Store;
 
-  const jobState = () => store.db.selectFrom("job_state").selectAll().where("name", "=", "directory-sync").executeTakeFirst();
+  const jobState = () => store.db.selectFrom("job_state").selectAll().where("name", "=", "directory-sync:default").executeTakeFirst();
   const until = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> => {
     const deadline = Date.now() + ms;
     for (;;) {
@@ -71,7 +71,7 @@ describe(`the scheduled directory sync on ${testStoreKind()}`, () => {
     try {
       const deadline = Date.now() + 30_000;
       let state;
-      while (!(state = await otherStore.db.selectFrom("job_state").selectAll().where("name", "=", "directory-sync").executeTakeFirst())?.last_success_at) {
+      while (!(state = await otherStore.db.selectFrom("job_state").selectAll().where("name", "=", "directory-sync:default").executeTakeFirst())?.last_success_at) {
         if (Date.now() > deadline) throw new Error(`no directory-sync run\n${other.output().stderr.slice(-2000)}`);
         await new Promise((r) => setTimeout(r, 200));
       }
