@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Card, EmptyState, ErrorState, LoadingBlock } from "@/components/ui/states";
 import { formatNumber, formatTimestamp } from "@/components/format";
 import type { AccessLogEntry, AccessLogPage } from "@/lib/auth/access-log-view";
+import { useOrgSlug } from "@/components/dashboard/org-context";
 import { fetchJson, withQuery } from "@/lib/fetch-json";
 import { queryKeys } from "@/lib/query-keys";
 
@@ -31,9 +32,10 @@ export function AccessLogCard() {
   // The `before` cursor of each page shown so far: [null] is the newest page.
   const [cursors, setCursors] = useState<(number | null)[]>([null]);
   const before = cursors[cursors.length - 1] ?? null;
+  const org = useOrgSlug();
   const query = useQuery({
-    queryKey: queryKeys.accessLog(before),
-    queryFn: ({ signal }) => fetchJson<AccessLogPage>(withQuery("/api/v1/settings/access-log", { limit: PAGE_SIZE, before: before ?? undefined }), { signal }),
+    queryKey: queryKeys.accessLog(org, before),
+    queryFn: ({ signal }) => fetchJson<AccessLogPage>(withQuery("/api/v1/settings/access-log", { org, limit: PAGE_SIZE, before: before ?? undefined }), { signal }),
     placeholderData: keepPreviousData,
     staleTime: 5_000,
   });

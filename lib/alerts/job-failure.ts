@@ -13,8 +13,8 @@ export const SLACK_DELIVERY_JOB = "slack-alerts";
  * failure streak (when the streak reaches the rule's count), for the organizations allowed to
  * hear of it whose job-failure rule is on. Never throws.
  *
- * Who hears (docs/SECURITY.md "Instance admins"): a job of one organization (`orgId`) alerts
- * that organization only. An instance-wide job alerts the instance's admins: in self-managed
+ * Who hears (docs/SECURITY.md "Instance admins"): a job of one organization (`orgId`, or a
+ * name `<job>:<org>`) alerts that organization only. An instance-wide job alerts the instance's admins: in self-managed
  * and dedicated mode the `default` organization's Slack (its admins are the instance
  * admins); in multi-tenant mode no organization's Slack (every organization there is a
  * tenant; instance admins watch the Settings page and /metrics).
@@ -24,6 +24,13 @@ export const SLACK_DELIVERY_JOB = "slack-alerts";
 export async function alertJobFailure(store: Store, jobName: string, error: unknown, consecutiveFailures: number, now = Date.now(), orgId?: number): Promise<number> {
   if (jobName === SLACK_DELIVERY_JOB) return 0;
   try {
+    // A job named `<job>:<org>` works for that organization (lib/jobs/visibility.ts).
+    const named = /^[^:]+:([^:]+)/.exec(jobName)?.[1];
+    if (orgId === undefined && named !== undefined) {
+      const org = await store.db.selectFrom("organizations").select("id").where("slug", "=", named).executeTakeFirst();
+      if (!org) return 0;
+      orgId = org.id;
+    }
     if (orgId === undefined && env().ORGTRAIL_DEPLOYMENT === "multi-tenant") return 0;
     let query = store.db
       .selectFrom("alert_settings")

@@ -5,8 +5,10 @@ import type { Account } from "../auth/accounts";
 import { resolveOrg } from "../auth/authorize";
 import { accountForSession, SECURE_SESSION_COOKIE, SESSION_COOKIE } from "../auth/sessions";
 import { getStore } from "../db/client";
+import type { Database } from "../db/types";
 import { env, type Deployment } from "../env";
 import { HttpError } from "../http/errors";
+import type { Kysely } from "kysely";
 
 /**
  * Who is looking at a page. `admin` and `auditor` may view the dashboard (an auditor reads
@@ -30,14 +32,47 @@ const getPageAccount = cache(async (): Promise<Account | null> => {
   return accountForSession(db, token);
 });
 
-/** Who is looking at a page, from the session cookie; cached per request (layout + page). */
-export const getPageSession = cache(async (): Promise<PageSession> => {
+/** One of the account's organizations, for the header's switcher. */
+export interface AccountOrg {
+  slug: string;
+  role: string;
+  /** Created as a demo organization (the demo banner shows on it). */
+  demo: boolean;
+}
+
+/**
+ * The organization a page opens on without `?org=`: the API's (the account's default, else
+ * its only one, else `default`), except that while that one holds no events and the account
+ * is in a demo organization that does, the page opens on the demo, so a first start shows
+ * something worth looking at (README "First start"). The API's own default is not changed.
+ */
+async function landingOrg(db: Kysely<Database>, account: Account, deployment: Deployment): Promise<string> {
+  const org = await resolveOrg(db, account, deployment);
+  const own = await db.selectFrom("organizations").select(["last_seq", "demo"]).where("id", "=", org.orgId).executeTakeFirst();
+  if (!own || own.demo === 1 || Number(own.last_seq) > 0) return org.slug;
+  const demo = await db
+    .selectFrom("memberships")
+    .innerJoin("organizations", "organizations.id", "memberships.org_id")
+    .select("organizations.slug")
+    .where("memberships.account_id", "=", account.id)
+    .where("organizations.demo", "=", 1)
+    .where("organizations.last_seq", ">", 0)
+    .orderBy("organizations.id")
+    .executeTakeFirst();
+  return demo?.slug ?? org.slug;
+}
+
+/**
+ * Who is looking at a page, from the session cookie, and in which organization: `?org=SLUG`
+ * (`requested`), else the landing organization. Cached per request and organization.
+ */
+export const getPageSession = cache(async (requested?: string | null): Promise<PageSession> => {
   const account = await getPageAccount();
   if (!account) return { kind: "signed-out" };
   const { db } = await getStore();
   const deployment = env().ORGTRAIL_DEPLOYMENT;
   try {
-    const org = await resolveOrg(db, account, deployment);
+    const org = await resolveOrg(db, account, deployment, requested || (await landingOrg(db, account, deployment)));
     if (org.role !== "admin" && org.role !== "auditor") {
       return { kind: "forbidden", username: account.username, message: `Your role in ${org.slug} is ${org.role}.` };
     }
@@ -46,6 +81,28 @@ export const getPageSession = cache(async (): Promise<PageSession> => {
     if (error instanceof HttpError) return { kind: "forbidden", username: account.username, message: error.message };
     throw error;
   }
+});
+
+/** The signed-in account's organizations (oldest membership first), and where a page opens without `?org=`. */
+export const getAccountOrgs = cache(async (): Promise<{ orgs: AccountOrg[]; landing: string | null }> => {
+  const account = await getPageAccount();
+  if (!account) return { orgs: [], landing: null };
+  const { db } = await getStore();
+  const rows = await db
+    .selectFrom("memberships")
+    .innerJoin("organizations", "organizations.id", "memberships.org_id")
+    .select(["organizations.slug as slug", "memberships.role as role", "organizations.demo as demo"])
+    .where("memberships.account_id", "=", account.id)
+    .orderBy("memberships.created_at")
+    .orderBy("organizations.id")
+    .execute();
+  let landing: string | null = null;
+  try {
+    landing = await landingOrg(db, account, env().ORGTRAIL_DEPLOYMENT);
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+  }
+  return { orgs: rows.map((r) => ({ slug: r.slug, role: r.role, demo: r.demo === 1 })), landing };
 });
 
 /** A page that admins and auditors may read (the Data page): the organization from `org=SLUG` when given, with the role. */
@@ -60,7 +117,8 @@ export const getReaderPageSession = cache(async (requested?: string): Promise<Re
   const { db } = await getStore();
   const deployment = env().ORGTRAIL_DEPLOYMENT;
   try {
-    const org = await resolveOrg(db, account, deployment, requested);
+    // Without `org=`, the same landing organization as the dashboard (the demo on a first start).
+    const org = await resolveOrg(db, account, deployment, requested || (await landingOrg(db, account, deployment)));
     if (org.role !== "admin" && org.role !== "auditor")
       return { kind: "forbidden", username: account.username, message: "You need to be an organization admin or auditor to view this page." };
     return { kind: "reader", username: account.username, orgSlug: org.slug, role: org.role, deployment };

@@ -186,6 +186,15 @@ describe(`job-failure alerts go to instance admins only (${testStoreKind()})`, (
     expect(await queuedFor("job_failure")).toEqual(["default"]);
   });
 
+  it("a job of one organization (Job.orgId, or named <job>:<org>) alerts that organization only", async () => {
+    await store.db.deleteFrom("alert_outbox").execute();
+    await alertJobFailure(store, "upstream-pull", new Error("boom"), 1, 1_500, orgs.globex);
+    expect(await queuedFor("job_failure")).toEqual(["globex"]);
+    await store.db.deleteFrom("alert_outbox").execute();
+    await alertJobFailure(store, "directory-sync:acme", new Error("boom"), 1, 1_600);
+    expect(await queuedFor("job_failure")).toEqual(["acme"]);
+  });
+
   it("multi-tenant: an instance-wide job's failure reaches no organization's Slack", async () => {
     await store.db.deleteFrom("alert_outbox").execute();
     process.env.ORGTRAIL_DEPLOYMENT = "multi-tenant";
