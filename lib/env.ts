@@ -28,7 +28,7 @@ const envSchema = z.object({
   ORGTRAIL_UPSTREAM_API_KEY: z.string().min(1).optional(),
   ORGTRAIL_UPSTREAM_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(300),
   ORGTRAIL_UPSTREAM_ORG: z.string().min(1).default("default"),
-  /** First day fetched when there is no checkpoint yet (default: 90 days before today). */
+  /** First day fetched when there is no checkpoint yet (default: the earliest day the upstream holds). */
   ORGTRAIL_UPSTREAM_SINCE: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
   /** Largest request body accepted by POST routes, in bytes. */
   ORGTRAIL_MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
