@@ -200,6 +200,8 @@ async function guardedFetch(trust: UrlTrust, raw: string | URL, init: OutboundIn
   const agents = agentsFor(trust, options);
   let method = (init.method ?? "GET").toUpperCase();
   const headers = new Headers(init.headers);
+  if (!headers.has("user-agent")) headers.set("user-agent", "orgtrail");
+  if (!headers.has("accept")) headers.set("accept", "*/*");
   let body = bodyBytes(init.body);
   if (init.body instanceof URLSearchParams && !headers.has("content-type")) headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
   for (let hop = 0; ; hop++) {
