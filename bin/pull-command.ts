@@ -2,8 +2,10 @@
 import { formatDate, parseDate } from "../lib/audit/timestamp";
 import type { Store } from "../lib/db/client";
 import { env } from "../lib/env";
+import { cliActor } from "../lib/ingest/ingest-runs";
 import { formatProgress } from "../lib/sources/pull-progress";
 import { pullUpstream, type PullSummary } from "../lib/sources/pull-upstream";
+import { recordPullRun } from "../lib/sources/pull-run-record";
 import { DEFAULT_RETRY } from "../lib/sources/upstream-http";
 import { today } from "../lib/today";
 
@@ -49,7 +51,8 @@ export async function pullCommand(store: Store, orgId: number, orgSlug: string, 
   // PLAIN_PROGRESS_MS, and one at the end.
   const tty = process.stderr.isTTY === true;
   let shown = false;
-  let lastPlain = Date.now();
+  const started = Date.now();
+  let lastPlain = started;
   const result = await pullUpstream(store, {
     url,
     username,
@@ -100,6 +103,7 @@ export async function pullCommand(store: Store, orgId: number, orgSlug: string, 
   });
   if (shown) process.stderr.write("\r\x1b[2K");
   const { summary, error } = result;
+  await recordPullRun(store.db, { orgId, url, actor: cliActor(), startedAt: started, summary, error });
   process.stdout.write(`${counts(summary)}\n`);
   if (error) {
     process.stderr.write(`orgtrail: pull stopped: ${error.message}${summary.nextDay ? ` (the days before ${summary.nextDay} are complete; run again to resume)` : ""}\n`);

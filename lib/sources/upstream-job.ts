@@ -7,6 +7,7 @@ import { formatDate, parseDate as parseDay } from "../audit/timestamp";
 import { today } from "../today";
 import { formatProgress } from "./pull-progress";
 import { pullUpstream } from "./pull-upstream";
+import { recordPullRun } from "./pull-run-record";
 import { DEFAULT_RETRY } from "./upstream-http";
 
 export const UPSTREAM_JOB = "upstream-pull";
@@ -32,7 +33,8 @@ registerJobFactory(async () => {
     intervalMs: e.ORGTRAIL_UPSTREAM_INTERVAL_SECONDS * 1000,
     async run({ store, signal }) {
       const orgId = await ensureOrg(store.db, orgSlug);
-      let logged = Date.now();
+      const startedAt = Date.now();
+      let logged = startedAt;
       const { summary, error } = await pullUpstream(store, {
         url,
         username,
@@ -64,6 +66,7 @@ registerJobFactory(async () => {
       if (summary.accepted > 0 || summary.rejected > 0) {
         console.error(`orgtrail: upstream pull: fetched ${summary.fetched}, accepted ${summary.accepted}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`);
       }
+      await recordPullRun(store.db, { orgId, url, actor: "server", startedAt, summary, error });
       if (error) throw error;
     },
     // A Slack alert when the organization's job-failure rule is on (lib/alerts); never throws.
