@@ -104,3 +104,29 @@ export function formatProgress(p: PullProgress): string {
   else if (p.etaSeconds !== null) parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
   return parts.join(", ");
 }
+
+/**
+ * A pull's `job_state.progress` in one line, for the Data page: null when `value` is not one
+ * (another job's progress), so the page falls back to its generic display.
+ */
+export function describePullProgress(value: Record<string, unknown>): string | null {
+  if (value.v !== 1 || typeof value.phase !== "string" || typeof value.daysDone !== "number" || typeof value.daysTotal !== "number") return null;
+  const p = value as unknown as PullProgress;
+  const from = p.firstDay ? ` from ${p.firstDay}` : "";
+  const events = `${grouped(Number(p.events) || 0)} events this run`;
+  switch (p.phase) {
+    case "probing":
+      return formatProgress(p);
+    case "fetching": {
+      const percent = p.daysTotal > 0 ? Math.floor((p.daysDone / p.daysTotal) * 100) : 100;
+      const eta = p.etaSeconds !== null && p.etaSeconds !== undefined ? ` · ETA ${formatDuration(p.etaSeconds)}` : "";
+      return `fetching: ${p.daysDone}/${p.daysTotal} days (${percent}%)${from} · ${events}, ${grouped(Number(p.eventsPerSecond) || 0)}/s${eta}`;
+    }
+    case "done":
+      return `up to date: ${p.daysTotal} days${from} · ${events}`;
+    case "stopped":
+      return `stopped at ${p.daysDone}/${p.daysTotal} days${from}: ${p.error ?? "unknown error"}`;
+    default:
+      return null;
+  }
+}

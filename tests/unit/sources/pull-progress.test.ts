@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseDate } from "@/lib/audit/timestamp";
-import { computeProgress, formatDuration, formatProgress, type ProgressInput } from "@/lib/sources/pull-progress";
+import { computeProgress, describePullProgress, formatDuration, formatProgress, type ProgressInput } from "@/lib/sources/pull-progress";
 
 const day = (s: string) => parseDate(s)!;
 const T0 = Date.UTC(2026, 1, 28, 12, 0, 0);
@@ -56,5 +56,20 @@ describe("formatProgress", () => {
     expect(formatDuration(42)).toBe("42 s");
     expect(formatDuration(190)).toBe("3 min 10 s");
     expect(formatDuration(7500)).toBe("2 h 05 min");
+  });
+});
+
+describe("describePullProgress (the Data page's line)", () => {
+  const stored = (over: Partial<ProgressInput> = {}) => JSON.parse(JSON.stringify(computeProgress(input(over)))) as Record<string, unknown>;
+  it("reads a stored progress back, in each phase", () => {
+    expect(describePullProgress(stored())).toBe("fetching: 100/730 days (13%) from 2024-03-01 · 12,345 events this run, 1,235/s · ETA 1 min 03 s");
+    expect(describePullProgress(stored({ phase: "done" }))).toBe("up to date: 730 days from 2024-03-01 · 12,345 events this run");
+    expect(describePullProgress(stored({ phase: "stopped", error: "upstream answered 401 Unauthorized" }))).toBe("stopped at 100/730 days from 2024-03-01: upstream answered 401 Unauthorized");
+    expect(describePullProgress(stored({ phase: "probing", firstDay: null }))).toBe("looking for the upstream's earliest day (40 requests)");
+  });
+  it("leaves other jobs' progress to the generic display", () => {
+    expect(describePullProgress({ done: 3, total: 10 })).toBeNull();
+    expect(describePullProgress({ completeBefore: "2026-01-01" })).toBeNull();
+    expect(describePullProgress({ v: 2, phase: "done", daysDone: 1, daysTotal: 1 })).toBeNull();
   });
 });
