@@ -32,8 +32,11 @@ export interface OutboundOptions {
   allow?: ReadonlySet<string>;
   /** Replaces the system resolver (tests). */
   resolve?: Resolver;
-  /** A 3xx answer: an error (default), or followed up to `maxRedirects` hops, each checked again. */
-  redirect?: "error" | "follow";
+  /**
+   * A 3xx answer: an error (default); followed up to `maxRedirects` hops, each checked again; or
+   * handed back as it is ("manual", for clients that judge redirects themselves, as openid-client).
+   */
+  redirect?: "error" | "follow" | "manual";
   maxRedirects?: number;
 }
 
@@ -208,7 +211,7 @@ async function guardedFetch(trust: UrlTrust, raw: string | URL, init: OutboundIn
     checkLiteral(trust, url, allow);
     const response = await send(url, method, headers, body, init.signal, agents);
     const location = response.status >= 300 && response.status < 400 ? response.headers.get("location") : null;
-    if (location === null) return response;
+    if (location === null || options.redirect === "manual") return response;
     await response.body?.cancel().catch(() => {});
     if (options.redirect !== "follow") throw new BlockedUrlError(`${url.origin} answered a redirect (HTTP ${response.status}), which is not followed`);
     if (hop >= (options.maxRedirects ?? 3)) throw new BlockedUrlError(`too many redirects from ${url.origin}`);

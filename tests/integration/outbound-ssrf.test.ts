@@ -8,6 +8,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { authorizationUrl, newFlow } from "@/lib/auth/sso/provider";
 import { operatorFetch, untrustedFetch, type Resolver } from "@/lib/net/outbound";
 import { BlockedUrlError } from "@/lib/net/ssrf";
 import { PROJECT_ROOT } from "../support/server";
@@ -209,5 +210,14 @@ console.log("wrong name:", wrong.code ?? wrong);
       tls.closeAllConnections();
       await new Promise((r) => tls.close(r));
     }
+  });
+});
+
+describe("other clients", () => {
+  it("the OpenID Connect client's discovery goes through the operator rule", async () => {
+    const settings = { issuer: "https://169.254.169.254/realms/x", clientId: "orgtrail", clientSecret: undefined, redirectUri: "https://orgtrail.test/cb", scopes: "openid", roleClaim: "groups", roleMap: [] };
+    const started = Date.now();
+    await expect(authorizationUrl(settings, newFlow("/"))).rejects.toThrow(/discovery of https:\/\/169\.254\.169\.254\/realms\/x failed: .*link-local, cloud metadata or reserved address/);
+    expect(Date.now() - started).toBeLessThan(5_000); // refused, not tried
   });
 });
