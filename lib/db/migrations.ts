@@ -261,6 +261,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`CREATE UNIQUE INDEX events_org_dedupe ON events (org_id, ts, dedupe_key)`.execute(db);
       },
     },
+    // A job's progress as JSON, for the Data page (lib/sources/pull-progress.ts, docs/UPSTREAM_PULL.md).
+    "0010_job_progress": {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("job_state").addColumn("progress", "text").execute();
+      },
+    },
     // Who gets in (issue 13, docs/SECURITY.md): sessions remember when they were last seen and
     // from where (idle timeout, `admin sessions`); the access log aggregates (`bucket` is the
     // aggregation key, unique; NULL for single entries) and says what happened; an account can

@@ -213,6 +213,8 @@ export interface JobStateTable {
   total_failures: number;
   /** The organization the job works for; NULL for an instance-wide job (shown to instance admins only). */
   org_id: number | null;
+  /** Job-specific progress JSON for the Data page (an upstream pull: lib/sources/pull-progress.ts); null when none. */
+  progress: string | null;
 }
 
 /** Slack alerting of one organization (lib/alerts). Secrets are AES-256-GCM ciphertexts (lib/alerts/secret-box.ts). */
