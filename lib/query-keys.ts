@@ -9,6 +9,7 @@ export const queryKeys = {
   activity: (org: string | undefined, period: Period, asOf?: string) => ["activity", { org: org ?? null, period, asOf: asOf ?? null }] as const,
   panel: (org: string | undefined, range: PanelRange, asOf?: string) => ["panel", { org: org ?? null, range, asOf: asOf ?? null }] as const,
   notificationSettings: (org: string | undefined) => ["settings", "notifications", { org: org ?? null }] as const,
+  accessLog: (org: string | undefined, before: number | null) => ["settings", "access-log", { org: org ?? null, before }] as const,
   // The Data page: `['data']` invalidates all of it after an upload or a verification.
   data: () => ["data"] as const,
   freshness: (org: string) => ["data", "freshness", { org }] as const,

@@ -1,3 +1,4 @@
+import { AdminOnly } from "@/components/auth/role";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { CurrentOrgFreshness, OrgLink, OrgSwitcher } from "./org-switcher";
 
@@ -18,9 +19,12 @@ export function DashboardHeader({ username, orgSlug }: { username: string; orgSl
               <OrgLink href="/org/data" className="text-slate-700 hover:text-slate-900 hover:underline">
                 Data
               </OrgLink>
-              <OrgLink href="/org/settings" className="text-slate-700 hover:text-slate-900 hover:underline">
-                Settings
-              </OrgLink>
+              {/* Settings change things: admins of the organization shown only. */}
+              <AdminOnly>
+                <OrgLink href="/org/settings" className="text-slate-700 hover:text-slate-900 hover:underline">
+                  Settings
+                </OrgLink>
+              </AdminOnly>
             </nav>
           )}
           {orgSlug && <CurrentOrgFreshness />}

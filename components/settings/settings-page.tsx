@@ -1,6 +1,7 @@
 "use client";
 
 import { ErrorState, LoadingBlock } from "@/components/ui/states";
+import { AccessLogCard } from "./access-log-card";
 import { AlertRulesCard } from "./alert-rules-card";
 import { JobStatusCard } from "./job-status-card";
 import { SlackAppCard } from "./slack-app-card";
@@ -44,6 +45,8 @@ export function SettingsPage({ orgSlug, slackOutcome }: { orgSlug: string; slack
           <JobStatusCard jobs={query.data.jobs} outbox={query.data.outbox} />
         </div>
       )}
+      <h2 className="mb-3 mt-8 text-lg font-semibold text-slate-900">Security</h2>
+      <AccessLogCard />
     </main>
   );
 }
