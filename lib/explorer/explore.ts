@@ -18,7 +18,8 @@ import { readEventBodies } from "../queries/event-log-reader";
 import type { AuditLogRow } from "../queries/page-audit-logs";
 import { dayCounts, facetCounts, pageRows, topValues, walkForward, type FacetField, type Position } from "./answers";
 import { decodeExplorerCursor, encodeExplorerCursor, queryDigest } from "./cursor";
-import { explorerSnapshot, type ExplorerSnapshot, type UserDirectory } from "./org-index";
+import { explorerSnapshot, type ExplorerSnapshot } from "./org-index";
+import type { UserDirectory } from "./user-directory";
 import { compilePlan, type FieldFilter, type Identities, type Plan } from "./plan";
 
 /** Parses `q`; a malformed query is a 400 whose message names the term and its position. */

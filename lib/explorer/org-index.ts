@@ -1,8 +1,9 @@
 import "server-only";
 import { getStore, type Store } from "../db/client";
 import { apiError } from "../http/errors";
-import { listOrgsWithEvents, readLogHead, readLogRows, readUserIdentities, type UserIdentity } from "../queries/event-log-reader";
+import { listOrgsWithEvents, readLogHead, readLogRows, readUserIdentities } from "../queries/event-log-reader";
 import { EventIndex } from "./event-index";
+import { UserDirectory } from "./user-directory";
 
 /**
  * The server's explorer indexes (docs/EXPLORER.md): one per organization, built in the
@@ -22,36 +23,6 @@ export interface ExplorerSnapshot {
   /** The log's highest sequence number the index holds: what a first page is bound to. */
   lastSeq: number;
   users: UserDirectory;
-}
-
-/** The organization's users, for `actor:` / `user:` values and facet labels. */
-export class UserDirectory {
-  private readonly byId = new Map<number, UserIdentity>();
-
-  constructor(readonly version: number, readonly users: readonly UserIdentity[]) {
-    for (const u of users) this.byId.set(u.id, u);
-  }
-
-  /**
-   * users.id of the users a value names (SPEC §4 identity): the email compared
-   * case-insensitively, the platform user id exactly, or the directory's username
-   * (case-insensitively).
-   */
-  resolve(value: string): number[] {
-    const folded = value.toLowerCase();
-    const out: number[] = [];
-    for (const u of this.users) {
-      if (u.emailKey === folded || u.externalId === value || (u.username !== null && u.username.toLowerCase() === folded)) out.push(u.id);
-    }
-    return out;
-  }
-
-  /** How a user shows in facets: the email, else the platform id, else the username. */
-  label(id: number): string | null {
-    const u = this.byId.get(id);
-    if (!u) return null;
-    return u.email ?? u.externalId ?? u.username;
-  }
 }
 
 interface Entry {

@@ -10,15 +10,11 @@
  * one tight loop over their columns, the other tests then only look at the rows kept.
  */
 import { ipInNet, parseIpAddress, type IpAddress } from "../filter/ip-net";
-import type { Condition, FilterQuery } from "../filter/query";
+import type { Condition, FilterQuery, Identities } from "../filter/query";
 import { decodeTuple, type CodeArray, type Dictionary, type NumberCodes, type Scalar } from "./columns";
 import { KEY_GROUPS, TEXT_COLUMNS, type EventIndex, type GroupName, type TextColumn } from "./event-index";
 
-/** Users (users.id) each `actor:` / `user:` value names, as the directory resolved them. */
-export interface Identities {
-  actor: ReadonlyMap<string, readonly number[]>;
-  user: ReadonlyMap<string, readonly number[]>;
-}
+export type { Identities };
 
 export const NO_IDENTITIES: Identities = { actor: new Map(), user: new Map() };
 

@@ -45,6 +45,12 @@ export interface FilterQuery {
   terms: Term[];
 }
 
+/** Users (users.id) each `actor:` / `user:` value names, as the directory resolves them. */
+export interface Identities {
+  actor: ReadonlyMap<string, readonly number[]>;
+  user: ReadonlyMap<string, readonly number[]>;
+}
+
 export const MATCH_ALL: FilterQuery = { groups: [], excluded: [], terms: [] };
 
 export function isMatchAll(query: FilterQuery): boolean {

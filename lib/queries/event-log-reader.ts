@@ -1,7 +1,7 @@
-import "server-only";
 import { sql } from "kysely";
 import type { Store } from "../db/client";
 import type { LogRow } from "../explorer/event-index";
+import type { UserIdentity } from "../explorer/user-directory";
 
 /**
  * The one place the explorer reads the event log from (docs/EXPLORER.md): the log's head, its
@@ -85,13 +85,6 @@ export async function readEventBodies(store: Store, orgId: number, events: reado
   return out;
 }
 
-export interface UserIdentity {
-  id: number;
-  email: string | null;
-  emailKey: string | null;
-  externalId: string | null;
-  username: string | null;
-}
 
 /** Every user of the organization with the fields `actor:` / `user:` values are matched against (SPEC §4 identity). */
 export async function readUserIdentities(store: Store, orgId: number): Promise<UserIdentity[]> {
@@ -103,4 +96,46 @@ export async function readUserIdentities(store: Store, orgId: number): Promise<U
 export async function listOrgsWithEvents(store: Store): Promise<number[]> {
   const rows = await store.db.selectFrom("organizations").select("id").where("last_seq", ">", 0).orderBy("id").execute();
   return rows.map((r) => Number(r.id));
+}
+
+/** The users (actor_id, target_id) of stored events, by dedupe key (alert rules naming users). */
+export async function readEventUsers(store: Store, orgId: number, events: readonly { ts: number; dedupeKey: string }[]): Promise<Map<string, { actorId: number | null; targetId: number | null }>> {
+  const out = new Map<string, { actorId: number | null; targetId: number | null }>();
+  for (let i = 0; i < events.length; i += BODY_CHUNK) {
+    const part = events.slice(i, i + BODY_CHUNK);
+    const rows = await store.db
+      .selectFrom("events")
+      .select(["dedupe_key", "actor_id", "target_id"])
+      .where("org_id", "=", orgId)
+      .where("ts", ">=", Math.min(...part.map((e) => e.ts)))
+      .where("ts", "<=", Math.max(...part.map((e) => e.ts)))
+      .where("dedupe_key", "in", part.map((e) => e.dedupeKey))
+      .execute();
+    for (const r of rows) out.set(r.dedupe_key, { actorId: r.actor_id === null ? null : Number(r.actor_id), targetId: r.target_id === null ? null : Number(r.target_id) });
+  }
+  return out;
+}
+
+/** Events of [fromMs, toMs] oldest first, at most `limit` (the count rules' sliding window). */
+export async function readEventsBetween(store: Store, orgId: number, fromMs: number, toMs: number, limit: number): Promise<LogRow[]> {
+  const rows = await store.db
+    .selectFrom("events")
+    .select(["seq", "ts", "action", "actor_id", "target_id", "response_code", "body", "extra"])
+    .where("org_id", "=", orgId)
+    .where("ts", ">=", fromMs)
+    .where("ts", "<=", toMs)
+    .orderBy("ts")
+    .orderBy("seq")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    ts: Number(r.ts),
+    action: r.action,
+    actorId: r.actor_id === null ? null : Number(r.actor_id),
+    targetId: r.target_id === null ? null : Number(r.target_id),
+    responseCode: r.response_code === null ? null : Number(r.response_code),
+    body: r.body,
+    extra: r.extra,
+  }));
 }
