@@ -54,6 +54,8 @@ const envSchema = z.object({
   ORGTRAIL_SIGNING_KEY_FILE: z.string().min(1).optional(),
   /** Seconds between signed checkpoints of every organization's hash chain. */
   ORGTRAIL_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** The header's "last event N minutes ago" turns amber when the newest stored event is older than this (docs/DASHBOARD.md, Data page). */
+  ORGTRAIL_FRESHNESS_WARN_MINUTES: z.coerce.number().int().min(1).max(525_600).default(1440),
   /** Slack's Web API and OAuth authorize page (overridable for tests and Slack-compatible gateways). */
   ORGTRAIL_SLACK_API_URL: z.url({ protocol: /^https?$/ }).default("https://slack.com/api"),
   ORGTRAIL_SLACK_OAUTH_URL: z.url({ protocol: /^https?$/ }).default("https://slack.com/oauth/v2/authorize"),

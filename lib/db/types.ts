@@ -244,6 +244,55 @@ export interface CheckpointsTable {
   signature: string;
 }
 
+/** One upload or pull as the Data page lists it (lib/ingest/ingest-runs.ts), written when it ends. */
+export interface IngestRunsTable {
+  id: Generated<number>;
+  org_id: number;
+  /** `events` (NDJSON audit log) or `users` (users CSV / SCIM JSON). */
+  kind: string;
+  /** `browser` (the Data page), `api` (HTTP with Basic auth), `cli`, or `pull` (upstream pull). */
+  source: string;
+  /** The file name (browser, CLI) or the upstream's host; null when none. */
+  label: string | null;
+  /** orgtrail account of an HTTP upload; null for the CLI and the server's own jobs. */
+  account_id: number | null;
+  /** Who: the account's username, `cli (OS user)` or `server`. */
+  actor: string;
+  started_at: number;
+  finished_at: number;
+  /** `ok`, or `failed` (the run stopped: body too large, aborted, upstream error...; counts are what was stored). */
+  status: string;
+  /** Events stored, or users created or updated. */
+  accepted: number;
+  duplicates: number;
+  skipped: number;
+  rejected: number;
+  /** JSON `[{line, error}]`: the first rejected lines (lib/ingest/ingest-runs.ts REJECTED_SAMPLE). */
+  rejected_sample: string | null;
+  error: string | null;
+  /** JSON, kind-specific (a users import's format, created and updated counts). */
+  detail: string | null;
+}
+
+/** A finished "verify now" of one organization's chain (lib/trust/integrity-checks.ts). */
+export interface IntegrityChecksTable {
+  id: Generated<number>;
+  org_id: number;
+  account_id: number | null;
+  actor: string;
+  started_at: number;
+  finished_at: number;
+  /** 1 when the chain and every signature checked out. */
+  ok: number;
+  events: number;
+  from_seq: number;
+  last_seq: number;
+  checkpoints: number;
+  unsigned_tail: number;
+  first_bad_seq: number | null;
+  reason: string | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   accounts: AccountsTable;
@@ -265,4 +314,6 @@ export interface Database {
   bucket_source_objects: BucketSourceObjectsTable;
   alert_settings: AlertSettingsTable;
   alert_outbox: AlertOutboxTable;
+  ingest_runs: IngestRunsTable;
+  integrity_checks: IntegrityChecksTable;
 }

@@ -11,6 +11,12 @@ export interface E2eAccounts {
   databaseUrl: string;
   admin: E2eAccount;
   member: E2eAccount;
+  /** Admin of the organization `empty` (no data), of `uploads` (the Data page's uploads), auditor of `default`. */
+  empty: E2eAccount;
+  uploader: E2eAccount;
+  auditor: E2eAccount;
+  /** Admin of the seeded demo organization, only when the server ran with ORGTRAIL_E2E_DEMO=1. */
+  demo?: E2eAccount;
 }
 
 export function readAccounts(): E2eAccounts {

@@ -3,6 +3,10 @@
 // two accounts (e2e-admin, e2e-member) whose API keys go to $ORGTRAIL_E2E_ACCOUNTS as
 // {"databaseUrl", "admin": {"username","apiKey"}, "member": {...}}, the fixtures
 // tests/fixtures/e2e-events.ndjson and e2e-users.csv when present, then `next start`.
+// The Data page's tests add e2e-empty (admin of the empty organization `empty`), e2e-uploader
+// (admin of `uploads`, which its tests fill) and e2e-auditor (auditor of `default`); the upstream
+// URL points at a closed port without credentials (nothing is pulled) so "Invite new user"
+// links to it. ORGTRAIL_E2E_DEMO=1 also seeds the demo into `demo` for e2e-demo (screenshots).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +25,7 @@ const env = {
   NEXT_TELEMETRY_DISABLED: "1",
   ORGTRAIL_DEMO: "0",
   ORGTRAIL_DATABASE_URL: databaseUrl,
+  ORGTRAIL_UPSTREAM_URL: process.env.ORGTRAIL_UPSTREAM_URL ?? "http://127.0.0.1:9/",
 };
 const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
 
@@ -40,8 +45,8 @@ function cli(args) {
   return result.stdout;
 }
 
-function createAccount(username, role) {
-  const apiKey = cli(["admin", "create", username, "--role", role]).trim();
+function createAccount(username, role, orgs = []) {
+  const apiKey = cli(["admin", "create", username, "--role", role, ...orgs.flatMap((o) => ["--org", o])]).trim();
   if (!apiKey || /\s/.test(apiKey)) {
     cleanup();
     console.error(`[e2e serve] expected one API key on stdout for ${username}, got: ${JSON.stringify(apiKey)}`);
@@ -52,8 +57,13 @@ function createAccount(username, role) {
 
 const admin = createAccount("e2e-admin", "admin");
 const member = createAccount("e2e-member", "member");
+const empty = createAccount("e2e-empty", "admin", ["empty"]);
+const uploader = createAccount("e2e-uploader", "admin", ["uploads"]);
+const auditor = createAccount("e2e-auditor", "auditor");
+const demo = process.env.ORGTRAIL_E2E_DEMO === "1" ? createAccount("e2e-demo", "admin", ["demo"]) : undefined;
+if (demo) cli(["demo", "--org", "demo"]);
 mkdirSync(dirname(accountsFile), { recursive: true });
-writeFileSync(accountsFile, `${JSON.stringify({ databaseUrl, admin, member }, null, 2)}\n`, { mode: 0o600 });
+writeFileSync(accountsFile, `${JSON.stringify({ databaseUrl, admin, member, empty, uploader, auditor, demo }, null, 2)}\n`, { mode: 0o600 });
 
 const events = join(root, "tests/fixtures/e2e-events.ndjson");
 if (existsSync(events)) cli(["ingest", events]);
