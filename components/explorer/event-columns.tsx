@@ -45,15 +45,15 @@ function textCell(get: (e: AuditEvent) => string | null): (e: AuditEvent) => Rea
 
 /** The table's columns after the expand toggle: time, actor, action, target, entity/project, status, IP. */
 export const EVENT_COLUMNS: EventColumn[] = [
-  { id: "time", header: "Time (UTC)", size: 170, cell: (e) => <time dateTime={e.timestamp}>{eventTime(e)}</time>, className: "font-mono text-xs tabular-nums" },
-  { id: "actor", header: "Actor", size: 210, cell: textCell(eventActor) },
-  { id: "action", header: "Action", size: 190, cell: textCell((e) => e.action), className: "font-mono text-xs" },
-  { id: "target", header: "Target", size: 210, cell: textCell(eventTarget) },
-  { id: "scope", header: "Entity / project", size: 190, cell: textCell(eventScope) },
+  { id: "time", header: "Time (UTC)", size: 160, cell: (e) => <time dateTime={e.timestamp}>{eventTime(e)}</time>, className: "font-mono text-xs tabular-nums" },
+  { id: "actor", header: "Actor", size: 190, cell: textCell(eventActor) },
+  { id: "action", header: "Action", size: 160, cell: textCell((e) => e.action), className: "font-mono text-xs" },
+  { id: "target", header: "Target", size: 180, cell: textCell(eventTarget) },
+  { id: "scope", header: "Entity / project", size: 170, cell: textCell(eventScope) },
   {
     id: "status",
     header: "Status",
-    size: 72,
+    size: 64,
     cell: (e) => {
       const code = typeof e.response_code === "number" ? e.response_code : null;
       if (code === null) return <None />;
@@ -61,5 +61,5 @@ export const EVENT_COLUMNS: EventColumn[] = [
     },
     className: "tabular-nums",
   },
-  { id: "ip", header: "IP", size: 140, cell: textCell((e) => text(e.actor_ip)), className: "font-mono text-xs" },
+  { id: "ip", header: "IP", size: 120, cell: textCell((e) => text(e.actor_ip)), className: "font-mono text-xs" },
 ];

@@ -6,7 +6,7 @@ import { EVENT_COLUMNS, eventActor, eventTime } from "./event-columns";
 import type { AuditEvent } from "./use-explorer-queries";
 
 const ROW_HEIGHT = 40;
-const TOGGLE_WIDTH = 44;
+const TOGGLE_WIDTH = 40;
 /** Load the next page when the rows in view come this close to the end of the loaded ones. */
 const LOAD_AHEAD = 30;
 
@@ -49,7 +49,7 @@ const EventRows = memo(function EventRows({ event, index, open, onToggle }: { ev
   return (
     <>
       <tr onClick={onRowClick} style={{ height: ROW_HEIGHT }} className={`cursor-pointer ${open ? "bg-indigo-50/60" : "hover:bg-slate-50"}`}>
-        <td className="border-b border-slate-100 px-1.5">
+        <td className="border-b border-slate-100 px-1">
           <button
             type="button"
             data-row={index}

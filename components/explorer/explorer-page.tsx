@@ -36,7 +36,7 @@ export function ExplorerPage({ orgSlug, role, today }: { orgSlug: string; role: 
       </div>
       <ExplorerSearch org={orgSlug} q={q} today={today} error={badQuery} onSubmit={setQ} />
       {runnable ? (
-        <div className="mt-5 grid grid-cols-1 gap-5 lg:grid-cols-[16rem_minmax(0,1fr)]">
+        <div className="mt-5 grid grid-cols-1 gap-5 lg:grid-cols-[15rem_minmax(0,1fr)]">
           <div className="order-2 lg:order-1">
             <FacetColumn org={orgSlug} q={q} onTerm={onTerm} />
           </div>
