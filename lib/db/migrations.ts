@@ -261,6 +261,33 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`CREATE UNIQUE INDEX events_org_dedupe ON events (org_id, ts, dedupe_key)`.execute(db);
       },
     },
+    // Single sign-on (lib/auth/sso, docs/SSO.md): an account's verified email (lower-cased) and
+    // the identity provider's subject it is bound to after its first SSO sign-in.
+    "0018_account_sso_identity": {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("accounts").addColumn("email", "text").execute();
+        await db.schema.alterTable("accounts").addColumn("oidc_issuer", "text").execute();
+        await db.schema.alterTable("accounts").addColumn("oidc_subject", "text").execute();
+        await db.schema.createIndex("accounts_email").on("accounts").column("email").unique().execute();
+        await db.schema.createIndex("accounts_oidc_identity").on("accounts").columns(["oidc_issuer", "oidc_subject"]).unique().execute();
+      },
+    },
+    // SSO sign-ins in progress: state (hashed), nonce and PKCE verifier, bound to the browser's
+    // flow cookie (hashed); a row is deleted when its state is used, so a state works once.
+    "0019_sso_flows": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("sso_flows")
+          .addColumn("state_hash", "text", (c) => c.primaryKey())
+          .addColumn("browser_hash", "text", (c) => c.notNull())
+          .addColumn("nonce", "text", (c) => c.notNull())
+          .addColumn("code_verifier", "text", (c) => c.notNull())
+          .addColumn("next", "text", (c) => c.notNull())
+          .addColumn("expires_at", big, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("sso_flows_expires").on("sso_flows").column("expires_at").execute();
+      },
+    },
     // The Data page's record of uploads (lib/ingest/ingest-runs.ts): one row per ingest or users
     // import through the HTTP API (browser or script), the CLI, and per upstream pull that brought
     // something. Written once, when the run ends. Frozen: never edit, add a migration instead.

@@ -19,6 +19,11 @@ export interface AccountsTable {
   key_hash: string;
   created_at: number;
   default_org_id: number | null;
+  /** Verified email (lower-cased) an SSO sign-in finds the account by (migration 0018). */
+  email: string | null;
+  /** The identity provider and its `sub` the account is bound to after its first SSO sign-in. */
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
 }
 
 export interface MembershipsTable {
@@ -26,6 +31,19 @@ export interface MembershipsTable {
   org_id: number;
   role: "admin" | "auditor" | "member";
   created_at: number;
+}
+
+/** SSO sign-ins in progress (lib/auth/sso/flows.ts); a row is used once. */
+export interface SsoFlowsTable {
+  /** SHA-256 (hex) of the `state` sent to the identity provider. */
+  state_hash: string;
+  /** SHA-256 (hex) of the flow cookie of the browser that started it. */
+  browser_hash: string;
+  nonce: string;
+  code_verifier: string;
+  /** Same-site path to land on after sign-in. */
+  next: string;
+  expires_at: number;
 }
 
 export interface SessionsTable {
@@ -298,6 +316,7 @@ export interface Database {
   accounts: AccountsTable;
   memberships: MembershipsTable;
   sessions: SessionsTable;
+  sso_flows: SsoFlowsTable;
   users: UsersTable;
   events: EventsTable;
   event_purges: EventPurgesTable;

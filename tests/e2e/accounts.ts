@@ -7,6 +7,14 @@ export interface E2eAccount {
   apiKey: string;
 }
 
+/** A user of the test OpenID provider that tests/e2e/serve.mjs starts. */
+export interface E2eSsoUser {
+  username: string;
+  password: string;
+  email: string;
+  groups: string[];
+}
+
 export interface E2eAccounts {
   databaseUrl: string;
   admin: E2eAccount;
@@ -17,6 +25,7 @@ export interface E2eAccounts {
   auditor: E2eAccount;
   /** Admin of the seeded demo organization, only when the server ran with ORGTRAIL_E2E_DEMO=1. */
   demo?: E2eAccount;
+  sso: { issuer: string; admin: E2eSsoUser; auditor: E2eSsoUser };
 }
 
 export function readAccounts(): E2eAccounts {

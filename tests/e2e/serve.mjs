@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startOidcProvider } from "../../scripts/sso-provider.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const port = process.env.PORT ?? "3100";
@@ -28,6 +29,25 @@ const env = {
   ORGTRAIL_UPSTREAM_URL: process.env.ORGTRAIL_UPSTREAM_URL ?? "http://127.0.0.1:9/",
 };
 const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
+
+// Single sign-on against a test OpenID provider on loopback (tests/e2e/sso.spec.ts): its users
+// and their passwords go to the accounts file under "sso".
+const ssoUsers = {
+  admin: { username: "sso-admin", password: "e2e-sso-admin-pw", email: "sso-admin@example.com", groups: ["orgtrail-admins"] },
+  auditor: { username: "sso-auditor", password: "e2e-sso-auditor-pw", email: "sso-auditor@example.com", groups: ["orgtrail-auditors"] },
+};
+const idp = await startOidcProvider({
+  users: Object.values(ssoUsers),
+  clients: [{ client_id: "orgtrail-e2e", client_secret: "e2e-secret", redirect_uris: [`http://127.0.0.1:${port}/api/v1/auth/oidc/callback`] }],
+});
+Object.assign(env, {
+  ORGTRAIL_PUBLIC_URL: `http://127.0.0.1:${port}`,
+  ORGTRAIL_OIDC_ISSUER: idp.issuer,
+  ORGTRAIL_OIDC_CLIENT_ID: "orgtrail-e2e",
+  ORGTRAIL_OIDC_CLIENT_SECRET: "e2e-secret",
+  ORGTRAIL_OIDC_SCOPES: "openid email profile groups",
+  ORGTRAIL_OIDC_ROLE_MAP: "orgtrail-admins=default:admin,orgtrail-auditors=default:auditor",
+});
 
 function cli(args) {
   const result = spawnSync(process.execPath, [join(root, "bin/orgtrail.mjs"), ...args], {
@@ -63,7 +83,7 @@ const auditor = createAccount("e2e-auditor", "auditor");
 const demo = process.env.ORGTRAIL_E2E_DEMO === "1" ? createAccount("e2e-demo", "admin", ["demo"]) : undefined;
 if (demo) cli(["demo", "--org", "demo"]);
 mkdirSync(dirname(accountsFile), { recursive: true });
-writeFileSync(accountsFile, `${JSON.stringify({ databaseUrl, admin, member, empty, uploader, auditor, demo }, null, 2)}\n`, { mode: 0o600 });
+writeFileSync(accountsFile, `${JSON.stringify({ databaseUrl, admin, member, empty, uploader, auditor, demo, sso: { issuer: idp.issuer, ...ssoUsers } }, null, 2)}\n`, { mode: 0o600 });
 
 const events = join(root, "tests/fixtures/e2e-events.ndjson");
 if (existsSync(events)) cli(["ingest", events]);
