@@ -34,16 +34,22 @@ export function FacetValues({ field, values, onTerm }: { field: FacetField; valu
           const events = `${formatNumber(v.count)} ${v.count === 1 ? "event" : "events"}`;
           return (
             <li key={v.value} className="group flex items-stretch gap-1">
+              {/* Named "Add entity:vision 3 events": the visible value and count are part of the name. */}
               <button
                 type="button"
                 onClick={() => onTerm(term)}
-                aria-label={`Add ${term} (${events})`}
                 title={`${v.value}: ${events}`}
                 className="relative flex min-h-7 min-w-0 flex-1 items-center justify-between gap-2 overflow-hidden rounded px-1.5 text-left text-xs text-slate-800 hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-600"
               >
                 <span aria-hidden="true" className="absolute inset-y-1 left-0 rounded-r bg-indigo-100" style={{ width: `${(v.count / max) * 100}%` }} />
-                <span className="relative truncate font-mono">{v.value}</span>
-                <span className="relative shrink-0 tabular-nums text-slate-600">{formatNumber(v.count)}</span>
+                <span className="relative truncate font-mono">
+                  <span className="sr-only">Add {field}:</span>
+                  {v.value}
+                </span>{" "}
+                <span className="relative shrink-0 tabular-nums text-slate-600">
+                  {formatNumber(v.count)}
+                  <span className="sr-only"> {v.count === 1 ? "event" : "events"}</span>
+                </span>
               </button>
               <button
                 type="button"
