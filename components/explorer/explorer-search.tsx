@@ -1,7 +1,8 @@
 "use client";
 
 import { useId, useState } from "react";
-import { FACET_FIELDS, type FacetField } from "@/lib/explorer/answers";
+import type { FacetField } from "@/lib/explorer/answers";
+import { FACET_FIELDS } from "./facet-fields";
 import { parseFilter } from "@/lib/filter/parse-filter";
 import type { ApiError } from "@/lib/fetch-json";
 import { formatNumber } from "@/components/format";

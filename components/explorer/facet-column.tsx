@@ -1,7 +1,8 @@
 "use client";
 
 import { useId, useState } from "react";
-import { FACET_FIELDS, type FacetField } from "@/lib/explorer/answers";
+import type { FacetField } from "@/lib/explorer/answers";
+import { FACET_FIELDS } from "./facet-fields";
 import { formatNumber } from "@/components/format";
 import { Skeleton } from "@/components/ui/states";
 import { facetTerm } from "./query-text";

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { STATUS_LABELS, type ListedUser } from "@/lib/activity/types";
+import type { ListedUser } from "@/lib/activity/types";
 import { formatDate, formatNumber } from "@/components/format";
 import { LastActiveLabel } from "@/components/users/last-active-cell";
 
@@ -16,6 +16,9 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 
 const orDash = (v: string | null) => v || <span className="text-slate-500">–</span>;
 
+// The labels of STATUS_LABELS (lib/activity/types.ts, which imports zod: not loaded here).
+const STATUS_LABEL: Record<ListedUser["status"], string> = { active: "Active", invite_pending: "Invite pending", deactivated: "Deactivated", inactive: "Inactive" };
+
 const STATUS_BADGE: Record<ListedUser["status"], string> = {
   active: "bg-emerald-50 text-emerald-900 ring-emerald-200",
   inactive: "bg-slate-100 text-slate-800 ring-slate-200",
@@ -24,7 +27,7 @@ const STATUS_BADGE: Record<ListedUser["status"], string> = {
 };
 
 export function StatusBadge({ status }: { status: ListedUser["status"] }) {
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_BADGE[status]}`}>{STATUS_LABELS[status]}</span>;
+  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_BADGE[status]}`}>{STATUS_LABEL[status]}</span>;
 }
 
 /**

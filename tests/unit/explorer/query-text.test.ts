@@ -17,6 +17,8 @@ import {
   withCreatedRange,
   withoutQualifier,
 } from "@/components/explorer/query-text";
+import { FACET_FIELDS as PAGE_FACET_FIELDS } from "@/components/explorer/facet-fields";
+import { FACET_FIELDS } from "@/lib/explorer/answers";
 import { parseFilter } from "@/lib/filter/parse-filter";
 
 describe("splitTokens / tokenAt", () => {
@@ -131,5 +133,11 @@ describe("errorTerm", () => {
       expect(q.slice(got!.position - 1, got!.position - 1 + got!.term.length), q).toBe(got!.term);
     }
     expect(errorTerm("limit must be a whole number")).toBeNull();
+  });
+});
+
+describe("the page's facet fields", () => {
+  it("are the facets API's fields", () => {
+    expect([...PAGE_FACET_FIELDS]).toEqual([...FACET_FIELDS]);
   });
 });
