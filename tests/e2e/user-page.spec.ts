@@ -30,6 +30,7 @@ test.describe("a user's page", () => {
     const table = page.getByRole("table", { name: "Users" });
     const row = table.getByRole("row").filter({ has: page.getByRole("cell", { name: "bo@e2e.test", exact: true }) });
     // What the Users tab shows for Bo: the row's cells and the Last Active tooltip.
+    await expect(row).toBeVisible();
     const cells = (await row.getByRole("cell").allInnerTexts()).map(oneLine);
     await row.locator("td").nth(5).locator("[tabindex]").first().hover();
     const tabTooltip = oneLine(await page.getByRole("tooltip").filter({ hasText: "Date added" }).innerText());
@@ -58,7 +59,8 @@ test.describe("a user's page", () => {
     expect([detail.from, detail.to, rangeDays]).toEqual(["2025-03-31", AS_OF, 366]);
     await expect(grid.locator("[data-date]")).toHaveCount(rangeDays);
     const active = await grid.locator("[data-date]").evaluateAll((els) => els.filter((e) => e.getAttribute("data-events") !== "0").map((e) => ({ date: e.getAttribute("data-date"), events: Number(e.getAttribute("data-events")) })));
-    expect(active).toEqual([...detail.days].sort((a, b) => (a.date < b.date ? -1 : 1)));
+    // The DOM holds the days row by row (weekday); in date order they are the API's.
+    expect(active.sort((a, b) => (a.date! < b.date! ? -1 : 1))).toEqual(detail.days);
     expect(detail.days.length).toBeGreaterThan(1);
     const day = detail.days[0]!;
     await grid.locator(`[data-date="${day.date}"]`).hover();
