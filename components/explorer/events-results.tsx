@@ -62,9 +62,12 @@ export function EventsResults({ org, q, events }: { org: string; q: string; even
           <h2 id={id} className="text-base font-semibold text-slate-900">
             Events
           </h2>
-          <p aria-live="polite" className="text-sm text-slate-600" data-testid="events-total">
-            {total !== undefined && (total === 1 ? "1 matching event" : `${formatNumber(total)} matching events`)}
-            {total !== undefined && total > 0 && `, newest first${rows.length < total ? ` (${formatNumber(rows.length)} loaded)` : ""}`}
+          <p className="text-sm text-slate-600">
+            <span aria-live="polite" data-testid="events-total">
+              {total !== undefined && (total === 1 ? "1 matching event" : `${formatNumber(total)} matching events`)}
+              {total !== undefined && total > 0 && ", newest first"}
+            </span>
+            {total !== undefined && rows.length < total && ` (${formatNumber(rows.length)} loaded)`}
           </p>
         </div>
         <ExportLinks org={org} q={q} />

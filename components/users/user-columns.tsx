@@ -41,10 +41,10 @@ function textColumn(id: SortColumn, header: string, get: (u: UserRow) => string 
 
 export function userColumns(multiTenant: boolean): UserColumn[] {
   return [
-    // The name opens the user's page (a user without one shows the email, username or id there).
-    { ...textColumn("name", "Name", (u) => u.name, 190), cell: (u) => ("id" in u ? <UserPageLink id={(u as ListedUser).id}>{u.name || u.email || u.username || `User ${(u as ListedUser).id}`}</UserPageLink> : u.name || "") },
+    // The name opens the user's page; the email does for a user without a name.
+    { ...textColumn("name", "Name", (u) => u.name, 190), cell: (u) => (u.name && "id" in u ? <UserPageLink id={(u as ListedUser).id}>{u.name}</UserPageLink> : u.name || "") },
     textColumn("username", "Username", (u) => u.username, 150),
-    textColumn("email", "Email", (u) => u.email, 230),
+    { ...textColumn("email", "Email", (u) => u.email, 230), cell: (u) => (!u.name && u.email && "id" in u ? <UserPageLink id={(u as ListedUser).id}>{u.email}</UserPageLink> : u.email || "") },
     textColumn("role", "Role", (u) => u.role, 100),
     textColumn("teams", "Teams", (u) => (u.teams.length ? [...u.teams].sort(collator.compare).join(", ") : null), 160),
     {
