@@ -1,4 +1,5 @@
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { FreshnessIndicator } from "@/components/data/freshness-indicator";
 
 export function DashboardHeader({ username, orgSlug }: { username: string; orgSlug?: string }) {
   return (
@@ -19,11 +20,15 @@ export function DashboardHeader({ username, orgSlug }: { username: string; orgSl
               <a href="/org/dashboard" className="text-slate-700 hover:text-slate-900 hover:underline">
                 Dashboard
               </a>
+              <a href="/org/data" className="text-slate-700 hover:text-slate-900 hover:underline">
+                Data
+              </a>
               <a href="/org/settings" className="text-slate-700 hover:text-slate-900 hover:underline">
                 Settings
               </a>
             </nav>
           )}
+          {orgSlug && <FreshnessIndicator orgSlug={orgSlug} />}
           <span className="text-slate-700">
             <span className="sr-only">Signed in as </span>
             {username}

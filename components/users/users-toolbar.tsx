@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { Button } from "@/components/ui/button";
+import { InviteUserLink } from "@/components/dashboard/invite-user-link";
 import { Menu } from "@/components/ui/menu";
 import { downloadUsersCsv } from "./download-users-csv";
 
@@ -15,7 +15,7 @@ function DotsIcon() {
   );
 }
 
-/** Search box, "Invite new user" placeholder (not multi-tenant) and the actions menu. */
+/** Search box, "Invite new user" (a link to the platform, when known; not multi-tenant) and the actions menu. */
 export function UsersToolbar({ query, onQueryChange, asOf, multiTenant, noun }: { query: string; onQueryChange: (q: string) => void; asOf: string | undefined; multiTenant: boolean; noun: string }) {
   const [exportState, setExportState] = useState<{ kind: "idle" } | { kind: "busy" } | { kind: "error"; message: string }>({ kind: "idle" });
 
@@ -51,11 +51,7 @@ export function UsersToolbar({ query, onQueryChange, asOf, multiTenant, noun }: 
           {exportState.kind === "busy" && <span className="text-slate-600">Preparing CSV…</span>}
           {exportState.kind === "error" && <span className="text-red-800">Export failed: {exportState.message}</span>}
         </p>
-        {!multiTenant && (
-          <Button variant="primary" disabled title="Invitations are sent from W&B; orgtrail mirrors the organization's directory">
-            Invite new user
-          </Button>
-        )}
+        {!multiTenant && <InviteUserLink />}
         <Menu label="Actions" buttonContent={<DotsIcon />} items={[{ label: "Export as CSV", onSelect: () => void exportCsv(), disabled: !asOf || exportState.kind === "busy" }]} />
       </div>
     </div>
