@@ -197,7 +197,7 @@ export function parseAuditLogQuery(params: URLSearchParams, deployment: Deployme
         actions: actions.actions,
         actorEmail: p.actor_email?.toLowerCase() ?? null,
         actorUserId: p.actor_user_id ?? null,
-        query,
+        ...(query !== null ? { query } : {}),
       },
     },
   };

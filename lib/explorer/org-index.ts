@@ -1,7 +1,7 @@
 import "server-only";
 import { getStore, type Store } from "../db/client";
 import { apiError } from "../http/errors";
-import { listOrgsWithEvents, readLogHead, readLogRows, readUserIdentities } from "../queries/event-log-reader";
+import { listOrgsWithEvents, readLogChunks, readLogHead, readUserIdentities } from "../queries/event-log-reader";
 import { EventIndex } from "./event-index";
 import { UserDirectory } from "./user-directory";
 
@@ -49,19 +49,16 @@ const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolv
 /** Reads the events after the index's last one up to `upToSeq` into the index. */
 async function readInto(entry: Entry, upToSeq: number, onChunk?: (n: number) => void): Promise<void> {
   const index = entry.index;
-  while (index.lastSeq < upToSeq) {
-    const after = Math.max(index.lastSeq, index.purgedUpTo);
-    const rows = await readLogRows(entry.store, entry.orgId, after, upToSeq, READ_CHUNK);
-    if (rows.length === 0) {
-      // A gap at the end of the range (sequence numbers are contiguous; this is a guard, not a case).
-      index.lastSeq = upToSeq;
-      break;
-    }
+  if (index.lastSeq >= upToSeq) return;
+  const after = Math.max(index.lastSeq, index.purgedUpTo);
+  for await (const rows of readLogChunks(entry.store, entry.orgId, after, upToSeq, READ_CHUNK)) {
     index.append(rows);
     onChunk?.(rows.length);
     // Let requests (and the event loop) run between chunks of a long build.
     await yieldToRequests();
   }
+  // A gap at the end of the range (sequence numbers are contiguous: a guard, not a case).
+  if (index.lastSeq < upToSeq) index.lastSeq = upToSeq;
 }
 
 async function build(entry: Entry): Promise<void> {
@@ -73,10 +70,20 @@ async function build(entry: Entry): Promise<void> {
   index.reserve(total, true);
   entry.index = index;
   entry.progress = { loaded: 0, total };
+  const started = performance.now();
   await readInto(entry, head.lastSeq, (n) => {
     entry.progress.loaded += n;
   });
+  // Times sorted now rather than at the first query.
+  index.byTime();
   entry.ready = true;
+  const m = index.memory();
+  if (m.rows > 0) {
+    console.error(
+      `orgtrail: explorer index of organization ${entry.orgId}: ${m.rows.toLocaleString("en-US")} events in ${((performance.now() - started) / 1000).toFixed(1)} s, ` +
+        `${((m.columnBytes + m.dictionaryBytes) / 1e6).toFixed(0)} MB (${m.bytesPerEvent.toFixed(0)} bytes per event)`,
+    );
+  }
 }
 
 function entryFor(store: Store, orgId: number): Entry {

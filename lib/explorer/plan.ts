@@ -70,6 +70,12 @@ export interface Plan {
   /** Mask tests, most selective first, at most one per column. */
   masks: MaskTest[];
   anys: AnyTest[];
+  /**
+   * [fromMs, toMs): the hull of the days the day mask accepts, when it does not accept every
+   * day: the matches lie in one stretch of the time order, which a scan can read instead of
+   * every row (null: no such bound).
+   */
+  timeHull: { fromMs: number; toMs: number } | null;
 }
 
 function dictMask(dict: Dictionary, keep: (code: number) => boolean): Uint8Array {
@@ -272,7 +278,22 @@ export function compilePlan(index: EventIndex, query: FilterQuery, ids: Identiti
   }
   masks.sort((a, b) => a.share - b.share);
   anys.sort((a, b) => a.share - b.share);
-  return { index, version: index.version, never, masks, anys: anys.filter((a) => a.negate === false || a.masks.length > 0) };
+  return { index, version: index.version, never, masks, anys: anys.filter((a) => a.negate === false || a.masks.length > 0), timeHull: dayHull(index, byColumn.get("day")) };
+}
+
+const DAY_MS = 86_400_000;
+
+function dayHull(index: EventIndex, mask: Uint8Array | undefined): Plan["timeHull"] {
+  if (!mask || !mask.includes(0)) return null;
+  let from = Infinity;
+  let to = -Infinity;
+  for (let code = 1; code < index.days.size; code++) {
+    if (mask[code] !== 1) continue;
+    const day = index.days.values[code]!;
+    if (day < from) from = day;
+    if (day > to) to = day;
+  }
+  return from > to ? { fromMs: 0, toMs: 0 } : { fromMs: from * DAY_MS, toMs: (to + 1) * DAY_MS };
 }
 
 /** True when the plan has no test: every row matches. */

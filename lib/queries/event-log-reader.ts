@@ -1,5 +1,8 @@
+import BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import type { Store } from "../db/client";
+import { sqlitePath } from "../db/dialect";
+import { env } from "../env";
 import type { LogRow } from "../explorer/event-index";
 import type { UserIdentity } from "../explorer/user-directory";
 
@@ -33,6 +36,53 @@ export async function readLogHead(store: Store, orgId: number): Promise<LogHead>
   return { lastSeq: Number(row.last_seq), purgedUpTo: Number(row.purged ?? 0), usersVersion: Number(row.version ?? 0) };
 }
 
+/** The reader's own SQLite page cache: 2 MiB (the store's connection keeps 128 MiB, for ingest). */
+const READER_CACHE_KIB = 2048;
+
+const LOG_ROWS_SQL = "SELECT seq, ts, action, actor_id, target_id, response_code, body, extra FROM events WHERE org_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
+
+/** From this many events on, SQLite reads through a connection of its own. */
+const OWN_CONNECTION_FROM = 50_000;
+
+type RawLogRow = [number, number, string, number | null, number | null, number | null, string, string | null];
+
+/**
+ * Events with afterSeq < seq <= upToSeq in sequence order, in chunks of `chunk`: the index's
+ * build and catch-up. On SQLite through a read-only connection of its own with a small page
+ * cache (read through the store's connection, a build of millions of events filled that
+ * connection's 128 MiB cache for good) and rows as arrays, not objects.
+ */
+export async function* readLogChunks(store: Store, orgId: number, afterSeq: number, upToSeq: number, chunk: number): AsyncGenerator<LogRow[]> {
+  const path = store.sqlite ? sqlitePath(store.url) : null;
+  // A few events (a catch-up between requests) are read through the store's connection.
+  if (path === null || path === ":memory:" || upToSeq - afterSeq <= OWN_CONNECTION_FROM) {
+    let after = afterSeq;
+    for (;;) {
+      const rows = await readLogRows(store, orgId, after, upToSeq, chunk);
+      if (rows.length === 0) return;
+      yield rows;
+      after = rows[rows.length - 1]!.seq;
+      if (rows.length < chunk) return;
+    }
+  }
+  const reader = new BetterSqlite3(path, { readonly: true, timeout: env().ORGTRAIL_SQLITE_BUSY_TIMEOUT_MS });
+  try {
+    reader.pragma(`cache_size = -${READER_CACHE_KIB}`);
+    const statement = reader.prepare(LOG_ROWS_SQL).raw(true);
+    let after = afterSeq;
+    for (;;) {
+      const raw = statement.all(orgId, after, upToSeq, chunk) as RawLogRow[];
+      if (raw.length === 0) return;
+      const rows = raw.map((r): LogRow => ({ seq: Number(r[0]), ts: Number(r[1]), action: r[2], actorId: r[3], targetId: r[4], responseCode: r[5], body: r[6], extra: r[7] }));
+      yield rows;
+      after = rows[rows.length - 1]!.seq;
+      if (rows.length < chunk) return;
+    }
+  } finally {
+    reader.close();
+  }
+}
+
 /** Events with afterSeq < seq <= upToSeq, in sequence order, at most `limit`. */
 export async function readLogRows(store: Store, orgId: number, afterSeq: number, upToSeq: number, limit: number): Promise<LogRow[]> {
   const rows = await store.db
@@ -59,8 +109,9 @@ export async function readLogRows(store: Store, orgId: number, afterSeq: number,
 const BODY_CHUNK = 1000;
 
 /**
- * The stored lines (schema keys only) of the given events, by sequence number. Each event's
- * time bounds the lookup too: on PostgreSQL it prunes the month partitions to those involved.
+ * The stored lines (schema keys only) of the given events, by sequence number (the primary
+ * key). On PostgreSQL the events' times bound the lookup too, which prunes the month partitions
+ * to those involved; on SQLite such a bound would make the planner walk the time index instead.
  */
 export async function readEventBodies(store: Store, orgId: number, events: readonly { seq: number; ts: number }[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
@@ -77,8 +128,7 @@ export async function readEventBodies(store: Store, orgId: number, events: reado
       .select(["seq", "body"])
       .where("org_id", "=", orgId)
       .where("seq", "in", part.map((e) => e.seq))
-      .where("ts", ">=", minTs)
-      .where("ts", "<=", maxTs)
+      .$if(store.dialect === "postgres", (qb) => qb.where("ts", ">=", minTs).where("ts", "<=", maxTs))
       .execute();
     for (const r of rows) out.set(Number(r.seq), r.body);
   }
