@@ -35,7 +35,7 @@ test.describe("a user's page", () => {
     await row.locator("td").nth(5).locator("[tabindex]").first().hover();
     const tabTooltip = oneLine(await page.getByRole("tooltip").filter({ hasText: "Date added" }).innerText());
     await row.getByRole("link", { name: "Bo Builder" }).click();
-    await expect(page).toHaveURL(new RegExp(`/org/users/\\d+\\?asOf=${AS_OF}$`));
+    await expect(page).toHaveURL(new RegExp(`/org/users/\\d+\\?org=default&asOf=${AS_OF}$`));
     await expect(page.getByRole("heading", { name: "Bo Builder", level: 1 })).toBeVisible();
     const detail = await apiJson<UserDetail>(page.request, `/api/v1/users/${idOf(page)}?asOf=${AS_OF}`);
     expect(detail.user.email).toBe("bo@e2e.test");
@@ -109,7 +109,7 @@ test.describe("a user's page", () => {
     const top = panel.mostActive[0]!;
     const list = page.getByRole("region", { name: "Activity panel" }).getByRole("group", { name: "Most active users" });
     await list.getByRole("link", { name: top.username ?? top.email ?? "" }).click();
-    await expect(page).toHaveURL(new RegExp(`/org/users/${top.id}\\?asOf=${AS_OF}$`));
+    await expect(page).toHaveURL(new RegExp(`/org/users/${top.id}\\?org=default&asOf=${AS_OF}$`));
     await expect(field(page, "Email")).toHaveText(top.email!);
 
     const users = await apiJson<{ users: { id: number; email: string }[] }>(page.request, `/api/v1/users?asOf=${AS_OF}`);

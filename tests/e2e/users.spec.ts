@@ -117,7 +117,7 @@ test.describe("Users tab", () => {
     await page.getByRole("searchbox", { name: "Search users" }).fill("bo@e2e");
     await table.getByRole("columnheader", { name: "Number of active days" }).getByRole("button").focus();
     await page.keyboard.press("Tab");
-    await expect(page.locator(":focus")).toHaveAttribute("href", new RegExp(`^/org/users/\\d+\\?asOf=`));
+    await expect(page.locator(":focus")).toHaveAttribute("href", new RegExp(`^/org/users/\\d+\\?org=default&asOf=`));
     await page.keyboard.press("Tab");
     const focused = page.locator(":focus");
     await expect(focused).toHaveAccessibleDescription(new RegExp(`Date added: ${utcDate(bo.addedAt!)}\\s*Total active days: ${bo.activeDays}`));
