@@ -13,4 +13,8 @@ export const queryKeys = {
   dataSources: (org: string) => ["data", "sources", { org }] as const,
   uploads: (org: string) => ["data", "uploads", { org }] as const,
   integrity: (org: string) => ["data", "integrity", { org }] as const,
+  // The audit-log explorer: `['events']` is every answer of the page.
+  explorerEvents: (org: string, q: string) => ["events", "list", { org, q }] as const,
+  explorerFacets: (org: string, q: string, field: string) => ["events", "facets", { org, q, field }] as const,
+  explorerHistogram: (org: string, q: string) => ["events", "histogram", { org, q }] as const,
 };

@@ -23,6 +23,9 @@ export function DashboardHeader({ username, orgSlug }: { username: string; orgSl
               <a href="/org/data" className="text-slate-700 hover:text-slate-900 hover:underline">
                 Data
               </a>
+              <a href="/org/audit-logs" className="text-slate-700 hover:text-slate-900 hover:underline">
+                Audit logs
+              </a>
               <a href="/org/settings" className="text-slate-700 hover:text-slate-900 hover:underline">
                 Settings
               </a>
