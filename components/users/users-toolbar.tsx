@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { InviteUserLink } from "@/components/dashboard/invite-user-link";
 import { Menu } from "@/components/ui/menu";
+import { useOrgSlug } from "@/components/dashboard/org-context";
 import { downloadUsersCsv } from "./download-users-csv";
 
 function DotsIcon() {
@@ -18,12 +19,13 @@ function DotsIcon() {
 /** Search box, "Invite new user" (a link to the platform, when known; not multi-tenant) and the actions menu. */
 export function UsersToolbar({ query, onQueryChange, asOf, multiTenant, noun }: { query: string; onQueryChange: (q: string) => void; asOf: string | undefined; multiTenant: boolean; noun: string }) {
   const [exportState, setExportState] = useState<{ kind: "idle" } | { kind: "busy" } | { kind: "error"; message: string }>({ kind: "idle" });
+  const org = useOrgSlug();
 
   async function exportCsv() {
     if (!asOf) return;
     setExportState({ kind: "busy" });
     try {
-      await downloadUsersCsv(asOf);
+      await downloadUsersCsv(asOf, org);
       setExportState({ kind: "idle" });
     } catch (error) {
       setExportState({ kind: "error", message: error instanceof Error ? error.message : "export failed" });
