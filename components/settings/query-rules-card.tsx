@@ -5,22 +5,24 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/states";
 import { NEW_QUERY_RULE, queryRulesInputSchema, type QueryRule } from "@/lib/alerts/query-rules";
-import { fetchJson } from "@/lib/fetch-json";
+import { useOrgSlug } from "@/components/dashboard/org-context";
+import { fetchJson, withQuery } from "@/lib/fetch-json";
 import { parseFilter } from "@/lib/filter/parse-filter";
 import { queryKeys } from "@/lib/query-keys";
 import { StatusLine, TextField } from "./field";
 
-/** Saves the whole list of query rules (the other rules are left as they are). */
+/** Saves the whole list of query rules of the organization on screen (the other rules are left as they are). */
 function useSaveQueryRules() {
   const client = useQueryClient();
+  const org = useOrgSlug();
   return useMutation({
     mutationFn: (queries: QueryRule[]) =>
-      fetchJson("/api/v1/settings/notifications/query-rules", {
+      fetchJson(withQuery("/api/v1/settings/notifications/query-rules", { org }), {
         method: "PUT",
         headers: { "content-type": "application/json", accept: "application/json" },
         body: JSON.stringify({ queries }),
       }),
-    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.notificationSettings() }),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.notificationSettings(org) }),
   });
 }
 
