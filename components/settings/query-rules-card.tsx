@@ -5,16 +5,15 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/states";
 import { NEW_QUERY_RULE, queryRulesInputSchema, type QueryRule } from "@/lib/alerts/query-rules";
-import { fetchJson, withQuery } from "@/lib/fetch-json";
 import { useOrgSlug } from "@/components/dashboard/org-context";
+import { fetchJson, withQuery } from "@/lib/fetch-json";
 import { parseFilter } from "@/lib/filter/parse-filter";
 import { queryKeys } from "@/lib/query-keys";
 import { StatusLine, TextField } from "./field";
 
-/** Saves the whole list of query rules (the other rules are left as they are). */
+/** Saves the whole list of query rules of the organization on screen (the other rules are left as they are). */
 function useSaveQueryRules() {
   const client = useQueryClient();
-  // The organization on screen (`org=SLUG`), as every settings call since the switcher.
   const org = useOrgSlug();
   return useMutation({
     mutationFn: (queries: QueryRule[]) =>

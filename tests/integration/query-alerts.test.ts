@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveSlackWebhook } from "@/lib/alerts/settings";
 import { createAccount } from "@/lib/auth/accounts";
 import { openStore, type Store } from "@/lib/db/client";
-import { startFakeSlack, type FakeSlack } from "../support/fake-slack";
+import { FAKE_SLACK_ALLOWED_HOSTS, startFakeSlack, type FakeSlack } from "../support/fake-slack";
 import { runCli, startServer, type RunningServer } from "../support/server";
 import { createTestDatabaseUrl, testStoreKind, testTmpRoot } from "../support/store";
 
@@ -70,7 +70,10 @@ describe(`query rules on ${testStoreKind()}`, () => {
       '"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"\n"Carol","carol","","member","carol@acme.test","","",0,0,0,""\n',
     );
     expect((await runCli(["import-users", csv], { databaseUrl, env: { ORGTRAIL_SECRET_KEY: SECRET_KEY } })).code).toBe(0);
-    server = await startServer({ databaseUrl, env: { ORGTRAIL_SLACK_API_URL: slack.apiUrl, ORGTRAIL_SLACK_OAUTH_URL: slack.oauthUrl, ORGTRAIL_SECRET_KEY: SECRET_KEY } });
+    server = await startServer({
+      databaseUrl,
+      env: { ORGTRAIL_SLACK_API_URL: slack.apiUrl, ORGTRAIL_SLACK_OAUTH_URL: slack.oauthUrl, ORGTRAIL_SECRET_KEY: SECRET_KEY, ORGTRAIL_ALLOWED_HOSTS: FAKE_SLACK_ALLOWED_HOSTS },
+    });
     await ingest([{ action: "user:login", actor_user_id: "VXNlcjpjYXJvbA==", actor_email: "carol@acme.test", timestamp: ago(3_600_000) }]);
   });
   afterAll(async () => {
