@@ -6,4 +6,7 @@ export async function register(): Promise<void> {
   stampPeerAddresses();
   const { startBackgroundJobs } = await import("./lib/jobs/jobs");
   await startBackgroundJobs();
+  // The explorer's indexes are built in the background; requests answer 503 until theirs is ready.
+  const { startExplorerIndexes } = await import("./lib/explorer/org-index");
+  startExplorerIndexes();
 }

@@ -16,4 +16,9 @@ export const queryKeys = {
   dataSources: (org: string) => ["data", "sources", { org }] as const,
   uploads: (org: string) => ["data", "uploads", { org }] as const,
   integrity: (org: string) => ["data", "integrity", { org }] as const,
+  // The explorer (`['events']` invalidates all of it) and the user page.
+  events: (org: string, q: string, limit: number) => ["events", "page", { org, q, limit }] as const,
+  eventFacets: (org: string, q: string, field: string) => ["events", "facets", { org, q, field }] as const,
+  eventHistogram: (org: string, q: string) => ["events", "histogram", { org, q }] as const,
+  userDetail: (org: string, id: number, asOf?: string) => ["user", { org, id, asOf: asOf ?? null }] as const,
 };

@@ -19,6 +19,9 @@ export function DashboardHeader({ username, orgSlug }: { username: string; orgSl
               <OrgLink href="/org/data" className="text-slate-700 hover:text-slate-900 hover:underline">
                 Data
               </OrgLink>
+              <OrgLink href="/org/audit-logs" className="text-slate-700 hover:text-slate-900 hover:underline">
+                Audit log
+              </OrgLink>
               {/* Settings change things: admins of the organization shown only. */}
               <AdminOnly>
                 <OrgLink href="/org/settings" className="text-slate-700 hover:text-slate-900 hover:underline">

@@ -4,6 +4,7 @@ import { ErrorState, LoadingBlock } from "@/components/ui/states";
 import { AccessLogCard } from "./access-log-card";
 import { AlertRulesCard } from "./alert-rules-card";
 import { JobStatusCard } from "./job-status-card";
+import { QueryRulesCard } from "./query-rules-card";
 import { SlackAppCard } from "./slack-app-card";
 import { useNotificationSettingsQuery } from "./use-notification-settings";
 
@@ -42,6 +43,7 @@ export function SettingsPage({ orgSlug, slackOutcome }: { orgSlug: string; slack
         <div className="space-y-5">
           <SlackAppCard slack={query.data.slack} />
           <AlertRulesCard rules={query.data.rules} connected={query.data.slack.connected} />
+          <QueryRulesCard rules={query.data.rules.queries ?? []} connected={query.data.slack.connected} />
           <JobStatusCard jobs={query.data.jobs} outbox={query.data.outbox} />
         </div>
       )}
