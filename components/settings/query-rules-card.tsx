@@ -22,6 +22,7 @@ function useSaveQueryRules() {
         headers: { "content-type": "application/json", accept: "application/json" },
         body: JSON.stringify({ queries }),
       }),
+    // Pending until the settings are read again, so the list shows the saved rules without a flicker.
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.notificationSettings(org) }),
   });
 }
@@ -39,23 +40,25 @@ function describeMode(rule: QueryRule): string {
 }
 
 /** Slack rules written in the explorer's filter language: a name and a query, per event or as a count. */
-export function QueryRulesCard({ rules, connected }: { rules: QueryRule[]; connected: boolean }) {
+export function QueryRulesCard({ rules: saved, connected }: { rules: QueryRule[]; connected: boolean }) {
   const save = useSaveQueryRules();
+  // While a change is being saved, the list shows it (a checkbox moves when clicked).
+  const rules = save.isPending && save.variables ? save.variables : saved;
   const [draft, setDraft] = useState(NEW_QUERY_RULE);
   const [invalid, setInvalid] = useState<string | undefined>();
-  const [saved, setSaved] = useState<string | undefined>();
+  const [done, setDone] = useState<string | undefined>();
   const parsed = draft.query.trim() === "" ? null : parseFilter(draft.query);
   const queryError = parsed && !parsed.ok ? parsed.error.message : undefined;
 
-  function commit(next: QueryRule[], done: string) {
+  function commit(next: QueryRule[], message: string) {
     const checked = queryRulesInputSchema.safeParse({ queries: next });
     if (!checked.success) {
       setInvalid(checked.error.issues.map((i) => i.message).join("; "));
       return false;
     }
     setInvalid(undefined);
-    setSaved(undefined);
-    save.mutate(checked.data.queries, { onSuccess: () => setSaved(done) });
+    setDone(undefined);
+    save.mutate(checked.data.queries, { onSuccess: () => setDone(message) });
     return true;
   }
 
@@ -137,7 +140,7 @@ export function QueryRulesCard({ rules, connected }: { rules: QueryRule[]; conne
           <Button type="submit" variant="primary" disabled={save.isPending || queryError !== undefined}>
             {save.isPending ? "Saving…" : "Add rule"}
           </Button>
-          <StatusLine error={invalid ? new Error(invalid) : save.error} success={saved} />
+          <StatusLine error={invalid ? new Error(invalid) : save.error} success={done} />
         </div>
       </form>
     </Card>

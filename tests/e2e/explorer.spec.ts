@@ -210,4 +210,29 @@ test.describe("the audit-event explorer", () => {
     await expect(page.getByRole("alert").filter({ hasText: "unclosed quote" })).toBeVisible();
     expect(await seriousViolations(page)).toEqual([]);
   });
+
+  test("Settings: a Slack query rule is checked as typed, added, paused and deleted", async ({ page }) => {
+    await signInViaApi(page, accounts().admin);
+    await page.goto("/org/settings");
+    const card = page.getByRole("region", { name: "Query rules" });
+    await expect(card).toBeVisible();
+    await card.getByLabel("Name").fill("E2E failed logins");
+    const query = card.getByLabel("Query", { exact: true });
+    await query.fill("action:user:login colour:red");
+    await expect(card.getByText('unknown qualifier "colour"')).toBeVisible();
+    await expect(card.getByRole("button", { name: "Add rule" })).toBeDisabled();
+    await query.fill("action:user:login status:>=400");
+    await card.getByLabel("when the matches reach a count").check();
+    await card.getByLabel("Matches", { exact: true }).fill("5");
+    await card.getByRole("button", { name: "Add rule" }).click();
+    await expect(card.getByText('Rule "E2E failed logins" added.')).toBeVisible();
+    const rules = card.getByRole("list", { name: "Query rules" });
+    await expect(rules.getByRole("listitem")).toHaveCount(1);
+    await expect(rules).toContainText("5 or more within 10 min");
+    expect(await seriousViolations(page)).toEqual([]);
+    await rules.getByRole("checkbox", { name: "Enable rule E2E failed logins" }).uncheck();
+    await expect(card.getByText('Rule "E2E failed logins" paused.')).toBeVisible();
+    await rules.getByRole("button", { name: "Delete rule E2E failed logins" }).click();
+    await expect(card.getByText("No query rule yet.")).toBeVisible();
+  });
 });
