@@ -1,4 +1,5 @@
 // `orgtrail sync-directory`: the directory from the platform's SCIM API (docs/DIRECTORY_SYNC.md).
+import { positiveInt } from "./cli-support";
 import type { Store } from "../lib/db/client";
 import { env } from "../lib/env";
 import { syncDirectory, ScimSyncError } from "../lib/sources/directory-sync";
@@ -13,11 +14,6 @@ export interface DirectoryCommandOptions {
   attempts: string;
   timeout: string;
 }
-
-const positiveInt = (name: string, value: string, max: number): number => {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new Error(`invalid ${name} ${JSON.stringify(value)}: a whole number from 1 to ${max}`);
-  return Number(value);
-};
 
 /** Exit code: 0 synced, 1 synced but some resources were rejected, 2 nothing applied (the error says why). */
 export async function directoryCommand(store: Store, orgId: number, opts: DirectoryCommandOptions): Promise<number> {

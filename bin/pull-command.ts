@@ -1,4 +1,5 @@
 // `orgtrail pull`: fetches a W&B-compatible audit-log API into the store, resumable.
+import { positiveInt } from "./cli-support";
 import { formatDate, parseDate } from "../lib/audit/timestamp";
 import type { Store } from "../lib/db/client";
 import { env } from "../lib/env";
@@ -20,11 +21,6 @@ export interface PullCommandOptions {
   attempts: string;
   timeout: string;
 }
-
-const positiveInt = (name: string, value: string, max: number): number => {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new Error(`invalid ${name} ${JSON.stringify(value)}: a whole number from 1 to ${max}`);
-  return Number(value);
-};
 
 function counts(s: PullSummary): string {
   const parts = [`fetched ${s.fetched}`, `accepted ${s.accepted}`, `duplicates ${s.duplicates}`, `rejected ${s.rejected}`];

@@ -1,6 +1,7 @@
 import BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import type { Store } from "../db/client";
+import type { EventsTable } from "../db/types";
 import { sqlitePath } from "../db/dialect";
 import { env } from "../env";
 import type { LogRow } from "../explorer/event-index";
@@ -83,18 +84,11 @@ export async function* readLogChunks(store: Store, orgId: number, afterSeq: numb
   }
 }
 
-/** Events with afterSeq < seq <= upToSeq, in sequence order, at most `limit`. */
-export async function readLogRows(store: Store, orgId: number, afterSeq: number, upToSeq: number, limit: number): Promise<LogRow[]> {
-  const rows = await store.db
-    .selectFrom("events")
-    .select(["seq", "ts", "action", "actor_id", "target_id", "response_code", "body", "extra"])
-    .where("org_id", "=", orgId)
-    .where("seq", ">", afterSeq)
-    .where("seq", "<=", upToSeq)
-    .orderBy("seq")
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({
+const LOG_COLUMNS = ["seq", "ts", "action", "actor_id", "target_id", "response_code", "body", "extra"] as const;
+
+/** A stored events row as the index reads it (Number(): PostgreSQL's bigints arrive as strings). */
+function toLogRow(r: Pick<EventsTable, (typeof LOG_COLUMNS)[number]>): LogRow {
+  return {
     seq: Number(r.seq),
     ts: Number(r.ts),
     action: r.action,
@@ -103,7 +97,21 @@ export async function readLogRows(store: Store, orgId: number, afterSeq: number,
     responseCode: r.response_code === null ? null : Number(r.response_code),
     body: r.body,
     extra: r.extra,
-  }));
+  };
+}
+
+/** Events with afterSeq < seq <= upToSeq, in sequence order, at most `limit`. */
+export async function readLogRows(store: Store, orgId: number, afterSeq: number, upToSeq: number, limit: number): Promise<LogRow[]> {
+  const rows = await store.db
+    .selectFrom("events")
+    .select(LOG_COLUMNS)
+    .where("org_id", "=", orgId)
+    .where("seq", ">", afterSeq)
+    .where("seq", "<=", upToSeq)
+    .orderBy("seq")
+    .limit(limit)
+    .execute();
+  return rows.map(toLogRow);
 }
 
 const BODY_CHUNK = 1000;
@@ -170,7 +178,7 @@ export async function readEventUsers(store: Store, orgId: number, events: readon
 export async function readEventsBetween(store: Store, orgId: number, fromMs: number, toMs: number, limit: number): Promise<LogRow[]> {
   const rows = await store.db
     .selectFrom("events")
-    .select(["seq", "ts", "action", "actor_id", "target_id", "response_code", "body", "extra"])
+    .select(LOG_COLUMNS)
     .where("org_id", "=", orgId)
     .where("ts", ">=", fromMs)
     .where("ts", "<=", toMs)
@@ -178,14 +186,5 @@ export async function readEventsBetween(store: Store, orgId: number, fromMs: num
     .orderBy("seq")
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    seq: Number(r.seq),
-    ts: Number(r.ts),
-    action: r.action,
-    actorId: r.actor_id === null ? null : Number(r.actor_id),
-    targetId: r.target_id === null ? null : Number(r.target_id),
-    responseCode: r.response_code === null ? null : Number(r.response_code),
-    body: r.body,
-    extra: r.extra,
-  }));
+  return rows.map(toLogRow);
 }
