@@ -112,18 +112,7 @@ export type ReaderPageSession =
   | { kind: "reader"; username: string; orgSlug: string; role: "admin" | "auditor"; deployment: Deployment };
 
 export const getReaderPageSession = cache(async (requested?: string): Promise<ReaderPageSession> => {
-  const account = await getPageAccount();
-  if (!account) return { kind: "signed-out" };
-  const { db } = await getStore();
-  const deployment = env().ORGTRAIL_DEPLOYMENT;
-  try {
-    // Without `org=`, the same landing organization as the dashboard (the demo on a first start).
-    const org = await resolveOrg(db, account, deployment, requested || (await landingOrg(db, account, deployment)));
-    if (org.role !== "admin" && org.role !== "auditor")
-      return { kind: "forbidden", username: account.username, message: "You need to be an organization admin or auditor to view this page." };
-    return { kind: "reader", username: account.username, orgSlug: org.slug, role: org.role, deployment };
-  } catch (error) {
-    if (error instanceof HttpError) return { kind: "forbidden", username: account.username, message: error.message };
-    throw error;
-  }
+  const session = await getPageSession(requested);
+  if (session.kind === "signed-out" || session.kind === "forbidden") return session;
+  return { kind: "reader", username: session.username, orgSlug: session.orgSlug, role: session.role, deployment: session.deployment };
 });
