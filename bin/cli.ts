@@ -11,6 +11,7 @@ import { bulkLoadPragmas } from "../lib/ingest/bulk-load";
 import { workerParser } from "../lib/ingest/parse-pool";
 import { openInput } from "../lib/ingest/open-input";
 import { addBucketCommands } from "./bucket-commands";
+import { addQuarantineCommands } from "./quarantine-commands";
 import { addTrustCommands } from "./trust-commands";
 
 /** Thrown for a failure the user can fix: printed without a stack trace. */
@@ -59,7 +60,7 @@ async function ingestCommand(files: string[], opts: { org?: string; workers?: st
     bulkLoadPragmas(store);
     const orgId = await orgIdFor(store, opts.org, true);
     const deployment = env().ORGTRAIL_DEPLOYMENT;
-    const total = { accepted: 0, duplicates: 0, skipped: 0, rejected: 0 };
+    const total = { accepted: 0, duplicates: 0, skipped: 0, rejected: 0, quarantined: 0 };
     for (const file of files) {
       if (file !== "-") {
         const info = await stat(file).catch(() => null);
@@ -69,6 +70,7 @@ async function ingestCommand(files: string[], opts: { org?: string; workers?: st
       const progress = progressPrinter(label);
       const summary = await ingestNdjson(store, orgId, openInput(file), {
         deployment,
+        source: { kind: "cli", origin: label },
         batchSize: CLI_BATCH_EVENTS,
         parallel: workers > 0 ? workerParser(workers) : undefined,
         maxRejectionsKept: 0,
@@ -80,9 +82,16 @@ async function ingestCommand(files: string[], opts: { org?: string; workers?: st
       total.duplicates += summary.duplicates;
       total.skipped += summary.skipped;
       total.rejected += summary.rejectedTotal;
+      total.quarantined += summary.quarantined;
       if (files.length > 1) process.stdout.write(`${label}: ${formatCounts(summary.accepted, summary.duplicates, summary.rejectedTotal, summary.skipped)}\n`);
     }
     process.stdout.write(`${formatCounts(total.accepted, total.duplicates, total.rejected, total.skipped)}\n`);
+    if (total.rejected > 0) {
+      const dropped = total.rejected - total.quarantined;
+      process.stderr.write(
+        `orgtrail: ${total.quarantined} rejected lines kept in the quarantine${dropped > 0 ? ` (${dropped} more past its bounds, counted only)` : ""}: npx orgtrail quarantine list${opts.org ? ` --org ${opts.org}` : ""}\n`,
+      );
+    }
     return total.rejected > 0 ? 1 : 0;
   });
 }
@@ -207,6 +216,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 
   addBucketCommands(program, run);
   addTrustCommands(program, run);
+  addQuarantineCommands(program, run);
 
   program
     .command("init", { hidden: true })

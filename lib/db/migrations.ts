@@ -261,6 +261,34 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`CREATE UNIQUE INDEX events_org_dedupe ON events (org_id, ts, dedupe_key)`.execute(db);
       },
     },
+    // The quarantine (lib/ingest/quarantine-plan.ts, docs/INGEST.md): lines that could not be
+    // stored, kept as received, and per organization, source and UTC day the lines kept and
+    // the lines only counted past the bounds. Frozen: plain SQL, no live code.
+    "0006_quarantine": {
+      async up(db: Kysely<unknown>) {
+        const pg = dialect === "postgres";
+        await sql.raw(`CREATE TABLE quarantine (
+          id ${pg ? "serial PRIMARY KEY" : "integer PRIMARY KEY AUTOINCREMENT"},
+          org_id integer NOT NULL REFERENCES organizations (id),
+          received_at ${pg ? "bigint" : "integer"} NOT NULL,
+          source text NOT NULL,
+          origin text NOT NULL,
+          line ${pg ? "bigint" : "integer"} NOT NULL,
+          reason text NOT NULL,
+          raw ${pg ? "bytea" : "blob"} NOT NULL,
+          bytes ${pg ? "bigint" : "integer"} NOT NULL
+        )`).execute(db);
+        await sql.raw("CREATE INDEX quarantine_org_id ON quarantine (org_id, id)").execute(db);
+        await sql.raw(`CREATE TABLE quarantine_days (
+          org_id integer NOT NULL REFERENCES organizations (id),
+          source text NOT NULL,
+          day integer NOT NULL,
+          kept integer NOT NULL,
+          dropped integer NOT NULL,
+          CONSTRAINT quarantine_days_pk PRIMARY KEY (org_id, source, day)
+        )`).execute(db);
+      },
+    },
   };
 }
 

@@ -25,6 +25,8 @@
  *   (sequence numbers are handed out under it, lib/ingest/append-batch.ts).
  */
 import { sql, type Kysely } from "kysely";
+import { outsideWindow, type PlausibleWindow } from "../audit/plausible";
+import { plausibleWindow } from "../ingest/window";
 import { APP_ROLE } from "../trust/schema";
 import type { Store } from "./client";
 
@@ -121,15 +123,22 @@ const known = new WeakMap<Store, Set<number>>();
 /**
  * Creates the monthly partitions the given timestamps need (PostgreSQL; a no-op elsewhere).
  * Call it outside the batch's transaction: creating a partition locks the parent briefly,
- * which must not be held for the whole append.
+ * which must not be held for the whole append. Only months inside the plausible window
+ * (docs/INGEST.md): ingest refuses other times before they get here, and this refuses them
+ * again rather than create a partition for year 9999.
  */
 export async function ensureEventPartitions(store: Store, timestamps: Iterable<number>): Promise<void> {
   if (store.dialect !== "postgres") return;
   let months = known.get(store);
   if (!months) known.set(store, (months = new Set()));
   const missing = new Set<number>();
+  let window: PlausibleWindow | null = null;
   for (const ts of timestamps) {
     const m = monthStart(ts);
+    if (months.has(m)) continue;
+    window ??= plausibleWindow();
+    const outside = outsideWindow(ts, window);
+    if (outside !== null) throw new Error(`no partition is created outside the plausible window: ${outside}`);
     if (!months.has(m)) missing.add(m);
   }
   if (missing.size === 0) return;

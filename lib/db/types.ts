@@ -244,6 +244,32 @@ export interface CheckpointsTable {
   signature: string;
 }
 
+/** A line that could not be stored, kept as received (lib/ingest/quarantine-plan.ts); not an event. */
+export interface QuarantineTable {
+  id: Generated<number>;
+  org_id: number;
+  received_at: number;
+  /** api | cli | pull | bucket | other */
+  source: string;
+  /** The file, object key, upstream window or account the line number is relative to. */
+  origin: string;
+  line: number;
+  reason: string;
+  /** The line's bytes as received (its first 64 KiB when it was longer: see `bytes`). */
+  raw: Uint8Array;
+  /** The line's length as received. */
+  bytes: number;
+}
+
+/** Per organization, source and UTC day of receipt: lines quarantined, and lines only counted past the bounds. */
+export interface QuarantineDaysTable {
+  org_id: number;
+  source: string;
+  day: number;
+  kept: number;
+  dropped: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   accounts: AccountsTable;
@@ -265,4 +291,6 @@ export interface Database {
   bucket_source_objects: BucketSourceObjectsTable;
   alert_settings: AlertSettingsTable;
   alert_outbox: AlertOutboxTable;
+  quarantine: QuarantineTable;
+  quarantine_days: QuarantineDaysTable;
 }

@@ -9,12 +9,28 @@ import { appendBatchSqlite } from "./append-sqlite";
 import { resolveIdentities } from "./identity";
 import { upsertUserDaysKysely } from "./rollups";
 import { chainRows } from "../trust/chain";
+import { writeQuarantineKysely, type QuarantineInput } from "./quarantine-write";
 
 export interface BatchResult {
   accepted: number;
   duplicates: number;
   /** The events stored, in sequence order (for metrics and alerts). */
   stored: NormalizedEvent[];
+  /** Refused lines kept in the quarantine (the others were past its bounds: only counted). */
+  quarantined: number;
+}
+
+/** What a batch writes besides its events, in the same transaction. */
+export interface BatchExtras {
+  /** Refused lines of the batch's stretch of input, for the quarantine. */
+  quarantine?: QuarantineInput;
+  /** A quarantine retry: lines now stored or duplicates leave it, the others get their new reason. */
+  retried?: QuarantineSettlement;
+}
+
+export interface QuarantineSettlement {
+  remove: number[];
+  reasons: { id: number; reason: string }[];
 }
 
 /** Rows per bulk statement (column arrays as parameters: no limit on parameters, only on message size). */
@@ -30,16 +46,27 @@ function chunks<T>(items: T[], size: number): T[][] {
  * Appends a batch in one transaction: dedupe, identities, events with contiguous sequence
  * numbers, the user_day rollup and the lifecycle rows. Nothing is visible until all of it is.
  */
-export async function appendBatch(store: Store, orgId: number, batch: NormalizedEvent[]): Promise<BatchResult> {
-  if (batch.length === 0) return { accepted: 0, duplicates: 0, stored: [] };
+export async function appendBatch(store: Store, orgId: number, batch: NormalizedEvent[], extras: BatchExtras = {}): Promise<BatchResult> {
+  const hasExtras = (extras.quarantine?.batch.lines.length ?? 0) > 0 || extras.retried !== undefined;
+  if (batch.length === 0 && !hasExtras) return { accepted: 0, duplicates: 0, stored: [], quarantined: 0 };
   const sqlite = store.sqlite;
   if (sqlite) {
     // Holding Kysely's (single) SQLite connection keeps its other queries out of this transaction.
-    return store.db.connection().execute(async () => appendBatchSqlite(sqlite, orgId, batch));
+    return store.db.connection().execute(async () => appendBatchSqlite(sqlite, orgId, batch, extras));
   }
   // PostgreSQL: the months of the batch get their partitions first, outside the transaction.
   await ensureEventPartitions(store, batch.map((e) => e.tsMs));
-  return store.db.transaction().execute((trx) => appendInTransaction(trx, store, orgId, batch));
+  return store.db.transaction().execute(async (trx) => {
+    const result = await appendInTransaction(trx, store, orgId, batch);
+    result.quarantined = extras.quarantine ? await writeQuarantineKysely(trx, orgId, extras.quarantine) : 0;
+    if (extras.retried) await settleQuarantineKysely(trx, orgId, extras.retried);
+    return result;
+  });
+}
+
+async function settleQuarantineKysely(trx: Kysely<Database>, orgId: number, settled: QuarantineSettlement): Promise<void> {
+  for (const part of chunks(settled.remove, BULK_CHUNK)) await trx.deleteFrom("quarantine").where("org_id", "=", orgId).where("id", "in", part).execute();
+  for (const r of settled.reasons) await trx.updateTable("quarantine").set({ reason: r.reason }).where("org_id", "=", orgId).where("id", "=", r.id).execute();
 }
 
 async function appendInTransaction(
@@ -48,6 +75,7 @@ async function appendInTransaction(
   orgId: number,
   batch: NormalizedEvent[],
 ): Promise<BatchResult> {
+  if (batch.length === 0) return { accepted: 0, duplicates: 0, stored: [], quarantined: 0 };
   // Taking the organization's row first serializes writers (a row lock on PostgreSQL) so
   // sequence numbers stay contiguous and dedupe sees every commit: with events partitioned
   // by month this lock is also what keeps (org_id, seq) unique (lib/db/pg-partitions.ts).
@@ -88,7 +116,7 @@ async function appendInTransaction(
     }
   }
   const fresh = unique.filter((e) => !existing.has(e.dedupeKey));
-  if (fresh.length === 0) return { accepted: 0, duplicates: batch.length, stored: [] };
+  if (fresh.length === 0) return { accepted: 0, duplicates: batch.length, stored: [], quarantined: 0 };
 
   const ids = await resolveIdentities(trx, orgId, fresh);
   const now = Date.now();
@@ -141,7 +169,7 @@ async function appendInTransaction(
   await updateFirstSeen(trx, eventRows);
 
   await trx.updateTable("organizations").set({ last_seq: seq, chain_head: head }).where("id", "=", orgId).execute();
-  return { accepted: fresh.length, duplicates: batch.length - fresh.length, stored: fresh };
+  return { accepted: fresh.length, duplicates: batch.length - fresh.length, stored: fresh, quarantined: 0 };
 }
 
 async function upsertUserDays(

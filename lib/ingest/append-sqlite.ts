@@ -2,7 +2,8 @@ import type BetterSqlite3 from "better-sqlite3";
 import { isActiveResponse, type NormalizedEvent } from "../audit/event";
 import { isLifecycleAction } from "../audit/schema";
 import { dayNumber } from "../audit/timestamp";
-import type { BatchResult } from "./append-batch";
+import type { BatchExtras, BatchResult } from "./append-batch";
+import { writeQuarantineSqlite } from "./quarantine-write";
 import { upsertUserDaysSqlite } from "./rollups";
 import { nextChain } from "../trust/chain";
 
@@ -28,6 +29,8 @@ interface Statements {
   insertLifecycle: BetterSqlite3.Statement<unknown[]>;
   firstSeen: BetterSqlite3.Statement<unknown[]>;
   firstInvited: BetterSqlite3.Statement<unknown[]>;
+  unquarantine: BetterSqlite3.Statement<[number, number]>;
+  requarantine: BetterSqlite3.Statement<[string, number, number]>;
 }
 
 const cache = new WeakMap<BetterSqlite3.Database, Statements>();
@@ -53,14 +56,29 @@ function statements(db: BetterSqlite3.Database): Statements {
     ),
     firstSeen: db.prepare("UPDATE users SET first_seen_at = ? WHERE id = ? AND (first_seen_at IS NULL OR first_seen_at > ?)"),
     firstInvited: db.prepare("UPDATE users SET first_invited_at = ? WHERE id = ? AND (first_invited_at IS NULL OR first_invited_at > ?)"),
+    unquarantine: db.prepare("DELETE FROM quarantine WHERE org_id = ? AND id = ?"),
+    requarantine: db.prepare("UPDATE quarantine SET reason = ? WHERE org_id = ? AND id = ?"),
   };
   cache.set(db, s);
   return s;
 }
 
-export function appendBatchSqlite(db: BetterSqlite3.Database, orgId: number, batch: NormalizedEvent[]): BatchResult {
+export function appendBatchSqlite(db: BetterSqlite3.Database, orgId: number, batch: NormalizedEvent[], extras: BatchExtras = {}): BatchResult {
   const s = statements(db);
   const run = db.transaction((): BatchResult => {
+    const result = appendEvents(db, s, orgId, batch);
+    if (extras.quarantine) result.quarantined = writeQuarantineSqlite(db, orgId, extras.quarantine);
+    if (extras.retried) {
+      for (const id of extras.retried.remove) s.unquarantine.run(orgId, id);
+      for (const r of extras.retried.reasons) s.requarantine.run(r.reason, orgId, r.id);
+    }
+    return result;
+  });
+  return run.immediate();
+}
+
+function appendEvents(db: BetterSqlite3.Database, s: Statements, orgId: number, batch: NormalizedEvent[]): BatchResult {
+  {
     const locked = s.lockOrg.get(orgId)!;
     let seq = Number(locked.last_seq);
     let head = locked.chain_head;
@@ -163,7 +181,6 @@ export function appendBatchSqlite(db: BetterSqlite3.Database, orgId: number, bat
     for (const [userId, ts] of firstSeen) s.firstSeen.run(ts, userId, ts);
     for (const [userId, ts] of firstInvited) s.firstInvited.run(ts, userId, ts);
     s.setSeq.run(seq, head, orgId);
-    return { accepted: fresh.length, duplicates: batch.length - fresh.length, stored: fresh };
-  });
-  return run.immediate();
+    return { accepted: fresh.length, duplicates: batch.length - fresh.length, stored: fresh, quarantined: 0 };
+  }
 }

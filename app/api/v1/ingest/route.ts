@@ -1,4 +1,4 @@
-// POST /api/v1/ingest: an NDJSON body of audit events → {accepted, duplicates, rejected:[{line, error}]}.
+// POST /api/v1/ingest: an NDJSON body of audit events → {accepted, duplicates, skipped, rejected:[{line, error}], quarantined}.
 import { BodyTooLargeError } from "@/lib/http/body";
 import { orgRoute } from "@/lib/http/route";
 import { ingestNdjson, type IngestSummary } from "@/lib/ingest/ingest-ndjson";
@@ -12,6 +12,8 @@ export const POST = orgRoute({ role: "admin", basicChallenge: true, body: { kind
   try {
     const summary = await ingestNdjson(ctx.store, ctx.orgId, ctx.body, {
       deployment: ctx.deployment,
+      // Refused lines are kept in the quarantine, their origin the account that sent them.
+      source: { kind: "api", origin: ctx.account.username },
       onProgress: (s) => (progress = s),
       onStored: (events) => recordIngested(ctx.orgSlug, events),
     });
@@ -31,6 +33,7 @@ function present(s: IngestSummary) {
     duplicates: s.duplicates,
     skipped: s.skipped,
     rejected: s.rejected,
+    quarantined: s.quarantined,
     ...(s.rejectedTotal > s.rejected.length ? { rejectedTotal: s.rejectedTotal } : {}),
   };
 }
