@@ -10,6 +10,7 @@ import { ingestNdjson, type IngestSummary } from "../lib/ingest/ingest-ndjson";
 import { bulkLoadPragmas } from "../lib/ingest/bulk-load";
 import { workerParser } from "../lib/ingest/parse-pool";
 import { openInput } from "../lib/ingest/open-input";
+import { newWriteProfile, type WriteProfile } from "../lib/ingest/write-plan";
 import { addBucketCommands } from "./bucket-commands";
 import { addQuarantineCommands } from "./quarantine-commands";
 import { addTrustCommands } from "./trust-commands";
@@ -61,6 +62,8 @@ async function ingestCommand(files: string[], opts: { org?: string; workers?: st
     const orgId = await orgIdFor(store, opts.org, true);
     const deployment = env().ORGTRAIL_DEPLOYMENT;
     const total = { accepted: 0, duplicates: 0, skipped: 0, rejected: 0, quarantined: 0 };
+    const profile = env().ORGTRAIL_INGEST_PROFILE === "1" ? newWriteProfile() : undefined;
+    const started = performance.now();
     for (const file of files) {
       if (file !== "-") {
         const info = await stat(file).catch(() => null);
@@ -74,6 +77,7 @@ async function ingestCommand(files: string[], opts: { org?: string; workers?: st
         batchSize: CLI_BATCH_EVENTS,
         parallel: workers > 0 ? workerParser(workers) : undefined,
         maxRejectionsKept: 0,
+        profile,
         onProgress: progress.update,
         onReject: (r) => process.stderr.write(`${label}:${r.line}: ${r.error}\n`),
       });
@@ -86,6 +90,7 @@ async function ingestCommand(files: string[], opts: { org?: string; workers?: st
       if (files.length > 1) process.stdout.write(`${label}: ${formatCounts(summary.accepted, summary.duplicates, summary.rejectedTotal, summary.skipped)}\n`);
     }
     process.stdout.write(`${formatCounts(total.accepted, total.duplicates, total.rejected, total.skipped)}\n`);
+    if (profile) printProfile(profile, performance.now() - started);
     if (total.rejected > 0) {
       const dropped = total.rejected - total.quarantined;
       process.stderr.write(
@@ -94,6 +99,27 @@ async function ingestCommand(files: string[], opts: { org?: string; workers?: st
     }
     return total.rejected > 0 ? 1 : 0;
   });
+}
+
+/** The writer's time per step (ORGTRAIL_INGEST_PROFILE=1), on stderr. */
+function printProfile(p: WriteProfile, wallMs: number): void {
+  const rows: [string, number][] = [
+    ["plan: dedupe lookups", p.dedupeLookup],
+    ["plan: identity lookups", p.identityLookup],
+    ["plan: rollup lookups", p.rollupLookup],
+    ["plan: chain (SHA-256)", p.chain],
+    ["plan: the rest (pure decisions)", p.plan - p.dedupeLookup - p.identityLookup - p.rollupLookup - p.chain],
+    ["write: users", p.users],
+    ["write: events", p.insertEvents],
+    ["write: rollups", p.rollups],
+    ["write: lifecycle, head, quarantine", p.other],
+    ["commit", p.commit],
+  ];
+  const writer = rows.reduce((n, [, ms]) => n + ms, 0);
+  process.stderr.write(`writer profile: ${p.events} events in ${p.batches} batches; wall ${(wallMs / 1000).toFixed(2)} s, writer ${(writer / 1000).toFixed(2)} s\n`);
+  for (const [name, ms] of rows) {
+    process.stderr.write(`  ${name.padEnd(36)} ${(ms / 1000).toFixed(2).padStart(8)} s ${((1000 * ms) / Math.max(p.events, 1)).toFixed(2).padStart(7)} µs/event ${((100 * ms) / Math.max(writer, 1e-9)).toFixed(1).padStart(5)} %\n`);
+  }
 }
 
 function formatCounts(accepted: number, duplicates: number, rejected: number, skipped: number): string {

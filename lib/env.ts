@@ -40,6 +40,8 @@ const envSchema = z.object({
   /** Quarantine bounds (docs/INGEST.md): lines kept per organization, source and UTC day, and per organization in all; past them lines are only counted. */
   ORGTRAIL_QUARANTINE_MAX_PER_DAY: z.coerce.number().int().min(0).default(1000),
   ORGTRAIL_QUARANTINE_MAX_LINES: z.coerce.number().int().min(0).default(50_000),
+  /** `1`: `orgtrail ingest` prints the writer's time per step at the end (docs/PERFORMANCE.md). */
+  ORGTRAIL_INGEST_PROFILE: z.enum(["0", "1"]).optional(),
   /** Largest request body accepted by POST routes, in bytes. */
   ORGTRAIL_MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */

@@ -9,6 +9,7 @@ import { toEvents, type ParallelParser } from "./parallel-parse";
 import { parseEventLine } from "./parse-line";
 import type { QuarantineSource, RejectedLine } from "./quarantine-plan";
 import { quarantineLimits, plausibleWindow } from "./window";
+import type { WriteProfile } from "./write-plan";
 
 export interface Rejection {
   line: number;
@@ -41,6 +42,8 @@ export interface IngestOptions {
   onReject?: (r: Rejection) => void;
   onProgress?: (s: IngestSummary) => void;
   onStored?: (events: NormalizedEvent[]) => void;
+  /** Accumulates the writer's time per step (the CLI with ORGTRAIL_INGEST_PROFILE=1). */
+  profile?: WriteProfile;
   /**
    * Parse with this (the CLI passes workerParser of lib/ingest/parse-pool.ts: worker threads)
    * while this thread writes; without it, this thread parses. Same rows, sequence numbers,
@@ -78,7 +81,7 @@ export async function ingestNdjson(
   const flush = async () => {
     if (batch.length === 0 && refused.length === 0) return;
     const quarantine = { batch: { source: source.kind, origin: source.origin, receivedAt: Date.now(), lines: refused }, limits };
-    const result = await appendBatch(store, orgId, batch, { quarantine });
+    const result = await appendBatch(store, orgId, batch, { quarantine, profile: options.profile });
     summary.accepted += result.accepted;
     summary.duplicates += result.duplicates;
     summary.quarantined += result.quarantined;
