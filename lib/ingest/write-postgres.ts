@@ -3,7 +3,7 @@
  * connection in one transaction: the planner's lookups are answered by a few bulk reads
  * made beforehand (PostgreSQL has no cheap point reads from the client), then the plan is
  * written with a fixed number of statements whatever the batch's size (column arrays as
- * parameters) and the events with COPY.
+ * parameters) and the events with COPY (lib/ingest/copy-events.ts).
  */
 import type pg from "pg";
 import type { NormalizedEvent } from "../audit/event";
@@ -12,7 +12,8 @@ import { lockOrgPg, setOrgHeadPg } from "../db/org-lock";
 import { ensureEventPartitions, monthStart } from "../db/pg-partitions";
 import { isoWeekStart } from "../activity/calendar";
 import { emailKeyOf, type KnownUser } from "./identity";
-import { planEvents, type EventRow } from "./plan-batch";
+import { copyEvents } from "./copy-events";
+import { planEvents } from "./plan-batch";
 import { planQuarantine } from "./quarantine-plan";
 import { planRollups } from "./rollup-plan";
 import { RECENT_RECOUNT, type BatchExtras, type BatchResult, type WriteProfile } from "./write-plan";
@@ -118,19 +119,6 @@ async function existingPairs(client: Client, orgId: number, pairs: [number, numb
   return found;
 }
 
-/**
- * One INSERT ... SELECT FROM unnest(...) per chunk (column arrays as parameters). Nothing may
- * conflict under the organization lock: a unique violation aborts the transaction.
- */
-async function insertEvents(client: Client, orgId: number, rows: EventRow[], id: (ref: number | null) => number | null): Promise<void> {
-  const col = <K extends keyof EventRow>(k: K) => rows.map((r) => r[k]);
-  await client.query(
-    `INSERT INTO events (org_id, seq, ts, action, actor_id, target_id, response_code, dedupe_key, body, extra, ingested_at, chain)
-     SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::integer[], $6::integer[], $7::integer[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[])`,
-    [orgId, col("seq"), col("ts"), col("action"), rows.map((r) => id(r.actor_id)), rows.map((r) => id(r.target_id)), col("response_code"), col("dedupe_key"), col("body"), col("extra"), col("ingested_at"), col("chain")],
-  );
-}
-
 async function lap(profile: WriteProfile | undefined, step: keyof WriteProfile, fn: () => Promise<void>): Promise<void> {
   if (!profile) return fn();
   const t = performance.now();
@@ -226,9 +214,7 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
     const id = (ref: number) => (ref < 0 ? created[-ref - 1]! : ref);
     const idOrNull = (ref: number | null) => (ref === null ? null : id(ref));
 
-    await lap(p, "insertEvents", async () => {
-      for (const part of chunks(plan.rows)) await insertEvents(client, orgId, part, idOrNull);
-    });
+    await lap(p, "insertEvents", () => copyEvents(client, orgId, plan.rows, idOrNull));
 
     await lap(p, "rollups", async () => {
       const added = rollups.userDays.filter((d) => d.isNew);
