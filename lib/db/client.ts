@@ -6,7 +6,7 @@ import pg from "pg";
 import Cursor from "pg-cursor";
 import { env } from "../env";
 import { dialectOf, sqlitePath, type Dialect } from "./dialect";
-import { migrateToLatest } from "./migrations";
+import { migrateToLatest } from "./migrations/index";
 import { retryBusy, retryBusySync } from "./retry";
 import type { Database } from "./types";
 

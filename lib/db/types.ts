@@ -270,6 +270,12 @@ export interface QuarantineDaysTable {
   dropped: number;
 }
 
+/** Per organization, a counter bumped by triggers on every change of the users list's tables (lib/db/data-version.ts). */
+export interface DataVersionsTable {
+  org_id: number;
+  version: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   accounts: AccountsTable;
@@ -293,4 +299,5 @@ export interface Database {
   alert_outbox: AlertOutboxTable;
   quarantine: QuarantineTable;
   quarantine_days: QuarantineDaysTable;
+  data_versions: DataVersionsTable;
 }
