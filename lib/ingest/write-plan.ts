@@ -30,27 +30,47 @@ export interface BatchExtras {
   profile?: WriteProfile;
 }
 
-/** Milliseconds per step of the writer, summed over batches. */
+/**
+ * The writer's steps, in order. On SQLite the lookups and the chain happen inside `plan`
+ * (the planner asks them as it goes): they are parts of it, timed per call.
+ */
+export const WRITE_STEPS = ["begin", "dedupeLookup", "identityLookup", "rollupLookup", "chain", "plan", "users", "insertEvents", "rollups", "other", "commit"] as const;
+export type WriteStep = (typeof WRITE_STEPS)[number];
+
+/**
+ * Time per step of the writer, summed over batches (ORGTRAIL_INGEST_PROFILE=1, docs/PERFORMANCE.md):
+ * wall milliseconds, and the process's CPU milliseconds over the same step (the writer's own
+ * only when nothing else runs in the process meanwhile: `--workers 0`, whose parsing happens
+ * between batches). `begin` takes the write lock (SQLite: BEGIN IMMEDIATE) or the organization's
+ * row; `commit` is the WAL write and its fsync on SQLite.
+ */
 export interface WriteProfile {
   batches: number;
   events: number;
-  /** Deciding the plan, lookups and chain included. */
-  plan: number;
-  dedupeLookup: number;
-  identityLookup: number;
-  rollupLookup: number;
-  chain: number;
-  users: number;
-  insertEvents: number;
-  rollups: number;
-  /** Lifecycle rows, the organization's head, the quarantine. */
-  other: number;
-  /** BEGIN and COMMIT (on SQLite the WAL write and its fsync). */
-  commit: number;
+  wall: Record<WriteStep, number>;
+  cpu: Record<WriteStep, number>;
 }
 
 export function newWriteProfile(): WriteProfile {
-  return { batches: 0, events: 0, plan: 0, dedupeLookup: 0, identityLookup: 0, rollupLookup: 0, chain: 0, users: 0, insertEvents: 0, rollups: 0, other: 0, commit: 0 };
+  const zero = () => Object.fromEntries(WRITE_STEPS.map((s) => [s, 0])) as Record<WriteStep, number>;
+  return { batches: 0, events: 0, wall: zero(), cpu: zero() };
+}
+
+/** Laps of the profile: each lap adds the wall and CPU time since the previous one to a step. */
+export class StepClock {
+  private wall = performance.now();
+  private cpu = process.cpuUsage();
+
+  constructor(private readonly profile: WriteProfile) {}
+
+  lap(step: WriteStep): void {
+    const wall = performance.now();
+    const cpu = process.cpuUsage();
+    this.profile.wall[step] += wall - this.wall;
+    this.profile.cpu[step] += (cpu.user - this.cpu.user + cpu.system - this.cpu.system) / 1000;
+    this.wall = wall;
+    this.cpu = cpu;
+  }
 }
 
 /** Recounts d7 / d30 / d90 of the users matched by the WHERE clause that follows (both stores). */

@@ -16,7 +16,7 @@ import { copyEvents } from "./copy-events";
 import { planEvents } from "./plan-batch";
 import { planQuarantine } from "./quarantine-plan";
 import { planRollups } from "./rollup-plan";
-import { RECENT_RECOUNT, type BatchExtras, type BatchResult, type WriteProfile } from "./write-plan";
+import { RECENT_RECOUNT, StepClock, type BatchExtras, type BatchResult, type WriteStep } from "./write-plan";
 
 const CHUNK = 5000;
 
@@ -119,11 +119,10 @@ async function existingPairs(client: Client, orgId: number, pairs: [number, numb
   return found;
 }
 
-async function lap(profile: WriteProfile | undefined, step: keyof WriteProfile, fn: () => Promise<void>): Promise<void> {
-  if (!profile) return fn();
-  const t = performance.now();
+/** Runs a step, then laps the profile's clock onto it. */
+async function step(clock: StepClock | null, name: WriteStep, fn: () => Promise<void>): Promise<void> {
   await fn();
-  profile[step] += performance.now() - t;
+  clock?.lap(name);
 }
 
 /** Appends a batch in one transaction (docs/INGEST.md); the months of the batch get their partitions first, outside it. */
@@ -135,29 +134,28 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
   let began = false;
   let broken = false;
   try {
-    const t0 = p ? performance.now() : 0;
+    const clock = p ? new StepClock(p) : null;
     await client.query("BEGIN");
     began = true;
     const head = await lockOrgPg(client, orgId);
+    clock?.lap("begin");
 
-    const tLookup = p ? performance.now() : 0;
     // Nothing stored is later than the organization's latest event: an event past it is not
     // stored (its dedupe key fixes its time) and a day past it has no user_day row. Audit
     // logs arrive in time order, so most of a batch is answered without reading the store.
     const latest = batch.length > 0 ? await latestEvent(client, orgId) : null;
     const latestDay = latest === null ? -Infinity : Math.floor(latest / 86_400_000);
     const stored = batch.length > 0 ? await storedKeys(client, orgId, batch, latest) : new Set<string>();
-    if (p) p.dedupeLookup += performance.now() - tLookup;
-    const tUsers = p ? performance.now() : 0;
+    clock?.lap("dedupeLookup");
     const users = batch.length > 0 ? await knownUsers(client, orgId, batch) : { byId: new Map<string, KnownUser>(), byEmail: new Map<string, KnownUser>() };
-    if (p) p.identityLookup += performance.now() - tUsers;
+    clock?.lap("identityLookup");
     const plan = planEvents({ events: batch, head, now }, {
       isStored: (key) => stored.has(key),
       byId: (id) => users.byId.get(id) ?? null,
       byEmail: (key) => users.byEmail.get(key) ?? null,
     });
 
-    const tRollup = p ? performance.now() : 0;
+    clock?.lap("plan");
     const existing = plan.days.filter((d) => d.user_id > 0 && isoWeekStart(d.day) <= latestDay);
     const days = await existingPairs(client, orgId, existing.map((d) => [d.user_id, d.day]), 0);
     const weekPairs = new Map<string, [number, number]>();
@@ -166,7 +164,7 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
       weekPairs.set(`${d.user_id}:${week}`, [d.user_id, week]);
     }
     const weeks = await existingPairs(client, orgId, [...weekPairs.values()], 6);
-    if (p) p.rollupLookup += performance.now() - tRollup;
+    clock?.lap("rollupLookup");
     const rollups = planRollups(plan.days, {
       userDayExists: (user, day) => day <= latestDay && days.has(`${user}:${day}`),
       weekHadDays: (user, week) => week <= latestDay && weeks.has(`${user}:${week}`),
@@ -182,11 +180,11 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
         held: () => Number(held.rows[0]!.n),
       });
     }
-    if (p) p.plan += performance.now() - t0;
+    clock?.lap("plan");
 
     // Users first: the rows of new users need their ids, taken from the serial's sequence in order.
     const created: number[] = [];
-    await lap(p, "users", async () => {
+    await step(clock, "users", async () => {
       if (plan.newUsers.length > 0) {
         const { rows } = await client.query<{ id: string }>("SELECT nextval(pg_get_serial_sequence('users', 'id')) AS id FROM generate_series(1, $1)", [plan.newUsers.length]);
         created.push(...rows.map((r) => Number(r.id)).sort((a, b) => a - b));
@@ -214,9 +212,9 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
     const id = (ref: number) => (ref < 0 ? created[-ref - 1]! : ref);
     const idOrNull = (ref: number | null) => (ref === null ? null : id(ref));
 
-    await lap(p, "insertEvents", () => copyEvents(client, orgId, plan.rows, idOrNull));
+    await step(clock, "insertEvents", () => copyEvents(client, orgId, plan.rows, idOrNull));
 
-    await lap(p, "rollups", async () => {
+    await step(clock, "rollups", async () => {
       const added = rollups.userDays.filter((d) => d.isNew);
       const grown = rollups.userDays.filter((d) => !d.isNew);
       for (const part of chunks(added)) {
@@ -262,7 +260,7 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
       }
     });
 
-    await lap(p, "other", async () => {
+    await step(clock, "other", async () => {
       for (const part of chunks(plan.lifecycle)) {
         await client.query(
           `INSERT INTO user_lifecycle (org_id, user_id, seq, ts, action, entity_name)
@@ -294,11 +292,10 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
       }
     });
 
-    const tCommit = p ? performance.now() : 0;
     await client.query("COMMIT");
     began = false;
     if (p) {
-      p.commit += performance.now() - tCommit;
+      clock!.lap("commit");
       p.batches++;
       p.events += batch.length;
     }

@@ -10,7 +10,7 @@ import type { KnownUser } from "./identity";
 import { planEvents, type ChainHash } from "./plan-batch";
 import { planQuarantine } from "./quarantine-plan";
 import { planRollups } from "./rollup-plan";
-import { RECENT_RECOUNT, type BatchExtras, type BatchResult, type WriteProfile } from "./write-plan";
+import { RECENT_RECOUNT, StepClock, type BatchExtras, type BatchResult, type WriteProfile, type WriteStep } from "./write-plan";
 import { nextChain } from "../trust/chain";
 
 interface Statements {
@@ -96,15 +96,15 @@ function statements(db: BetterSqlite3.Database): Statements {
   return s;
 }
 
-/** A timer of the profile, or a no-op without one (the hot path then pays nothing). */
-function timed<A extends unknown[], R>(profile: WriteProfile | undefined, step: keyof WriteProfile, fn: (...args: A) => R): (...args: A) => R {
+/** A per-call timer (wall) of a step inside the plan, or the function itself without a profile (the hot path then pays nothing). */
+function timed<A extends unknown[], R>(profile: WriteProfile | undefined, step: WriteStep, fn: (...args: A) => R): (...args: A) => R {
   if (!profile) return fn;
   return (...args: A) => {
     const t = performance.now();
     try {
       return fn(...args);
     } finally {
-      profile[step] += performance.now() - t;
+      profile.wall[step] += performance.now() - t;
     }
   };
 }
@@ -113,11 +113,10 @@ function timed<A extends unknown[], R>(profile: WriteProfile | undefined, step: 
 export function appendSqlite(db: BetterSqlite3.Database, orgId: number, batch: readonly NormalizedEvent[], extras: BatchExtras, now: number): BatchResult {
   const s = statements(db);
   const p = extras.profile;
-  const started = p ? performance.now() : 0;
-  let body = 0;
+  const clock = p ? new StepClock(p) : null;
   const result = db
     .transaction((): BatchResult => {
-      const t0 = p ? performance.now() : 0;
+      clock?.lap("begin");
       const head = lockOrgSqlite(db, orgId);
       // Nothing stored is later than the organization's latest event: an event past it is not
       // stored (its dedupe key fixes its time) and a day past it has no user_day row. Audit
@@ -140,14 +139,7 @@ export function appendSqlite(db: BetterSqlite3.Database, orgId: number, batch: r
             held: () => Number(s.held.get(orgId)!.n),
           })
         : null;
-      let t = p ? performance.now() : 0;
-      const lap = (step: keyof WriteProfile) => {
-        if (!p) return;
-        const n = performance.now();
-        p[step] += n - t;
-        t = n;
-      };
-      if (p) p.plan += t - t0;
+      clock?.lap("plan");
 
       // Users first: the events, days and lifecycle rows of new users need their ids.
       const created: number[] = new Array<number>(plan.newUsers.length);
@@ -155,12 +147,12 @@ export function appendSqlite(db: BetterSqlite3.Database, orgId: number, batch: r
       const id = (ref: number) => (ref < 0 ? created[-ref - 1]! : ref);
       const idOrNull = (ref: number | null) => (ref === null ? null : ref < 0 ? created[-ref - 1]! : ref);
       for (const u of plan.userUpdates) s.updateUser.run(u.external_id, u.email ?? null, u.email_key, u.first_seen_at, u.first_invited_at, u.id);
-      lap("users");
+      clock?.lap("users");
 
       for (const r of plan.rows) {
         s.insertEvent.run(orgId, r.seq, r.ts, r.action, idOrNull(r.actor_id), idOrNull(r.target_id), r.response_code, r.dedupe_key, r.body, r.extra, r.ingested_at, r.chain);
       }
-      lap("insertEvents");
+      clock?.lap("insertEvents");
 
       for (const d of rollups.userDays) {
         if (d.isNew) s.insertDay.run(orgId, id(d.user_id), d.day, d.events, d.first_ts, d.last_ts);
@@ -170,7 +162,7 @@ export function appendSqlite(db: BetterSqlite3.Database, orgId: number, batch: r
       for (const user of rollups.recount) s.recount.run(orgId, id(user));
       for (const d of rollups.dayActivity) s.upsertDayTotal.run(orgId, d.day, d.users);
       for (const w of rollups.weekActivity) s.upsertWeekTotal.run(orgId, w.week, w.users);
-      lap("rollups");
+      clock?.lap("rollups");
 
       for (const l of plan.lifecycle) s.insertLifecycle.run(orgId, id(l.user_id), l.seq, l.ts, l.action, l.entity_name);
       setOrgHeadSqlite(db, orgId, plan.head);
@@ -182,14 +174,12 @@ export function appendSqlite(db: BetterSqlite3.Database, orgId: number, batch: r
         for (const qid of extras.retried.remove) s.unquarantine.run(orgId, qid);
         for (const r of extras.retried.reasons) s.requarantine.run(r.reason, orgId, r.id);
       }
-      lap("other");
-      if (p) body = performance.now() - t0;
+      clock?.lap("other");
       return { accepted: plan.rows.length, duplicates: plan.duplicates, stored: plan.stored, quarantined: quarantine?.rows.length ?? 0 };
     })
     .immediate();
   if (p) {
-    // BEGIN and COMMIT (the WAL write and its fsync): the transaction's time outside its body.
-    p.commit += performance.now() - started - body;
+    clock!.lap("commit");
     p.batches++;
     p.events += batch.length;
   }
