@@ -1,16 +1,20 @@
 import { readFile, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
+import { basename } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { countAccounts, createAccount, setDefaultOrg, type Role } from "../lib/auth/accounts";
+import { countAccounts, createAccount, ensureAccount, setDefaultOrg, setInstanceAdmin, type Role } from "../lib/auth/accounts";
 import type { Store } from "../lib/db/client";
 import { collect, withStore } from "./cli-support";
 import { DEFAULT_ORG, ensureOrg, findOrgBySlug } from "../lib/db/orgs";
 import { env } from "../lib/env";
+import { escapeControl } from "../lib/text/escape-control";
 import { ingestNdjson, type IngestSummary } from "../lib/ingest/ingest-ndjson";
 import { bulkLoadPragmas } from "../lib/ingest/bulk-load";
 import { workerParser } from "../lib/ingest/parse-pool";
 import { openInput } from "../lib/ingest/open-input";
 import { newWriteProfile, WRITE_STEPS, type WriteProfile } from "../lib/ingest/write-plan";
+import { addAdminCommands } from "./admin-commands";
+import { cliActor, recordIngestRun, REJECTED_SAMPLE } from "../lib/ingest/ingest-runs";
 import { addBucketCommands } from "./bucket-commands";
 import { addQuarantineCommands } from "./quarantine-commands";
 import { addTrustCommands } from "./trust-commands";
@@ -71,6 +75,10 @@ async function ingestCommand(files: string[], opts: { org?: string; workers?: st
       }
       const label = file === "-" ? "stdin" : file;
       const progress = progressPrinter(label);
+      // The Data page's record of this upload (lib/ingest/ingest-runs.ts): counts, the first rejected lines.
+      const run = { orgId, kind: "events", source: "cli", label: basename(label), actor: cliActor(), startedAt: Date.now() } as const;
+      const sample: { line: number; error: string }[] = [];
+      let partial: IngestSummary | null = null;
       const summary = await ingestNdjson(store, orgId, openInput(file), {
         deployment,
         source: { kind: "cli", origin: label },
@@ -78,9 +86,21 @@ async function ingestCommand(files: string[], opts: { org?: string; workers?: st
         parallel: workers > 0 ? workerParser(workers) : undefined,
         maxRejectionsKept: 0,
         profile,
-        onProgress: progress.update,
-        onReject: (r) => process.stderr.write(`${label}:${r.line}: ${r.error}\n`),
+        onProgress: (s) => {
+          partial = s;
+          progress.update(s);
+        },
+        onReject: (r) => {
+          if (sample.length < REJECTED_SAMPLE) sample.push(r);
+          // Rejected lines come from outside: never let their control characters reach the terminal.
+          process.stderr.write(`${escapeControl(label)}:${r.line}: ${escapeControl(r.error)}\n`);
+        },
+      }).catch(async (error: unknown) => {
+        const p: IngestSummary | null = partial;
+        await recordIngestRun(store.db, { ...run, accepted: p?.accepted ?? 0, duplicates: p?.duplicates, skipped: p?.skipped, rejected: p?.rejectedTotal ?? sample.length, rejectedSample: sample, error: error instanceof Error ? error.message : String(error) });
+        throw error;
       });
+      await recordIngestRun(store.db, { ...run, accepted: summary.accepted, duplicates: summary.duplicates, skipped: summary.skipped, rejected: summary.rejectedTotal, rejectedSample: sample });
       progress.done();
       total.accepted += summary.accepted;
       total.duplicates += summary.duplicates;
@@ -135,10 +155,19 @@ async function importUsersCommand(file: string, opts: { org?: string }): Promise
   const { importUsers, UsersImportError } = await import("../lib/users/import-users");
   return withStore(async (store) => {
     const orgId = await orgIdFor(store, opts.org, true);
-    const result = await importUsers(store, orgId, text).catch((error: unknown) => {
+    const run = { orgId, kind: "users", source: "cli", label: basename(file === "-" ? "stdin" : file), actor: cliActor(), startedAt: Date.now() } as const;
+    const result = await importUsers(store, orgId, text).catch(async (error: unknown) => {
+      await recordIngestRun(store.db, { ...run, accepted: 0, rejected: 0, error: error instanceof Error ? error.message : String(error) });
       throw error instanceof UsersImportError ? new UserError(`${file}: ${error.message}`) : error;
     });
-    for (const r of result.rejected) process.stderr.write(`${file}:${r.line}: ${r.error}\n`);
+    await recordIngestRun(store.db, {
+      ...run,
+      accepted: result.created + result.updated,
+      rejected: result.rejected.length,
+      rejectedSample: result.rejected.slice(0, REJECTED_SAMPLE),
+      detail: { format: result.format, created: result.created, updated: result.updated },
+    });
+    for (const r of result.rejected) process.stderr.write(`${escapeControl(file)}:${r.line}: ${escapeControl(r.error)}\n`);
     process.stdout.write(`created ${result.created}, updated ${result.updated}, rejected ${result.rejected.length}\n`);
     return result.rejected.length > 0 ? 1 : 0;
   });
@@ -174,17 +203,25 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
   const admin = program.command("admin").description("manage orgtrail accounts (the people who sign in to orgtrail)");
   admin
     .command("create")
-    .description("create an account (or add memberships) and print its new API key on stdout")
+    .description("create an account and print its new API key on stdout; on an existing account, add the memberships and keep its key")
     .argument("<username>")
     .option("--org <org>", "organization to join (repeatable; created when missing)", collect, [])
-    .addOption(new Option("--role <role>", "role in those organizations").choices(["admin", "member"]).default("admin"))
-    .action((username: string, opts: { org: string[]; role: Role }) =>
+    .addOption(new Option("--role <role>", "role in those organizations").choices(["admin", "auditor", "member"]).default("admin"))
+    .option("--instance-admin", "also make the account an instance admin (docs/SECURITY.md)")
+    .action((username: string, opts: { org: string[]; role: Role; instanceAdmin?: boolean }) =>
       run(
         withStore(async (store) => {
           const orgs = opts.org.length > 0 ? opts.org : [DEFAULT_ORG];
-          const { apiKey, created } = await createAccount(store.db, username, orgs, opts.role);
-          process.stderr.write(`${created ? "created" : "updated"} account ${username} (${opts.role} of ${orgs.join(", ")}); its new API key:\n`);
-          process.stdout.write(`${apiKey}\n`);
+          const result = await ensureAccount(store.db, username, orgs, opts.role);
+          if (opts.instanceAdmin) await setInstanceAdmin(store.db, username, true);
+          const flag = opts.instanceAdmin ? ", instance admin" : "";
+          if (result.created) {
+            process.stderr.write(`created account ${username} (${opts.role} of ${orgs.join(", ")}${flag}); its API key:\n`);
+            process.stdout.write(`${result.apiKey}\n`);
+          } else {
+            // SPEC §7: the key is kept (scripts use it); a new one only from rotate-key.
+            process.stderr.write(`account ${username} exists: now ${opts.role} of ${orgs.join(", ")}${flag}; its API key is kept (a new one: npx orgtrail admin rotate-key ${username})\n`);
+          }
           return 0;
         }),
       ),
@@ -225,21 +262,41 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     );
 
   program
-    .command("demo")
-    .description("seed the demo organization (deterministic)")
-    .option("--org <org>", "organization (default: default)")
-    .action((opts: { org?: string }) =>
+    .command("sync-directory")
+    .description("read the directory (users, roles, teams) from the platform's SCIM API into the store (docs/DIRECTORY_SYNC.md)")
+    .option("--url <url>", "platform base URL (default: ORGTRAIL_UPSTREAM_URL); /scim/Users and /scim/Groups are read")
+    .option("--username <username>", "platform username (default: ORGTRAIL_UPSTREAM_USERNAME; none for a service account)")
+    .option("--api-key <key>", "platform API key (default: ORGTRAIL_UPSTREAM_API_KEY)")
+    .option("--org <org>", "organization the directory goes to (default: default)")
+    .option("--page-size <n>", "resources asked for per page", "100")
+    .option("--attempts <n>", "attempts per request on 429, 5xx, network errors and timeouts", "6")
+    .option("--timeout <seconds>", "longest wait for an answer, or between two chunks of it", "60")
+    .action((opts: import("./directory-command").DirectoryCommandOptions) =>
       run(
         withStore(async (store) => {
-          const { seedDemo } = await import("../lib/demo/seed");
-          const orgId = await orgIdFor(store, opts.org, true);
-          const summary = await seedDemo(store, orgId, { log: (m) => process.stderr.write(`${m}\n`) });
-          process.stdout.write(`demo organization seeded: ${summary.users} users, ${summary.events} events\n`);
-          return 0;
+          const { directoryCommand } = await import("./directory-command");
+          return directoryCommand(store, await orgIdFor(store, opts.org, true), opts);
         }),
       ),
     );
 
+  program
+    .command("demo")
+    .description("seed the demo organization `demo` (deterministic, apart from real data), or delete it whole with --remove")
+    .option("--org <org>", "the demo organization (default: demo); only one created as a demo")
+    .option("--remove", "delete the demo organization whole: events, chain, checkpoints, rollups, directory")
+    .addOption(new Option("--users <n>", "directory users to generate").hideHelp())
+    .addOption(new Option("--events <n>", "events to generate").hideHelp())
+    .action((opts: import("./demo-command").DemoCommandOptions) =>
+      run(
+        withStore(async (store) => {
+          const { demoCommand } = await import("./demo-command");
+          return demoCommand(store, opts);
+        }),
+      ),
+    );
+
+  addAdminCommands(admin, run);
   addBucketCommands(program, run);
   addTrustCommands(program, run);
   addQuarantineCommands(program, run);
@@ -254,18 +311,16 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 
 /** What `npm start` runs before serving. */
 async function initCommand(store: Store): Promise<number> {
-  const orgId = await ensureOrg(store.db, DEFAULT_ORG);
-  const demoSetting = env().ORGTRAIL_DEMO;
+  await ensureOrg(store.db, DEFAULT_ORG);
   const empty = !(await store.db.selectFrom("events").select("seq").limit(1).executeTakeFirst()) &&
     !(await store.db.selectFrom("users").select("id").limit(1).executeTakeFirst());
-  if (empty && demoSetting !== "0") {
-    process.stderr.write("orgtrail: the store is empty; seeding the demo organization (ORGTRAIL_DEMO=0 to skip)...\n");
-    const { seedDemo } = await import("../lib/demo/seed");
-    const summary = await seedDemo(store, orgId, { log: (m: string) => process.stderr.write(`${m}\n`) });
-    process.stderr.write(`orgtrail: demo organization ready: ${summary.users} users, ${summary.events} events\n`);
-  }
+  const { seedFirstStartDemo } = await import("./demo-command");
+  await seedFirstStartDemo(store, empty);
   if ((await countAccounts(store.db)) === 0) {
-    const { apiKey } = await createAccount(store.db, "admin", [DEFAULT_ORG], "admin");
+    // An admin of `default` (real data, the API's default) and of the demo beside it.
+    const { demoOrgSlugs } = await import("../lib/demo/organization");
+    const { apiKey } = await createAccount(store.db, "admin", [DEFAULT_ORG, ...(await demoOrgSlugs(store.db))], "admin");
+    await setDefaultOrg(store.db, "admin", DEFAULT_ORG);
     const url = `http://${env().HOST}:${env().PORT}/signin`;
     process.stderr.write(
       `\n  orgtrail: first start, created the admin account.\n  Sign in at ${url}\n  username: admin\n  API key:  ${apiKey}\n  (shown once; create more with: npx orgtrail admin create NAME)\n\n`,
@@ -284,10 +339,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof UserError) {
-      process.stderr.write(`orgtrail: ${error.message}\n`);
+      process.stderr.write(`orgtrail: ${escapeControl(error.message)}\n`);
       return 2;
     }
-    process.stderr.write(`orgtrail: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`orgtrail: ${escapeControl(error instanceof Error ? error.message : String(error))}\n`);
     return 2;
   }
 }

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, in order, stopping at the first failing step:
 //   lint, typecheck, unit, build, bundle, integration-sqlite, integration-postgres, e2e
+// First, the system packages the selected steps need (Chromium, PostgreSQL 15, promtool):
+// installed when missing if run as root with apt, else it stops at once with the command to
+// run (scripts/system-deps.mjs).
 // Each step prints a header and its duration; the last line is `N passed, N failed`
 // (tests counted across the vitest and playwright runs). Exit code 0 only if all passed.
 //
@@ -12,6 +15,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureSystemDeps } from "./system-deps.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const resultsDir = join(root, "test-results");
@@ -74,14 +78,18 @@ function readJson(file) {
 function vitestCounts(file) {
   const report = readJson(file);
   if (!report) return undefined;
-  return { passed: report.numPassedTests ?? 0, failed: report.numFailedTests ?? 0 };
+  return {
+    passed: report.numPassedTests ?? 0,
+    failed: report.numFailedTests ?? 0,
+    skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+  };
 }
 
 function playwrightCounts(file) {
   const report = readJson(file);
   if (!report?.stats) return undefined;
-  const { expected = 0, unexpected = 0, flaky = 0 } = report.stats;
-  return { passed: expected + flaky, failed: unexpected };
+  const { expected = 0, unexpected = 0, flaky = 0, skipped = 0 } = report.stats;
+  return { passed: expected + flaky, failed: unexpected, skipped };
 }
 
 function run(command, extraEnv) {
@@ -112,6 +120,7 @@ async function main() {
   const only = stepList("ORGTRAIL_TEST_ONLY");
   const skip = stepList("ORGTRAIL_TEST_SKIP") ?? new Set();
   const selected = steps.filter((s) => (!only || only.has(s.name)) && !skip.has(s.name));
+  if (!ensureSystemDeps(selected.map((s) => s.name))) process.exit(1);
 
   mkdirSync(resultsDir, { recursive: true });
   // Stale reports from an earlier run must not be counted.
@@ -120,6 +129,9 @@ async function main() {
 
   let passed = 0;
   let failed = 0;
+  let skippedTests = 0;
+  /** Tests run by the vitest steps: with a filter (`npm test -- -t x`), none at all is a failure. */
+  let vitestRan = 0;
   const timings = [];
   let failedStep;
   const started = Date.now();
@@ -135,6 +147,8 @@ async function main() {
       if (counts) {
         passed += counts.passed;
         failed += counts.failed;
+        skippedTests += counts.skipped;
+        if (step.command.includes("--project")) vitestRan += counts.passed + counts.failed;
       }
     }
     console.log(`== ${step.name}: ${code === 0 ? "ok" : `FAILED (exit ${code})`} in ${seconds(took)}`);
@@ -150,9 +164,15 @@ async function main() {
   if (notRun.length > 0) console.log(`not run after the failure: ${notRun.join(", ")}`);
   const skipped = steps.filter((s) => !selected.includes(s)).map((s) => s.name);
   if (skipped.length > 0) console.log(`skipped by ORGTRAIL_TEST_ONLY/SKIP: ${skipped.join(", ")}`);
+  // vitest runs with passWithNoTests (a project may have no match for a filter), so a filter
+  // that matches no test anywhere is caught here.
+  if (!failedStep && extraVitestArgs.length > 0 && vitestRan === 0 && timings.some((t) => t.name.startsWith("unit") || t.name.startsWith("integration"))) {
+    failedStep = "filter";
+    console.log(`no test matched ${extraVitestArgs.join(" ")}`);
+  }
   console.log(`total ${seconds(Date.now() - started)}${failedStep ? `; failed at step ${failedStep}` : ""}`);
   // A step can fail without a failing test (lint, build, a crash): the exit code says so.
-  console.log(`${passed} passed, ${failed} failed`);
+  console.log(`${passed} passed, ${failed} failed, ${skippedTests} skipped`);
   process.exit(failedStep ? 1 : 0);
 }
 

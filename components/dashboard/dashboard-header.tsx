@@ -1,4 +1,6 @@
+import { AdminOnly } from "@/components/auth/role";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { CurrentOrgFreshness, OrgLink, OrgSwitcher } from "./org-switcher";
 
 export function DashboardHeader({ username, orgSlug }: { username: string; orgSlug?: string }) {
   return (
@@ -6,24 +8,29 @@ export function DashboardHeader({ username, orgSlug }: { username: string; orgSl
       <div className="mx-auto flex h-14 max-w-[1400px] items-center justify-between gap-4 px-6">
         <div className="flex items-center gap-3">
           <span className="text-base font-semibold tracking-tight">orgtrail</span>
-          {orgSlug && (
-            <span className="rounded bg-slate-100 px-2 py-0.5 text-sm text-slate-700">
-              <span className="sr-only">Organization: </span>
-              {orgSlug}
-            </span>
-          )}
+          <OrgSwitcher />
         </div>
         <div className="flex items-center gap-3 text-sm">
           {orgSlug && (
             <nav aria-label="Main" className="flex items-center gap-3">
-              <a href="/org/dashboard" className="text-slate-700 hover:text-slate-900 hover:underline">
+              <OrgLink href="/org/dashboard" className="text-slate-700 hover:text-slate-900 hover:underline">
                 Dashboard
-              </a>
-              <a href="/org/settings" className="text-slate-700 hover:text-slate-900 hover:underline">
-                Settings
-              </a>
+              </OrgLink>
+              <OrgLink href="/org/data" className="text-slate-700 hover:text-slate-900 hover:underline">
+                Data
+              </OrgLink>
+              <OrgLink href="/org/audit-logs" className="text-slate-700 hover:text-slate-900 hover:underline">
+                Audit log
+              </OrgLink>
+              {/* Settings change things: admins of the organization shown only. */}
+              <AdminOnly>
+                <OrgLink href="/org/settings" className="text-slate-700 hover:text-slate-900 hover:underline">
+                  Settings
+                </OrgLink>
+              </AdminOnly>
             </nav>
           )}
+          {orgSlug && <CurrentOrgFreshness />}
           <span className="text-slate-700">
             <span className="sr-only">Signed in as </span>
             {username}

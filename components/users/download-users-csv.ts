@@ -1,8 +1,8 @@
 import { fetchResponse, withQuery } from "@/lib/fetch-json";
 
 /** Fetches the export and saves it as orgtrail-users-<asOf>.csv (errors surface, not a saved error page). */
-export async function downloadUsersCsv(asOf: string): Promise<void> {
-  const response = await fetchResponse(withQuery("/api/v1/users/export.csv", { asOf }));
+export async function downloadUsersCsv(asOf: string, org?: string): Promise<void> {
+  const response = await fetchResponse(withQuery("/api/v1/users/export.csv", { org, asOf }));
   const blob = await response.blob();
   const url = URL.createObjectURL(blob);
   const link = document.createElement("a");

@@ -4,7 +4,7 @@ import { useEffect, useId, useRef, useState, type CSSProperties } from "react";
 import type { UserRow } from "@/lib/activity/types";
 import { formatDate, formatNumber, formatTimestamp } from "@/components/format";
 
-function LastActiveLabel({ user, multiTenant }: { user: UserRow; multiTenant: boolean }) {
+export function LastActiveLabel({ user, multiTenant }: { user: UserRow; multiTenant: boolean }) {
   if (user.status === "deactivated") return <>Deactivated</>;
   if (user.status === "invite_pending") return <>Invite pending</>;
   if (user.status === "active" && user.lastActive) return <time dateTime={user.lastActive}>{formatTimestamp(user.lastActive)}</time>;

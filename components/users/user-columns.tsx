@@ -1,7 +1,8 @@
 import type { ReactNode } from "react";
-import type { UserRow, UserStatus } from "@/lib/activity/types";
+import type { ListedUser, UserRow, UserStatus } from "@/lib/activity/types";
 import type { SortColumn } from "@/components/dashboard/use-dashboard-params";
 import { formatNumber } from "@/components/format";
+import { UserPageLink } from "@/components/user-page/user-page-link";
 import { LastActiveCell } from "./last-active-cell";
 
 const collator = new Intl.Collator("en", { sensitivity: "base", numeric: true });
@@ -40,9 +41,10 @@ function textColumn(id: SortColumn, header: string, get: (u: UserRow) => string 
 
 export function userColumns(multiTenant: boolean): UserColumn[] {
   return [
-    textColumn("name", "Name", (u) => u.name, 190),
+    // The name opens the user's page; the email does for a user without a name.
+    { ...textColumn("name", "Name", (u) => u.name, 190), cell: (u) => (u.name && "id" in u ? <UserPageLink id={(u as ListedUser).id}>{u.name}</UserPageLink> : u.name || "") },
     textColumn("username", "Username", (u) => u.username, 150),
-    textColumn("email", "Email", (u) => u.email, 230),
+    { ...textColumn("email", "Email", (u) => u.email, 230), cell: (u) => (!u.name && u.email && "id" in u ? <UserPageLink id={(u as ListedUser).id}>{u.email}</UserPageLink> : u.email || "") },
     textColumn("role", "Role", (u) => u.role, 100),
     textColumn("teams", "Teams", (u) => (u.teams.length ? [...u.teams].sort(collator.compare).join(", ") : null), 160),
     {

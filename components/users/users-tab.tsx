@@ -8,6 +8,7 @@ import { EmptyState, ErrorState, Skeleton } from "@/components/ui/states";
 import { useUsersQuery } from "./use-users-query";
 import { LazyUsersTable, preloadUsersTable } from "@/components/dashboard/lazy-tabs";
 import { UsersToolbar } from "./users-toolbar";
+import { EmptyOrgNotice } from "@/components/data/empty-org-notice";
 
 const TABLE_HEIGHT = "h-[max(360px,calc(100vh-270px))]";
 
@@ -61,7 +62,7 @@ export function UsersTab({
   } else if (users.isError) {
     body = <ErrorState what={noun.toLowerCase()} error={users.error} onRetry={() => void users.refetch()} className={tableClassName} />;
   } else if (all!.length === 0) {
-    body = <EmptyState className={tableClassName}>No users yet — ingest audit logs or import users</EmptyState>;
+    body = <EmptyOrgNotice what="users" className={tableClassName} />;
   } else if (visible.length === 0) {
     body = <EmptyState className={tableClassName}>No {noun.toLowerCase()} match “{draft.trim()}”</EmptyState>;
   } else {

@@ -1,8 +1,10 @@
 "use client";
 
 import { useState } from "react";
-import { Button } from "@/components/ui/button";
+import { InviteUserLink } from "@/components/dashboard/invite-user-link";
 import { Menu } from "@/components/ui/menu";
+import { useCanWrite } from "@/components/auth/role";
+import { useOrgSlug } from "@/components/dashboard/org-context";
 import { downloadUsersCsv } from "./download-users-csv";
 
 function DotsIcon() {
@@ -15,15 +17,17 @@ function DotsIcon() {
   );
 }
 
-/** Search box, "Invite new user" placeholder (not multi-tenant) and the actions menu. */
+/** Search box, "Invite new user" (a link to the platform, when known; not multi-tenant) and the actions menu. */
 export function UsersToolbar({ query, onQueryChange, asOf, multiTenant, noun }: { query: string; onQueryChange: (q: string) => void; asOf: string | undefined; multiTenant: boolean; noun: string }) {
+  const canWrite = useCanWrite();
   const [exportState, setExportState] = useState<{ kind: "idle" } | { kind: "busy" } | { kind: "error"; message: string }>({ kind: "idle" });
+  const org = useOrgSlug();
 
   async function exportCsv() {
     if (!asOf) return;
     setExportState({ kind: "busy" });
     try {
-      await downloadUsersCsv(asOf);
+      await downloadUsersCsv(asOf, org);
       setExportState({ kind: "idle" });
     } catch (error) {
       setExportState({ kind: "error", message: error instanceof Error ? error.message : "export failed" });
@@ -51,11 +55,8 @@ export function UsersToolbar({ query, onQueryChange, asOf, multiTenant, noun }: 
           {exportState.kind === "busy" && <span className="text-slate-600">Preparing CSV…</span>}
           {exportState.kind === "error" && <span className="text-red-800">Export failed: {exportState.message}</span>}
         </p>
-        {!multiTenant && (
-          <Button variant="primary" disabled title="Invitations are sent from W&B; orgtrail mirrors the organization's directory">
-            Invite new user
-          </Button>
-        )}
+        {/* Inviting changes the organization: not an auditor's control. */}
+        {!multiTenant && canWrite && <InviteUserLink />}
         <Menu label="Actions" buttonContent={<DotsIcon />} items={[{ label: "Export as CSV", onSelect: () => void exportCsv(), disabled: !asOf || exportState.kind === "busy" }]} />
       </div>
     </div>

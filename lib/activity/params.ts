@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { formatDate, parseDate, todayDay } from "../audit/timestamp";
-import { badRequest } from "../http/http-error";
+import { badRequest } from "../http/errors";
 import { DEFAULT_PANEL_RANGE, DEFAULT_PERIOD, PERIODS, type PanelRange, type Period } from "./types";
 
 /** A real calendar date `YYYY-MM-DD` (`2026-02-30` is refused). */

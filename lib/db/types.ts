@@ -10,6 +10,8 @@ export interface OrganizationsTable {
   last_seq: number;
   /** Hash chain at last_seq (lib/trust/chain.ts; 64 zeros when none). */
   chain_head: Generated<string>;
+  /** 1: created as the demo organization (migration 0012; set at creation only, lib/demo/organization.ts). */
+  demo: Generated<number>;
 }
 
 export interface AccountsTable {
@@ -19,6 +21,13 @@ export interface AccountsTable {
   key_hash: string;
   created_at: number;
   default_org_id: number | null;
+  /** 1: an instance admin (sees instance-wide jobs; in multi-tenant mode the only way to be one). */
+  instance_admin: Generated<number>;
+  /** Verified email (lower-cased) an SSO sign-in finds the account by (migration 0018). */
+  email: string | null;
+  /** The identity provider and its `sub` the account is bound to after its first SSO sign-in. */
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
 }
 
 export interface MembershipsTable {
@@ -28,12 +37,33 @@ export interface MembershipsTable {
   created_at: number;
 }
 
+/** SSO sign-ins in progress (lib/auth/sso/flows.ts); a row is used once. */
+export interface SsoFlowsTable {
+  /** SHA-256 (hex) of the `state` sent to the identity provider. */
+  state_hash: string;
+  /** SHA-256 (hex) of the flow cookie of the browser that started it. */
+  browser_hash: string;
+  nonce: string;
+  code_verifier: string;
+  /** Same-site path to land on after sign-in. */
+  next: string;
+  expires_at: number;
+}
+
 export interface SessionsTable {
   /** SHA-256 (hex) of the session token held in the cookie. */
   token_hash: string;
   account_id: number;
   created_at: number;
+  /** Absolute end: created_at + ORGTRAIL_SESSION_MAX_HOURS. */
   expires_at: number;
+  /** Last request seen (updated at most once a minute); the idle timeout counts from it. */
+  last_seen_at: number | null;
+  /** Client address and User-Agent at sign-in. */
+  address: string | null;
+  user_agent: string | null;
+  /** How the account signed in: `api_key`, `sso`. */
+  method: string | null;
 }
 
 /** Platform users: the directory (CSV / SCIM) merged with identities seen in events. */
@@ -138,11 +168,25 @@ export interface UserLifecycleTable {
 /** orgtrail's own access log (sign-ins, API calls), kept apart from the organization's events. */
 export interface AccessLogTable {
   id: Generated<number>;
+  /** The entry's time; for an aggregated entry, the start of its minute. */
   at: number;
   account_id: number | null;
   method: string;
   path: string;
   status: number;
+  /** `request`, `refused`, `sign_in`, `sign_out`, `key_rotated`, `sessions_revoked` (lib/auth/access-log.ts). */
+  event: Generated<string>;
+  /** The account's username, or the one a refused request tried. */
+  username: string | null;
+  /** Client address (lib/auth/client-address.ts). */
+  client: string | null;
+  user_agent: string | null;
+  detail: string | null;
+  /** Requests this entry stands for (aggregated entries: per client and minute). */
+  count: Generated<number>;
+  last_at: number | null;
+  /** Aggregation key (unique), NULL for a single entry. */
+  bucket: string | null;
 }
 
 export interface SettingsTable {
@@ -167,6 +211,10 @@ export interface JobStateTable {
   last_error_at: number | null;
   consecutive_failures: number;
   total_failures: number;
+  /** The organization the job works for; NULL for an instance-wide job (shown to instance admins only). */
+  org_id: number | null;
+  /** Job-specific progress JSON for the Data page (an upstream pull: lib/sources/pull-progress.ts); null when none. */
+  progress: string | null;
 }
 
 /** Slack alerting of one organization (lib/alerts). Secrets are AES-256-GCM ciphertexts (lib/alerts/secret-box.ts). */
@@ -276,11 +324,71 @@ export interface DataVersionsTable {
   version: number;
 }
 
+/** A demo organization removed whole by `orgtrail demo --remove` (append-only; docs/SECURITY.md). */
+export interface DemoRemovalsTable {
+  org_id: number;
+  slug: string;
+  /** Events it held (its last sequence number) and its chain head when removed. */
+  last_seq: number;
+  chain_head: string;
+  removed_at: number;
+}
+
+/** One upload or pull as the Data page lists it (lib/ingest/ingest-runs.ts), written when it ends. */
+export interface IngestRunsTable {
+  id: Generated<number>;
+  org_id: number;
+  /** `events` (NDJSON audit log) or `users` (users CSV / SCIM JSON). */
+  kind: string;
+  /** `browser` (the Data page), `api` (HTTP with Basic auth), `cli`, or `pull` (upstream pull). */
+  source: string;
+  /** The file name (browser, CLI) or the upstream's host; null when none. */
+  label: string | null;
+  /** orgtrail account of an HTTP upload; null for the CLI and the server's own jobs. */
+  account_id: number | null;
+  /** Who: the account's username, `cli (OS user)` or `server`. */
+  actor: string;
+  started_at: number;
+  finished_at: number;
+  /** `ok`, or `failed` (the run stopped: body too large, aborted, upstream error...; counts are what was stored). */
+  status: string;
+  /** Events stored, or users created or updated. */
+  accepted: number;
+  duplicates: number;
+  skipped: number;
+  rejected: number;
+  /** JSON `[{line, error}]`: the first rejected lines (lib/ingest/ingest-runs.ts REJECTED_SAMPLE). */
+  rejected_sample: string | null;
+  error: string | null;
+  /** JSON, kind-specific (a users import's format, created and updated counts). */
+  detail: string | null;
+}
+
+/** A finished "verify now" of one organization's chain (lib/trust/integrity-checks.ts). */
+export interface IntegrityChecksTable {
+  id: Generated<number>;
+  org_id: number;
+  account_id: number | null;
+  actor: string;
+  started_at: number;
+  finished_at: number;
+  /** 1 when the chain and every signature checked out. */
+  ok: number;
+  events: number;
+  from_seq: number;
+  last_seq: number;
+  checkpoints: number;
+  unsigned_tail: number;
+  first_bad_seq: number | null;
+  reason: string | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   accounts: AccountsTable;
   memberships: MembershipsTable;
   sessions: SessionsTable;
+  sso_flows: SsoFlowsTable;
   users: UsersTable;
   events: EventsTable;
   event_purges: EventPurgesTable;
@@ -300,4 +408,7 @@ export interface Database {
   quarantine: QuarantineTable;
   quarantine_days: QuarantineDaysTable;
   data_versions: DataVersionsTable;
+  demo_removals: DemoRemovalsTable;
+  ingest_runs: IngestRunsTable;
+  integrity_checks: IntegrityChecksTable;
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type BetterSqlite3 from "better-sqlite3";
 import { endOfDayMs, activityStartDay } from "../activity/calendar";
-import type { UserRow } from "../activity/types";
+import type { ListedUser, UserRow } from "../activity/types";
 import { buildUserRow, parseTeamsJson, type LifecycleRow, type UserActivity, type UserRecord } from "../activity/user-state";
 import { parseDate } from "../audit/timestamp";
 import type { Store } from "../db/client";
@@ -90,12 +90,31 @@ async function readUsers(store: Store, orgId: number): Promise<UserWithActivity[
 
 /** Every user listed as of asOf (SPEC §4 and §6), in the order the store first knew them. */
 export async function listUsers(store: Store, orgId: number, q: ListUsersQuery): Promise<UserRow[]> {
+  return readUserRows(store, orgId, q, { withIds: false, only: null });
+}
+
+/** The same, each user with `id` (users.id, the user page's `/org/users/[id]`): the users API answer. */
+export async function listUsersWithIds(store: Store, orgId: number, q: ListUsersQuery): Promise<ListedUser[]> {
+  return readUserRows(store, orgId, q, { withIds: true, only: null }) as Promise<ListedUser[]>;
+}
+
+/**
+ * One user (users.id) as the users list shows it as of asOf, computed by the same code over the
+ * same rows; null when the organization has no such user or does not list it (a deleted user).
+ */
+export async function getListedUser(store: Store, orgId: number, userId: number, q: ListUsersQuery): Promise<ListedUser | null> {
+  const rows = (await readUserRows(store, orgId, q, { withIds: true, only: userId })) as ListedUser[];
+  return rows[0] ?? null;
+}
+
+async function readUserRows(store: Store, orgId: number, q: ListUsersQuery, o: { withIds: boolean; only: number | null }): Promise<UserRow[]> {
   const asOfDay = parseDate(q.asOf);
   if (asOfDay === null) throw new Error(`invalid asOf ${JSON.stringify(q.asOf)}`);
   const db = store.db;
 
   // Each user with the summary of their active days (user_activity, kept at ingest).
-  const users = await readUsers(store, orgId);
+  const everyone = await readUsers(store, orgId);
+  const users = o.only === null ? everyone : everyone.filter((u) => u.id === o.only);
 
   // The summary is the answer when the user's last active day is not after asOf (always so
   // for today); the days up to asOf of anyone active later are counted from user_day.
@@ -172,7 +191,9 @@ export async function listUsers(store: Store, orgId: number, q: ListUsersQuery):
   const rows: UserRow[] = [];
   for (const u of users) {
     const row = buildUserRow(u, activity.get(u.id) ?? NO_ACTIVITY, lifecycle.get(u.id) ?? [], ctx);
-    if (row) rows.push(row);
+    if (!row) continue;
+    if (o.withIds) (row as ListedUser).id = u.id;
+    rows.push(row);
   }
   return rows;
 }

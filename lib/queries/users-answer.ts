@@ -8,7 +8,7 @@ import { readDataVersion } from "../db/data-version";
 import { usersToCsv } from "../export/users-csv";
 import type { CachedAnswer } from "../http/encoded-response";
 import type { Encoding } from "../http/precompressed";
-import { listUsers, type ListUsersQuery } from "./list-users";
+import { listUsers, listUsersWithIds, type ListUsersQuery } from "./list-users";
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -92,9 +92,8 @@ function makeAnswer(body: Buffer, etag: string): UsersAnswer {
 
 async function build(kind: UsersAnswerKind, store: Store, orgId: number, q: ListUsersQuery, etag: string): Promise<UsersAnswer> {
   builds++;
-  const users = await listUsers(store, orgId, q);
-  if (kind === "csv") return makeAnswer(Buffer.from(usersToCsv(users)), etag);
-  const response: UsersResponse = { asOf: q.asOf, users };
+  if (kind === "csv") return makeAnswer(Buffer.from(usersToCsv(await listUsers(store, orgId, q))), etag);
+  const response: UsersResponse = { asOf: q.asOf, users: await listUsersWithIds(store, orgId, q) };
   return makeAnswer(Buffer.from(JSON.stringify(response)), etag);
 }
 

@@ -113,9 +113,11 @@ test.describe("Users tab", () => {
     await page.mouse.move(0, 0);
     await expect(page.getByRole("tooltip")).toHaveCount(0);
 
-    // Keyboard: Tab from the column header reaches the first row's Last Active value.
+    // Keyboard: Tab from the column header reaches the first row's link to the user page, then its Last Active value.
     await page.getByRole("searchbox", { name: "Search users" }).fill("bo@e2e");
     await table.getByRole("columnheader", { name: "Number of active days" }).getByRole("button").focus();
+    await page.keyboard.press("Tab");
+    await expect(page.locator(":focus")).toHaveAttribute("href", new RegExp(`^/org/users/\\d+\\?org=default&asOf=`));
     await page.keyboard.press("Tab");
     const focused = page.locator(":focus");
     await expect(focused).toHaveAccessibleDescription(new RegExp(`Date added: ${utcDate(bo.addedAt!)}\\s*Total active days: ${bo.activeDays}`));

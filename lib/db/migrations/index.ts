@@ -13,7 +13,15 @@ import { m0002BucketSourceObjects } from "./0002-bucket-source-objects";
 import { m0003DataVersions } from "./0003-data-versions";
 import { m0004PgEventsByMonth } from "./0004-pg-events-by-month";
 import { m0005SqliteDedupeByTime } from "./0005-sqlite-dedupe-by-time";
-import { m0006Quarantine } from "./0006-quarantine";
+import { m0010JobProgress } from "./0010-job-progress";
+import { m0012DemoOrganizations } from "./0012-demo-organizations";
+import { m0013DemoRemoval } from "./0013-demo-removal";
+import { m0015Access } from "./0015-access";
+import { m0018AccountSsoIdentity } from "./0018-account-sso-identity";
+import { m0019SsoFlows } from "./0019-sso-flows";
+import { m0028IngestRuns } from "./0028-ingest-runs";
+import { m0029IntegrityChecks } from "./0029-integrity-checks";
+import { m0030Quarantine } from "./0030-quarantine";
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -22,7 +30,17 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     "0003_data_versions": m0003DataVersions(dialect),
     "0004_pg_events_by_month": m0004PgEventsByMonth(dialect),
     "0005_sqlite_dedupe_by_time": m0005SqliteDedupeByTime(dialect),
-    "0006_quarantine": m0006Quarantine(dialect),
+    "0010_job_progress": m0010JobProgress(dialect),
+    "0012_demo_organizations": m0012DemoOrganizations(dialect),
+    "0013_demo_removal": m0013DemoRemoval(dialect),
+    "0015_access": m0015Access(dialect),
+    "0018_account_sso_identity": m0018AccountSsoIdentity(dialect),
+    "0019_sso_flows": m0019SsoFlows(dialect),
+    "0028_ingest_runs": m0028IngestRuns(dialect),
+    "0029_integrity_checks": m0029IntegrityChecks(dialect),
+    // Numbered after main's last: Kysely refuses a store whose executed migrations are not a
+    // prefix of this list in name order, so 0006 would stop every store migrated to 0029.
+    "0030_quarantine": m0030Quarantine(dialect),
   };
 }
 

@@ -50,11 +50,11 @@ const POSTGRES = [
 ];
 
 /**
- * 0006_quarantine: lines that could not be stored, kept as received (lib/ingest/quarantine-plan.ts,
+ * 0030_quarantine: lines that could not be stored, kept as received (lib/ingest/quarantine-plan.ts,
  * docs/INGEST.md), and per organization, source and UTC day the lines kept and those only
  * counted past the bounds.
  */
-export function m0006Quarantine(dialect: "sqlite" | "postgres"): Migration {
+export function m0030Quarantine(dialect: "sqlite" | "postgres"): Migration {
   return {
     async up(db: Kysely<unknown>) {
       for (const statement of dialect === "sqlite" ? SQLITE : POSTGRES) await sql.raw(statement).execute(db);
