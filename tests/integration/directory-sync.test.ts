@@ -143,6 +143,9 @@ describe(`directory sync over SCIM on ${testStoreKind()}`, () => {
     viaScim.forEach((s, i) => {
       const c = viaCsv[i]!;
       for (const field of Object.keys(s) as (keyof UserRow)[]) {
+        // users.id (the user page's address, in the list since the user page) is the row's own,
+        // never the same for two organizations' users.
+        if ((field as string) === "id") continue;
         if (JSON.stringify(s[field]) === JSON.stringify(c[field])) continue;
         differences.set(field, [...(differences.get(field) ?? []), s.username ?? s.email ?? "?"]);
       }
