@@ -25,6 +25,8 @@ const PURE = [
   "audit/plausible.ts",
   "audit/schema.ts",
   "audit/timestamp.ts",
+  // The audit-log API's parameters and their filter (q=).
+  "audit/audit-log-params.ts",
   // The ingest planner and what it decides with.
   "ingest/identity.ts",
   "ingest/plan-batch.ts",
@@ -37,6 +39,8 @@ const PURE = [
   "http/errors.ts",
   // The filter language (SPEC §8): one parser for the explorer, the audit-log API and Slack rules.
   "filter/*",
+  // How actor:/user: values name users (SPEC §4 identity, lib/ingest/identity.ts).
+  "explorer/user-directory.ts",
 ];
 
 /** What does I/O: drivers and network or file packages, Node's I/O modules, and these files of lib/. */
