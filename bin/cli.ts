@@ -12,9 +12,11 @@ import { ingestNdjson, type IngestSummary } from "../lib/ingest/ingest-ndjson";
 import { bulkLoadPragmas } from "../lib/ingest/bulk-load";
 import { workerParser } from "../lib/ingest/parse-pool";
 import { openInput } from "../lib/ingest/open-input";
+import { newWriteProfile, WRITE_STEPS, type WriteProfile } from "../lib/ingest/write-plan";
 import { addAdminCommands } from "./admin-commands";
 import { cliActor, recordIngestRun, REJECTED_SAMPLE } from "../lib/ingest/ingest-runs";
 import { addBucketCommands } from "./bucket-commands";
+import { addQuarantineCommands } from "./quarantine-commands";
 import { addTrustCommands } from "./trust-commands";
 
 /** Thrown for a failure the user can fix: printed without a stack trace. */
@@ -63,7 +65,9 @@ async function ingestCommand(files: string[], opts: { org?: string; workers?: st
     bulkLoadPragmas(store);
     const orgId = await orgIdFor(store, opts.org, true);
     const deployment = env().ORGTRAIL_DEPLOYMENT;
-    const total = { accepted: 0, duplicates: 0, skipped: 0, rejected: 0 };
+    const total = { accepted: 0, duplicates: 0, skipped: 0, rejected: 0, quarantined: 0 };
+    const profile = env().ORGTRAIL_INGEST_PROFILE === "1" ? newWriteProfile() : undefined;
+    const started = performance.now();
     for (const file of files) {
       if (file !== "-") {
         const info = await stat(file).catch(() => null);
@@ -77,9 +81,11 @@ async function ingestCommand(files: string[], opts: { org?: string; workers?: st
       let partial: IngestSummary | null = null;
       const summary = await ingestNdjson(store, orgId, openInput(file), {
         deployment,
+        source: { kind: "cli", origin: label },
         batchSize: CLI_BATCH_EVENTS,
         parallel: workers > 0 ? workerParser(workers) : undefined,
         maxRejectionsKept: 0,
+        profile,
         onProgress: (s) => {
           partial = s;
           progress.update(s);
@@ -100,11 +106,40 @@ async function ingestCommand(files: string[], opts: { org?: string; workers?: st
       total.duplicates += summary.duplicates;
       total.skipped += summary.skipped;
       total.rejected += summary.rejectedTotal;
+      total.quarantined += summary.quarantined;
       if (files.length > 1) process.stdout.write(`${label}: ${formatCounts(summary.accepted, summary.duplicates, summary.rejectedTotal, summary.skipped)}\n`);
     }
     process.stdout.write(`${formatCounts(total.accepted, total.duplicates, total.rejected, total.skipped)}\n`);
+    if (profile) printProfile(profile, performance.now() - started);
+    if (total.rejected > 0) {
+      const dropped = total.rejected - total.quarantined;
+      process.stderr.write(
+        `orgtrail: ${total.quarantined} rejected lines kept in the quarantine${dropped > 0 ? ` (${dropped} more past its bounds, counted only)` : ""}: npx orgtrail quarantine list${opts.org ? ` --org ${opts.org}` : ""}\n`,
+      );
+    }
     return total.rejected > 0 ? 1 : 0;
   });
+}
+
+/** The writer's time per step (ORGTRAIL_INGEST_PROFILE=1), on stderr: wall and process CPU (the writer's own with --workers 0). */
+function printProfile(p: WriteProfile, wallMs: number): void {
+  const total = (r: Record<string, number>, steps: readonly string[]) => steps.reduce((n, s) => n + r[s]!, 0);
+  // On SQLite the lookups and the chain are parts of `plan` (timed per call, wall only).
+  const inPlan = p.cpu.dedupeLookup === 0 && p.wall.dedupeLookup > 0;
+  const top = WRITE_STEPS.filter((s) => !(inPlan && ["dedupeLookup", "identityLookup", "rollupLookup", "chain"].includes(s)));
+  const writer = total(p.wall, top);
+  const cpu = total(p.cpu, top);
+  process.stderr.write(`writer profile: ${p.events} events in ${p.batches} batches; wall ${(wallMs / 1000).toFixed(2)} s, writer ${(writer / 1000).toFixed(2)} s wall, ${(cpu / 1000).toFixed(2)} s process CPU\n`);
+  const row = (name: string, wall: number, cpuMs: number | null) =>
+    process.stderr.write(
+      `  ${name.padEnd(22)} ${(wall / 1000).toFixed(2).padStart(8)} s ${((1000 * wall) / Math.max(p.events, 1)).toFixed(2).padStart(7)} µs/event ${((100 * wall) / Math.max(writer, 1e-9)).toFixed(1).padStart(5)} %` +
+        (cpuMs === null ? "" : `   CPU ${(cpuMs / 1000).toFixed(2).padStart(7)} s ${((1000 * cpuMs) / Math.max(p.events, 1)).toFixed(2).padStart(7)} µs/event`) +
+        "\n",
+    );
+  for (const s of WRITE_STEPS) {
+    if (inPlan && ["dedupeLookup", "identityLookup", "rollupLookup", "chain"].includes(s)) row(`  of which ${s}`, p.wall[s], null);
+    else row(s, p.wall[s], p.cpu[s]);
+  }
 }
 
 function formatCounts(accepted: number, duplicates: number, rejected: number, skipped: number): string {
@@ -264,6 +299,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
   addAdminCommands(admin, run);
   addBucketCommands(program, run);
   addTrustCommands(program, run);
+  addQuarantineCommands(program, run);
 
   program
     .command("init", { hidden: true })

@@ -33,6 +33,18 @@ const envSchema = z.object({
   ORGTRAIL_UPSTREAM_ORG: z.string().min(1).default("default"),
   /** First day fetched when there is no checkpoint yet (default: the earliest day the upstream holds). */
   ORGTRAIL_UPSTREAM_SINCE: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  /**
+   * The plausible window of event times (docs/INGEST.md): a line whose timestamp is before
+   * this UTC day, or more than ORGTRAIL_EVENTS_MAX_FUTURE_HOURS after the server's clock, is
+   * refused and quarantined instead of stored.
+   */
+  ORGTRAIL_EVENTS_NOT_BEFORE: z.iso.date().default("2015-01-01"),
+  ORGTRAIL_EVENTS_MAX_FUTURE_HOURS: z.coerce.number().int().min(0).max(24 * 366).default(24),
+  /** Quarantine bounds (docs/INGEST.md): lines kept per organization, source and UTC day, and per organization in all; past them lines are only counted. */
+  ORGTRAIL_QUARANTINE_MAX_PER_DAY: z.coerce.number().int().min(0).default(1000),
+  ORGTRAIL_QUARANTINE_MAX_LINES: z.coerce.number().int().min(0).default(50_000),
+  /** `1`: `orgtrail ingest` prints the writer's time per step at the end (docs/PERFORMANCE.md). */
+  ORGTRAIL_INGEST_PROFILE: z.enum(["0", "1"]).optional(),
   /** Directory sync (docs/DIRECTORY_SYNC.md): the upstream's SCIM API read every interval with the upstream's credentials; 0 turns it off. */
   ORGTRAIL_DIRECTORY_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   /** Largest request body accepted by POST routes, in bytes. */

@@ -26,10 +26,26 @@ function fail(error: string): NormalizeResult {
   return { ok: false, error };
 }
 
-function hasUnsafeInteger(value: unknown): boolean {
-  if (typeof value === "number") return Number.isInteger(value) && !Number.isSafeInteger(value);
-  if (Array.isArray(value)) return value.some(hasUnsafeInteger);
-  if (value !== null && typeof value === "object") return Object.values(value).some(hasUnsafeInteger);
+/**
+ * True when a number in the value is a whole number JSON cannot keep exactly, i.e. of
+ * magnitude 2^53 or more. Exact for integers as written: up to 2^53 - 1 every integer is a
+ * double of its own, and every one past it parses to a double of at least 2^53, so
+ * 9007199254740991 is kept and 9007199254740992 refused. A number written with a fraction or
+ * exponent whose value is such a whole number (1e20) is refused too: it would be exported
+ * as that integer. Iterative (an explicit stack), whatever the nesting.
+ */
+export function hasUnsafeInteger(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === "number") {
+      if (Number.isInteger(v) && !Number.isSafeInteger(v)) return true;
+    } else if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else if (v !== null && typeof v === "object") {
+      for (const key in v) if (Object.prototype.hasOwnProperty.call(v, key)) stack.push((v as Record<string, unknown>)[key]);
+    }
+  }
   return false;
 }
 

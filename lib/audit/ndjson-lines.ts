@@ -1,13 +1,15 @@
 /**
  * Splits a byte stream into NDJSON lines without holding more than one line in memory.
  * Handles a UTF-8 BOM, CRLF, blank lines and a missing final newline; refuses invalid
- * UTF-8 (never replaced) and lines past the length limit, naming the line.
+ * UTF-8 (never replaced) and lines past the length limit, naming the line. A refused line
+ * carries its bytes as received (`raw`, for the quarantine): a line past the limit only its
+ * first `maxLineBytes`, and `bytes` says how long it was.
  */
 export const MAX_LINE_BYTES = 64 * 1024;
 
 export type NdjsonLine =
   | { lineNo: number; text: string; bytes: number }
-  | { lineNo: number; error: string; bytes: number };
+  | { lineNo: number; error: string; bytes: number; raw: Uint8Array };
 
 const NEWLINE = 0x0a;
 
@@ -25,10 +27,11 @@ export async function* ndjsonLines(
     lineNo++;
     const bytes = partBytes;
     if (tooLong) {
+      const raw = concat(parts, maxLineBytes);
       parts = [];
       partBytes = 0;
       tooLong = false;
-      return { lineNo, error: `line is longer than ${maxLineBytes} bytes`, bytes };
+      return { lineNo, error: `line is longer than ${maxLineBytes} bytes`, bytes, raw };
     }
     let buf = parts.length === 1 ? parts[0]! : concat(parts, partBytes);
     parts = [];
@@ -39,7 +42,7 @@ export async function* ndjsonLines(
     try {
       text = decoder.decode(buf);
     } catch {
-      return { lineNo, error: "invalid UTF-8", bytes };
+      return { lineNo, error: "invalid UTF-8", bytes, raw: buf.slice() };
     }
     if (text.trim() === "") return null;
     return { lineNo, text, bytes };
@@ -53,9 +56,10 @@ export async function* ndjsonLines(
       const piece = chunk.subarray(start, end);
       if (!tooLong) {
         if (partBytes + piece.length > maxLineBytes + 1) {
-          // +1 leaves room for a CR that belongs to a CRLF ending.
+          // +1 leaves room for a CR that belongs to a CRLF ending. The line's first
+          // maxLineBytes are kept (for the quarantine), never more.
           tooLong = true;
-          parts = [];
+          if (partBytes < maxLineBytes) parts.push(piece.subarray(0, maxLineBytes - partBytes));
         } else if (piece.length > 0) {
           parts.push(piece);
         }
@@ -67,9 +71,7 @@ export async function* ndjsonLines(
       start = nl + 1;
     }
     // Pieces may be views into the caller's buffer: copy what stays across chunks.
-    if (parts.length > 0 && parts[parts.length - 1]!.buffer === chunk.buffer) {
-      parts[parts.length - 1] = parts[parts.length - 1]!.slice();
-    }
+    for (let i = parts.length - 1; i >= 0 && parts[i]!.buffer === chunk.buffer; i--) parts[i] = parts[i]!.slice();
   }
   if (partBytes > 0 || tooLong) {
     const line = finish();

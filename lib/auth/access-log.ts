@@ -109,7 +109,7 @@ function aggregate(row: Omit<Row, "bucket" | "count" | "at" | "last_at">, key: s
 }
 
 /**
- * Called for every response by lib/http/errors.ts `handle()`: refusals and account calls are
+ * Called for every response by lib/http/error-response.ts `handle()`: refusals and account calls are
  * aggregated; anonymous calls that were not refused (health checks, sign-in pages) are not logged.
  */
 export function recordAccess(request: Request, status: number, now = Date.now()): void {

@@ -6,7 +6,7 @@ import pg from "pg";
 import Cursor from "pg-cursor";
 import { env } from "../env";
 import { dialectOf, sqlitePath, type Dialect } from "./dialect";
-import { migrateToLatest } from "./migrations";
+import { migrateToLatest } from "./migrations/index";
 import { retryBusy, retryBusySync } from "./retry";
 import type { Database } from "./types";
 
@@ -14,8 +14,10 @@ export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
   url: string;
-  /** The raw better-sqlite3 handle (SQLite only), for the ingest fast path. */
+  /** The raw better-sqlite3 handle (SQLite only), for the ingest executor (lib/ingest/write-sqlite.ts). */
   sqlite?: BetterSqlite3.Database;
+  /** The pool Kysely draws from (PostgreSQL only), for the ingest executor's COPY (lib/ingest/write-postgres.ts). */
+  pg?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export async function openStore(url: string = env().ORGTRAIL_DATABASE_URL): Prom
     pool.on("connect", (client) => client.on("error", (error) => console.error(`orgtrail: PostgreSQL connection lost (${error.message})`)));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
     await migrateToLatest(db as Kysely<unknown>, dialect);
-    return { db, dialect, url, close: () => db.destroy() };
+    return { db, dialect, url, pg: pool, close: () => db.destroy() };
   }
   const path = sqlitePath(url);
   let sqlite: BetterSqlite3.Database;

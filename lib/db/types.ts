@@ -292,6 +292,38 @@ export interface CheckpointsTable {
   signature: string;
 }
 
+/** A line that could not be stored, kept as received (lib/ingest/quarantine-plan.ts); not an event. */
+export interface QuarantineTable {
+  id: Generated<number>;
+  org_id: number;
+  received_at: number;
+  /** api | cli | pull | bucket | other */
+  source: string;
+  /** The file, object key, upstream window or account the line number is relative to. */
+  origin: string;
+  line: number;
+  reason: string;
+  /** The line's bytes as received (its first 64 KiB when it was longer: see `bytes`). */
+  raw: Uint8Array;
+  /** The line's length as received. */
+  bytes: number;
+}
+
+/** Per organization, source and UTC day of receipt: lines quarantined, and lines only counted past the bounds. */
+export interface QuarantineDaysTable {
+  org_id: number;
+  source: string;
+  day: number;
+  kept: number;
+  dropped: number;
+}
+
+/** Per organization, a counter bumped by triggers on every change of the users list's tables (lib/db/data-version.ts). */
+export interface DataVersionsTable {
+  org_id: number;
+  version: number;
+}
+
 /** A demo organization removed whole by `orgtrail demo --remove` (append-only; docs/SECURITY.md). */
 export interface DemoRemovalsTable {
   org_id: number;
@@ -373,6 +405,9 @@ export interface Database {
   bucket_source_objects: BucketSourceObjectsTable;
   alert_settings: AlertSettingsTable;
   alert_outbox: AlertOutboxTable;
+  quarantine: QuarantineTable;
+  quarantine_days: QuarantineDaysTable;
+  data_versions: DataVersionsTable;
   demo_removals: DemoRemovalsTable;
   ingest_runs: IngestRunsTable;
   integrity_checks: IntegrityChecksTable;

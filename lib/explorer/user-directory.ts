@@ -1,4 +1,5 @@
 /** The organization's users as `actor:` / `user:` values resolve them (SPEC §4 identity). Pure. */
+import { emailKeyOf } from "../ingest/identity";
 
 export interface UserIdentity {
   id: number;
@@ -23,9 +24,11 @@ export class UserDirectory {
    */
   resolve(value: string): number[] {
     const folded = value.toLowerCase();
+    // The email's key as ingest and the users import compute it (lib/ingest/identity.ts).
+    const emailKey = emailKeyOf(value);
     const out: number[] = [];
     for (const u of this.users) {
-      if (u.emailKey === folded || u.externalId === value || (u.username !== null && u.username.toLowerCase() === folded)) out.push(u.id);
+      if (u.emailKey === emailKey || u.externalId === value || (u.username !== null && u.username.toLowerCase() === folded)) out.push(u.id);
     }
     return out;
   }

@@ -1,11 +1,14 @@
+/**
+ * The errors a route throws and the one error table. Pure (no metrics, no access log, no
+ * store): modules of rules (lib/activity, lib/explorer) throw a 400 from here without reaching
+ * I/O. Turning an error into a response, with the access log and the request histogram, is
+ * lib/http/error-response.ts, called by the one route wrapper (lib/http/route.ts).
+ */
 import type { z } from "zod";
-import { observeRequest } from "../metrics/http-metrics";
-import { recordAccess } from "../auth/access-log";
-import { describeError } from "../text/escape-control";
 
 /**
  * The one error table: every code a route may answer with, and its status. A route throws
- * `apiError(code, message)` (or one of the shorthands below); `errorResponse` turns it into
+ * `apiError(code, message)` (or one of the shorthands below); `errorResponse` (lib/http/error-response.ts) turns it into
  * `{"error":{"code","message"}}` with the table's status.
  */
 export const ERROR_STATUS = {
@@ -63,55 +66,4 @@ export function zodMessage(error: z.ZodError, what = "body"): string {
       return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
     })
     .join("; ");
-}
-
-/** Maps anything thrown in a route to a response; unexpected errors never leak a stack trace. */
-export function errorResponse(error: unknown): Response {
-  if (error instanceof HttpError) {
-    return Response.json(
-      { error: { code: error.code, message: error.message } },
-      { status: error.status, headers: error.headers },
-    );
-  }
-  if (isStoreUnavailable(error)) {
-    console.error(`orgtrail: store unavailable: ${describeError(error)}`);
-    return errorResponse(apiError("unavailable", "the store is unavailable, try again later", { "Retry-After": "5" }));
-  }
-  console.error(`orgtrail: unexpected error: ${describeError(error)}`);
-  return errorResponse(apiError("internal", "internal error"));
-}
-
-const UNAVAILABLE_CODES = ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "57P01", "57P02", "57P03", "53300"];
-// SQLite's primary codes; better-sqlite3 reports the extended ones (SQLITE_IOERR_WRITE, SQLITE_BUSY_SNAPSHOT...).
-const UNAVAILABLE_SQLITE = ["SQLITE_BUSY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN"];
-// pg's own errors for a lost or unreachable server carry no code, only these messages.
-const PG_CONNECTION_LOST = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
-
-function isStoreUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === "string") {
-    return UNAVAILABLE_CODES.includes(code) || code.startsWith("08") || UNAVAILABLE_SQLITE.some((c) => code === c || code.startsWith(`${c}_`));
-  }
-  return error instanceof Error && PG_CONNECTION_LOST.test(error.message);
-}
-
-/**
- * Error mapping, the access log and the duration histogram around a handler. Routes do not
- * call this themselves: lib/http/route.ts does, for every route.
- */
-export function handle<A extends unknown[]>(
-  fn: (request: Request, ...rest: A) => Promise<Response>,
-): (request: Request, ...rest: A) => Promise<Response> {
-  return async (request: Request, ...rest: A) => {
-    const started = performance.now();
-    let response: Response;
-    try {
-      response = await fn(request, ...rest);
-    } catch (error) {
-      response = errorResponse(error);
-    }
-    recordAccess(request, response.status);
-    void observeRequest(request, rest[0], response.status, (performance.now() - started) / 1000);
-    return response;
-  };
 }

@@ -22,7 +22,8 @@ import { env } from "../env";
 import { requireSameOrigin } from "../web/same-origin";
 import { readBodyText, requestChunks } from "./body";
 import { encodedRoute } from "./encoded-response";
-import { badRequest, handle, HttpError, zodMessage } from "./errors";
+import { handle } from "./error-response";
+import { badRequest, HttpError, zodMessage } from "./errors";
 
 /** Small JSON bodies (settings, sign-in): 16 KiB unless a route says otherwise. */
 export const SMALL_BODY_BYTES = 16 * 1024;

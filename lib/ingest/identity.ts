@@ -1,114 +1,143 @@
-import type { Kysely } from "kysely";
-import type { NormalizedEvent } from "../audit/event";
-import type { Database } from "../db/types";
+/**
+ * SPEC §4 identity, once: a user is matched by platform id (`actor_user_id` / `user_asset`)
+ * first, then by email, case-insensitively. Used by the ingest planner (lib/ingest/plan-batch.ts)
+ * and by the directory import (lib/users/import-users.ts), which adds the username as a third
+ * key and its own rules for what a directory entry may change.
+ *
+ * Pure: the store is reached only through the lookups the caller injects (called at most once
+ * per key, memoized), and every decision is returned, never written.
+ */
 
-interface Known {
+/** A user row as identity sees it. `id` is the users.id, or a negative placeholder for a user this batch creates. */
+export interface KnownUser {
   id: number;
   external_id: string | null;
   email_key: string | null;
+  username?: string | null;
+  first_seen_at?: number | null;
+  first_invited_at?: number | null;
 }
 
-export interface ResolvedIdentities {
-  /** users.id of each event's actor (index-aligned with the batch), or null. */
-  actor: (number | null)[];
-  target: (number | null)[];
+export interface IdentityLookups {
+  byId(externalId: string): KnownUser | null;
+  byEmail(emailKey: string): KnownUser | null;
 }
 
-const IN_CHUNK = 500;
+/** The case-insensitive identity key of an email. */
+export function emailKeyOf(email: string | null | undefined): string | null {
+  return email ? email.toLowerCase() : null;
+}
 
 /**
- * Maps each event's actor and target to a user row (SPEC §4 identity: the platform id first,
- * then the email, case-insensitively), creating users the store has not seen. A user found
- * by email learns its id; one found by id learns its email when it had none.
+ * The users a batch has seen, memoized: one object per user, so that an id or email learned
+ * through one key is seen through the other, and a key looked up once is never looked up again.
  */
-export async function resolveIdentities(
-  trx: Kysely<Database>,
-  orgId: number,
-  events: NormalizedEvent[],
-): Promise<ResolvedIdentities> {
-  const ids = new Set<string>();
-  const emails = new Set<string>();
-  for (const e of events) {
-    if (e.actorId) ids.add(e.actorId);
-    if (e.targetId) ids.add(e.targetId);
-    if (e.actorEmail) emails.add(e.actorEmail.toLowerCase());
-    if (e.targetEmail) emails.add(e.targetEmail.toLowerCase());
-  }
-  const byId = new Map<string, Known>();
-  const byEmail = new Map<string, Known>();
-  const byUser = new Map<number, Known>();
-  // One object per user, so an id or email learned through one map is seen through the other.
-  const remember = (row: Known) => {
-    const u = byUser.get(row.id) ?? row;
-    byUser.set(u.id, u);
-    if (u.external_id !== null) byId.set(u.external_id, u);
-    if (u.email_key !== null) byEmail.set(u.email_key, u);
-  };
-  const idList = [...ids];
-  for (let i = 0; i < idList.length; i += IN_CHUNK) {
-    const rows = await trx
-      .selectFrom("users")
-      .select(["id", "external_id", "email_key"])
-      .where("org_id", "=", orgId)
-      .where("external_id", "in", idList.slice(i, i + IN_CHUNK))
-      .execute();
-    rows.forEach(remember);
-  }
-  const emailList = [...emails].filter((e) => !byEmail.has(e));
-  for (let i = 0; i < emailList.length; i += IN_CHUNK) {
-    const rows = await trx
-      .selectFrom("users")
-      .select(["id", "external_id", "email_key"])
-      .where("org_id", "=", orgId)
-      .where("email_key", "in", emailList.slice(i, i + IN_CHUNK))
-      .execute();
-    rows.forEach(remember);
+export class IdentityIndex {
+  private readonly users = new Map<number, KnownUser>();
+  private readonly ids = new Map<string, KnownUser | null>();
+  private readonly emails = new Map<string, KnownUser | null>();
+
+  constructor(private readonly lookups: IdentityLookups) {}
+
+  private canonical(row: KnownUser | null): KnownUser | null {
+    if (!row) return null;
+    const cur = this.users.get(row.id);
+    if (cur) return cur;
+    this.users.set(row.id, row);
+    return row;
   }
 
-  const resolve = async (id: string | null, email: string | null): Promise<number | null> => {
-    const emailKey = email ? email.toLowerCase() : null;
-    if (id === null && emailKey === null) return null;
-    const hitById = id !== null ? byId.get(id) : undefined;
-    if (hitById) {
-      if (emailKey !== null && hitById.email_key === null && !byEmail.has(emailKey)) {
-        await trx.updateTable("users").set({ email: email, email_key: emailKey }).where("id", "=", hitById.id).execute();
-        hitById.email_key = emailKey;
-        remember(hitById);
-      }
-      return hitById.id;
+  byId(externalId: string): KnownUser | null {
+    let u = this.ids.get(externalId);
+    if (u === undefined) {
+      u = this.canonical(this.lookups.byId(externalId));
+      this.ids.set(externalId, u);
     }
-    const hitByEmail = emailKey !== null ? byEmail.get(emailKey) : undefined;
-    if (hitByEmail) {
-      if (id !== null && hitByEmail.external_id === null) {
-        await trx.updateTable("users").set({ external_id: id }).where("id", "=", hitByEmail.id).execute();
-        hitByEmail.external_id = id;
-        remember(hitByEmail);
-      }
-      return hitByEmail.id;
-    }
-    const created = await trx
-      .insertInto("users")
-      .values({
-        org_id: orgId,
-        external_id: id,
-        email: email,
-        email_key: emailKey,
-        reports: 0,
-        runs: 0,
-        in_directory: 0,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const known: Known = { id: created.id, external_id: id, email_key: emailKey };
-    remember(known);
-    return known.id;
-  };
-
-  const actor: (number | null)[] = [];
-  const target: (number | null)[] = [];
-  for (const e of events) {
-    actor.push(await resolve(e.actorId, e.actorEmail));
-    target.push(await resolve(e.targetId, e.targetEmail));
+    return u;
   }
-  return { actor, target };
+
+  byEmail(emailKey: string): KnownUser | null {
+    let u = this.emails.get(emailKey);
+    if (u === undefined) {
+      u = this.canonical(this.lookups.byEmail(emailKey));
+      this.emails.set(emailKey, u);
+    }
+    return u;
+  }
+
+  /** SPEC §4 matching: the id first, then the email. */
+  match(externalId: string | null, emailKey: string | null): KnownUser | null {
+    return (externalId !== null ? this.byId(externalId) : null) ?? (emailKey !== null ? this.byEmail(emailKey) : null);
+  }
+
+  /** Registers a user (new, or with a key learned): its keys now find it. */
+  remember(u: KnownUser): void {
+    this.users.set(u.id, u);
+    if (u.external_id !== null) this.ids.set(u.external_id, u);
+    if (u.email_key !== null) this.emails.set(u.email_key, u);
+  }
+
+  /** An email no longer held by the user that held it (a directory import moved it). */
+  releaseEmail(emailKey: string): void {
+    this.emails.set(emailKey, null);
+  }
+
+  /** Every user seen, with its current keys. */
+  seen(): Iterable<KnownUser> {
+    return this.users.values();
+  }
+}
+
+/** What resolving an event's identity changes in the store. */
+export interface IdentityChanges {
+  /** Users to create, in order; their `id` is a placeholder (-1, -2, ...). */
+  created: (KnownUser & { email: string | null })[];
+  /** Existing users that learned a key: the email (with its key) or the id. */
+  learned: Map<number, { email?: string; email_key?: string; external_id?: string }>;
+}
+
+/**
+ * The user an event's actor or target (platform id, email) is, creating it when neither
+ * key is known (SPEC §4). A user found by id learns the email when it has none and no other
+ * user holds it; a user found by email learns the id when it has none. No id and no email:
+ * no user (null).
+ */
+export function resolveEventIdentity(index: IdentityIndex, changes: IdentityChanges, externalId: string | null, email: string | null): number | null {
+  const emailKey = emailKeyOf(email);
+  if (externalId !== null) {
+    const u = index.byId(externalId);
+    if (u) {
+      if (emailKey !== null && u.email_key === null && !index.byEmail(emailKey)) {
+        u.email_key = emailKey;
+        learn(changes, u, { email: email!, email_key: emailKey });
+        index.remember(u);
+      }
+      return u.id;
+    }
+  }
+  if (emailKey !== null) {
+    const u = index.byEmail(emailKey);
+    if (u) {
+      if (externalId !== null && u.external_id === null) {
+        u.external_id = externalId;
+        learn(changes, u, { external_id: externalId });
+        index.remember(u);
+      }
+      return u.id;
+    }
+  }
+  if (externalId === null && emailKey === null) return null;
+  const created = { id: -(changes.created.length + 1), external_id: externalId, email, email_key: emailKey, first_seen_at: null, first_invited_at: null };
+  changes.created.push(created);
+  index.remember(created);
+  return created.id;
+}
+
+function learn(changes: IdentityChanges, u: KnownUser, change: { email?: string; email_key?: string; external_id?: string }): void {
+  if (u.id < 0) {
+    // A user this batch creates (the same object as in `created`): its creation carries the key.
+    if (change.email !== undefined) (u as KnownUser & { email: string | null }).email = change.email;
+    return;
+  }
+  changes.learned.set(u.id, { ...changes.learned.get(u.id), ...change });
 }

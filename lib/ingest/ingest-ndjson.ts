@@ -1,11 +1,15 @@
 import type { NormalizedEvent } from "../audit/event";
 import { MAX_LINE_BYTES, ndjsonLines } from "../audit/ndjson-lines";
+import type { PlausibleWindow } from "../audit/plausible";
 import type { Store } from "../db/client";
 import type { Deployment } from "../env";
 import { afterStored } from "../alerts/after-stored";
 import { appendBatch } from "./append-batch";
 import { toEvents, type ParallelParser } from "./parallel-parse";
 import { parseEventLine } from "./parse-line";
+import type { QuarantineSource, RejectedLine } from "./quarantine-plan";
+import { quarantineLimits, plausibleWindow } from "./window";
+import type { WriteProfile } from "./write-plan";
 
 export interface Rejection {
   line: number;
@@ -20,18 +24,26 @@ export interface IngestSummary {
   rejected: Rejection[];
   /** All rejections, also those past the reporting cap. */
   rejectedTotal: number;
+  /** Rejected lines kept in the quarantine (the rest were past its bounds, only counted). */
+  quarantined: number;
   lines: number;
   bytes: number;
 }
 
 export interface IngestOptions {
   deployment: Deployment;
+  /** Where the lines come from, for the quarantine (default: `other`, no origin). */
+  source?: { kind: QuarantineSource; origin: string };
+  /** Times an event may carry (default: the configured window around the server's clock now). */
+  window?: PlausibleWindow;
   batchSize?: number;
   /** Keep at most this many rejections in the summary (all are counted and streamed to onReject). */
   maxRejectionsKept?: number;
   onReject?: (r: Rejection) => void;
   onProgress?: (s: IngestSummary) => void;
   onStored?: (events: NormalizedEvent[]) => void;
+  /** Accumulates the writer's time per step (the CLI with ORGTRAIL_INGEST_PROFILE=1). */
+  profile?: WriteProfile;
   /**
    * Parse with this (the CLI passes workerParser of lib/ingest/parse-pool.ts: worker threads)
    * while this thread writes; without it, this thread parses. Same rows, sequence numbers,
@@ -40,10 +52,15 @@ export interface IngestOptions {
   parallel?: ParallelParser;
 }
 
+/** Refused lines held before they are written with the next batch (bytes): bounds memory under a flood of bad lines. */
+const MAX_PENDING_REJECT_BYTES = 8 * 1024 * 1024;
+const MAX_PENDING_REJECTS = 1000;
+
 /**
  * Streams NDJSON into the store. Good lines are committed in batches; a bad line is reported
- * by number and never drops its neighbours. The summary is returned only after the last
- * batch is committed, so every event it counts as accepted is durable.
+ * by number, kept in the quarantine (in the same transaction as the batch around it), and
+ * never drops its neighbours. The summary is returned only after the last batch is
+ * committed, so every event it counts as accepted is durable.
  */
 export async function ingestNdjson(
   store: Store,
@@ -53,37 +70,53 @@ export async function ingestNdjson(
 ): Promise<IngestSummary> {
   const batchSize = options.batchSize ?? 5000;
   const keep = options.maxRejectionsKept ?? 10_000;
-  const summary: IngestSummary = { accepted: 0, duplicates: 0, skipped: 0, rejected: [], rejectedTotal: 0, lines: 0, bytes: 0 };
+  const window = options.window ?? plausibleWindow();
+  const source = options.source ?? { kind: "other", origin: "" };
+  const limits = quarantineLimits();
+  const summary: IngestSummary = { accepted: 0, duplicates: 0, skipped: 0, rejected: [], rejectedTotal: 0, quarantined: 0, lines: 0, bytes: 0 };
   let batch: NormalizedEvent[] = [];
+  let refused: RejectedLine[] = [];
+  let refusedBytes = 0;
 
   const flush = async () => {
-    if (batch.length === 0) return;
-    const result = await appendBatch(store, orgId, batch);
+    if (batch.length === 0 && refused.length === 0) return;
+    const quarantine = { batch: { source: source.kind, origin: source.origin, receivedAt: Date.now(), lines: refused }, limits };
+    const result = await appendBatch(store, orgId, batch, { quarantine, profile: options.profile });
     summary.accepted += result.accepted;
     summary.duplicates += result.duplicates;
+    summary.quarantined += result.quarantined;
     batch = [];
+    refused = [];
+    refusedBytes = 0;
     if (result.stored.length > 0) {
       options.onStored?.(result.stored);
       await afterStored(store, orgId, result.stored);
     }
     options.onProgress?.(summary);
   };
-  const reject = (line: number, error: string) => {
+  const reject = async (line: number, error: string, raw: string | Uint8Array, bytes: number) => {
     summary.rejectedTotal++;
     const r = { line, error };
     if (summary.rejected.length < keep) summary.rejected.push(r);
     options.onReject?.(r);
+    refused.push({ line, reason: error, raw, bytes });
+    refusedBytes += typeof raw === "string" ? raw.length * 3 : raw.length;
+    if (refusedBytes >= MAX_PENDING_REJECT_BYTES || refused.length >= MAX_PENDING_REJECTS) await flush();
   };
 
   if (options.parallel) {
     let lineBase = 0; // lines (blank ones included) before the unit
-    for await (const unit of options.parallel(chunks, { deployment: options.deployment, maxLineBytes: MAX_LINE_BYTES })) {
+    for await (const unit of options.parallel(chunks, { deployment: options.deployment, maxLineBytes: MAX_LINE_BYTES, window })) {
       const base = lineBase;
       lineBase += unit.lines;
       if (unit.lastLine > 0) summary.lines = base + unit.lastLine;
       summary.bytes += unit.bytes;
       summary.skipped += unit.skipped;
-      for (let i = 0; i < unit.rejects.length; i += 2) reject(base + (unit.rejects[i] as number), unit.rejects[i + 1] as string);
+      // Rejections and events in input order: a flush for the rejections' sake keeps the
+      // events before them in the batch (order within a batch is what counts).
+      for (let i = 0; i < unit.rejects.length; i += 4) {
+        await reject(base + (unit.rejects[i] as number), unit.rejects[i + 1] as string, unit.rejects[i + 2] as string | Uint8Array, unit.rejects[i + 3] as number);
+      }
       for (const event of toEvents(unit.events)) {
         batch.push(event);
         if (batch.length >= batchSize) await flush();
@@ -97,11 +130,11 @@ export async function ingestNdjson(
     summary.lines = line.lineNo;
     summary.bytes += line.bytes + 1;
     if ("error" in line) {
-      reject(line.lineNo, line.error);
+      await reject(line.lineNo, line.error, line.raw, line.bytes);
       continue;
     }
-    const parsed = parseEventLine(line.text, options.deployment);
-    if ("error" in parsed) reject(line.lineNo, parsed.error);
+    const parsed = parseEventLine(line.text, options.deployment, window);
+    if ("error" in parsed) await reject(line.lineNo, parsed.error, line.text, line.bytes);
     else if ("skipped" in parsed) summary.skipped++;
     else {
       batch.push(parsed.event);

@@ -6,6 +6,7 @@
  * exactly as the in-thread path does, and line numbers are the same.
  */
 import type { NormalizedEvent } from "../audit/event";
+import type { PlausibleWindow } from "../audit/plausible";
 import type { Deployment } from "../env";
 
 /** A unit of whole lines sent to a worker. */
@@ -16,6 +17,7 @@ export interface ParseUnit {
   first: boolean;
   deployment: Deployment;
   maxLineBytes: number;
+  window: PlausibleWindow;
 }
 
 /** What a worker returns; line numbers are relative to the unit (its first line is 1). */
@@ -28,8 +30,8 @@ export interface ParsedUnit {
   /** Bytes of the non-blank lines, one newline each, as the in-thread summary counts them. */
   bytes: number;
   skipped: number;
-  /** Flat [line, error, line, error, ...]. */
-  rejects: (number | string)[];
+  /** Flat [line, error, raw, bytes, ...] (raw: the line as received, a string when valid UTF-8; bytes: its length). */
+  rejects: (number | string | Uint8Array)[];
   /** Flat, EVENT_FIELDS values per event (see toEvents). */
   events: (string | number | null)[];
 }
@@ -60,7 +62,8 @@ const NEWLINE = 0x0a;
 /** Input bytes per unit: big enough to amortize a message, small enough to keep workers busy. */
 const UNIT_BYTES = 512 * 1024;
 
-export type Cut = { bytes: Uint8Array; first: boolean } | { longLine: number };
+/** A unit of whole lines, or a line past the limit: its length and its first maxLineBytes (for the quarantine). */
+export type Cut = { bytes: Uint8Array; first: boolean } | { longLine: number; prefix: Uint8Array };
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
   const out = new Uint8Array(total);
@@ -74,8 +77,8 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
 
 /**
  * Cuts a byte stream into units of whole lines (a copy each, transferable). A line longer
- * than maxLineBytes (+1 for a CR) is never buffered: it becomes a `longLine` cut carrying
- * its length, rejected in its place as ndjsonLines would.
+ * than maxLineBytes (+1 for a CR) is never buffered whole: it becomes a `longLine` cut
+ * carrying its length and its first maxLineBytes, rejected in its place as ndjsonLines would.
  */
 export async function* cutUnits(chunks: AsyncIterable<Uint8Array>, maxLineBytes: number, unitBytes = UNIT_BYTES): AsyncGenerator<Cut> {
   let complete: Uint8Array[] = [];
@@ -83,6 +86,7 @@ export async function* cutUnits(chunks: AsyncIterable<Uint8Array>, maxLineBytes:
   let tail: Uint8Array[] = [];
   let tailBytes = 0;
   let longLine = -1; // bytes of a too-long line being skipped, or -1
+  let prefix = new Uint8Array(0); // its first maxLineBytes
   let first = true;
   const takeComplete = (): Cut => {
     const cut = { bytes: concat(complete, completeBytes), first };
@@ -98,7 +102,7 @@ export async function* cutUnits(chunks: AsyncIterable<Uint8Array>, maxLineBytes:
         longLine += chunk.length;
         continue;
       }
-      yield { longLine: longLine + nl };
+      yield { longLine: longLine + nl, prefix };
       first = false;
       longLine = -1;
       chunk = chunk.subarray(nl + 1);
@@ -120,13 +124,14 @@ export async function* cutUnits(chunks: AsyncIterable<Uint8Array>, maxLineBytes:
     }
     if (tailBytes > maxLineBytes + 1) {
       if (completeBytes > 0) yield takeComplete();
+      prefix = concat(tail, tailBytes).slice(0, maxLineBytes);
       longLine = tailBytes;
       tail = [];
       tailBytes = 0;
     }
   }
   if (longLine >= 0) {
-    yield { longLine };
+    yield { longLine, prefix };
     return;
   }
   for (const t of tail) complete.push(t);
@@ -137,5 +142,5 @@ export async function* cutUnits(chunks: AsyncIterable<Uint8Array>, maxLineBytes:
 /** Parses a stream into units, in input order (lib/ingest/parse-pool.ts runs it in worker threads). */
 export type ParallelParser = (
   chunks: AsyncIterable<Uint8Array>,
-  options: { deployment: Deployment; maxLineBytes: number },
+  options: { deployment: Deployment; maxLineBytes: number; window: PlausibleWindow },
 ) => AsyncIterable<ParsedUnit>;

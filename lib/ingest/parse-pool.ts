@@ -4,6 +4,7 @@
  * worker entry (it loads tsx).
  */
 import { Worker } from "node:worker_threads";
+import type { PlausibleWindow } from "../audit/plausible";
 import type { Deployment } from "../env";
 import { cutUnits, type Cut, type ParallelParser, type ParsedUnit, type ParseUnit } from "./parallel-parse";
 
@@ -21,7 +22,7 @@ interface Pending {
  */
 export async function* parseInWorkers(
   chunks: AsyncIterable<Uint8Array>,
-  options: { workers: number; deployment: Deployment; maxLineBytes: number; unitBytes?: number; maxInFlight?: number },
+  options: { workers: number; deployment: Deployment; maxLineBytes: number; window: PlausibleWindow; unitBytes?: number; maxInFlight?: number },
 ): AsyncGenerator<ParsedUnit> {
   const workerUrl = new URL("./parse-worker.mjs", import.meta.url);
   const pool = Array.from({ length: Math.max(1, options.workers) }, () => {
@@ -62,11 +63,11 @@ export async function* parseInWorkers(
 
   const dispatch = (cut: Cut, id: number): Promise<ParsedUnit> => {
     if ("longLine" in cut) {
-      return Promise.resolve({ id, lines: 1, lastLine: 1, bytes: cut.longLine + 1, skipped: 0, rejects: [1, `line is longer than ${options.maxLineBytes} bytes`], events: [] });
+      return Promise.resolve({ id, lines: 1, lastLine: 1, bytes: cut.longLine + 1, skipped: 0, rejects: [1, `line is longer than ${options.maxLineBytes} bytes`, cut.prefix, cut.longLine], events: [] });
     }
     const target = pool.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     if (target.dead) return Promise.reject(target.dead);
-    const unit: ParseUnit = { id, bytes: cut.bytes, first: cut.first, deployment: options.deployment, maxLineBytes: options.maxLineBytes };
+    const unit: ParseUnit = { id, bytes: cut.bytes, first: cut.first, deployment: options.deployment, maxLineBytes: options.maxLineBytes, window: options.window };
     const promise = new Promise<ParsedUnit>((resolve, reject) => target.pending.set(id, { resolve, reject }));
     target.worker.postMessage(unit, [cut.bytes.buffer as ArrayBuffer]);
     return promise;

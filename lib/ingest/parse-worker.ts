@@ -29,11 +29,11 @@ export async function parseUnit(unit: ParseUnit): Promise<ParsedUnit> {
     out.lastLine = lineNo;
     out.bytes += line.bytes + 1;
     if ("error" in line) {
-      out.rejects.push(lineNo, line.error);
+      out.rejects.push(lineNo, line.error, line.raw, line.bytes);
       continue;
     }
-    const parsed = parseEventLine(line.text, unit.deployment);
-    if ("error" in parsed) out.rejects.push(lineNo, parsed.error);
+    const parsed = parseEventLine(line.text, unit.deployment, unit.window);
+    if ("error" in parsed) out.rejects.push(lineNo, parsed.error, line.text, line.bytes);
     else if ("skipped" in parsed) out.skipped++;
     else {
       const e = parsed.event;

@@ -96,8 +96,11 @@ export async function importFromBucket(store: Store, bucket: Bucket, options: Bu
     }
     const body = await withRetry(() => bucket.get(object.key), options.retry);
     if (body === null) continue; // deleted since the listing
+    // A line that cannot be stored is quarantined (source `bucket`, the object as its origin);
+    // the object is still recorded as read, so the source moves on.
     const result = await ingestNdjson(store, orgId, bytesOf(body), {
       deployment: options.deployment,
+      source: { kind: "bucket", origin: `${source} ${object.key}` },
       maxRejectionsKept: 100,
       onStored: (events) => recordIngested(org, events),
     });

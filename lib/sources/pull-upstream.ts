@@ -1,3 +1,4 @@
+import { topLevelArrayElements } from "../audit/json-scan";
 import { formatDate, parseDate } from "../audit/timestamp";
 import type { Store } from "../db/client";
 import type { Deployment } from "../env";
@@ -76,20 +77,25 @@ export interface PullResult {
   error: UpstreamError | UpstreamAuthError | null;
 }
 
-type Page = { kind: "envelope"; events: unknown[]; nextCursor: string | null } | { kind: "ingested"; summary: IngestSummary };
+type Page = { kind: "envelope"; events: string[]; nextCursor: string | null } | { kind: "ingested"; summary: IngestSummary };
 
 const encoder = new TextEncoder();
 
-async function* ndjsonOf(events: unknown[]): AsyncGenerator<Uint8Array> {
-  if (events.length > 0) yield encoder.encode(events.map((e) => JSON.stringify(e)).join("\n") + "\n");
+/** The page's events as NDJSON, each line the event's text exactly as the upstream sent it. */
+async function* ndjsonOf(events: string[]): AsyncGenerator<Uint8Array> {
+  if (events.length > 0) yield encoder.encode(events.join("\n") + "\n");
 }
 
 async function* textChunks(text: string): AsyncGenerator<Uint8Array> {
   yield encoder.encode(text);
 }
 
-/** An envelope page, or null when the JSON is something else (then it is read as NDJSON). */
-function readEnvelope(text: string): { events: unknown[]; nextCursor: string | null } | null {
+/**
+ * An envelope page, or null when the JSON is something else (then it is read as NDJSON). The
+ * events are the raw text of each element of `audit_logs` (never re-serialized: a bad event
+ * is quarantined as received, and no nesting depth can make a serializer throw).
+ */
+function readEnvelope(text: string): { events: string[]; nextCursor: string | null } | null {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -100,7 +106,9 @@ function readEnvelope(text: string): { events: unknown[]; nextCursor: string | n
   const env = value as { audit_logs: unknown[]; next_cursor?: unknown };
   const next = env.next_cursor;
   if (next !== undefined && next !== null && (typeof next !== "string" || next === "")) throw new UpstreamError("upstream answered an unreadable next_cursor");
-  return { events: env.audit_logs, nextCursor: typeof next === "string" ? next : null };
+  const events = topLevelArrayElements(text, "audit_logs");
+  if (events === null || events.length !== env.audit_logs.length) throw new UpstreamError("upstream answered an unreadable audit_logs array");
+  return { events, nextCursor: typeof next === "string" ? next : null };
 }
 
 /** Progress goes to job_state at most this often (and at every phase change). */
@@ -162,9 +170,12 @@ export async function pullUpstream(store: Store, o: PullOptions): Promise<PullRe
     summary.rejected += s.rejectedTotal;
   };
 
-  const ingest = async (label: string, chunks: AsyncIterable<Uint8Array>, onFlush?: (s: IngestSummary) => void) =>
+  // A line that cannot be stored is quarantined (source `pull`, the window as its origin) and
+  // the pull moves on: the checkpoint advances past it like past any other line.
+  const ingest = async (label: string, chunks: AsyncIterable<Uint8Array>, onFlush?: (s: IngestSummary) => void, origin = label) =>
     ingestNdjson(store, o.orgId, chunks, {
       deployment: o.deployment,
+      source: { kind: "pull", origin: `${endpoint.href} ${origin}` },
       maxRejectionsKept: 0,
       onReject: (r) => o.onReject?.(label, r),
       onProgress: onFlush,
@@ -236,6 +247,7 @@ export async function pullUpstream(store: Store, o: PullOptions): Promise<PullRe
         cursor = saved.page.cursor;
       }
       const seen = new Set<string>();
+      let pageNo = 0;
       for (;;) {
         if (o.signal?.aborted) throw o.signal.reason;
         const page = await fetchPage(w, label, cursor);
@@ -245,7 +257,7 @@ export async function pullUpstream(store: Store, o: PullOptions): Promise<PullRe
           break;
         }
         summary.mode = "cursor";
-        add(await ingest(label, ndjsonOf(page.events)));
+        add(await ingest(label, ndjsonOf(page.events), undefined, `${label} page ${++pageNo}`));
         if (page.nextCursor === null) break;
         if (seen.has(page.nextCursor)) throw new UpstreamError("upstream repeated a cursor; stopping rather than looping");
         seen.add(page.nextCursor);

@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import type { Store } from "../db/client";
 import { GENESIS_CHAIN } from "./chain";
 import { latestPurge, recomputeRange } from "./range";
-import { MIN_RETENTION_DAYS } from "./schema";
+import { MIN_RETENTION_DAYS } from "./retention";
 import { keyIdOf, loadSigningKey } from "./signing-key";
 
 /**

@@ -1,11 +1,15 @@
 /**
  * Imports the directory: a users CSV in the export's format or a SCIM 2.0 ListResponse.
- * A user is matched by platform id, then email (case-insensitively), then username, so a
- * re-import updates and a user first seen in events is completed, never duplicated.
+ * A user is matched by platform id, then email (case-insensitively) — SPEC §4 identity, the
+ * same module as ingest (lib/ingest/identity.ts) — then username, so a re-import updates and
+ * a user first seen in events is completed, never duplicated.
  */
 import type { Transaction } from "kysely";
 import type { Store } from "../db/client";
+import type { Dialect } from "../db/dialect";
+import { lockOrg } from "../db/org-lock";
 import type { Database } from "../db/types";
+import { emailKeyOf, IdentityIndex, type KnownUser } from "../ingest/identity";
 import type { DirectoryEntry, DirectoryRejection, ParsedDirectory } from "./directory-entry";
 import { parseScimUsers, looksLikeJson } from "./parse-scim";
 import { parseUsersCsv } from "./parse-users-csv";
@@ -30,13 +34,6 @@ export function parseDirectory(text: string, options: ImportUsersOptions = {}): 
   return format === "scim" ? parseScimUsers(text) : parseUsersCsv(text);
 }
 
-interface Known {
-  id: number;
-  external_id: string | null;
-  email_key: string | null;
-  username: string | null;
-}
-
 type Trx = Transaction<Database>;
 
 /**
@@ -54,39 +51,43 @@ export async function importUsers(
 
 /** Applies an already parsed directory (e.g. every page of a SCIM API, lib/sources/directory-sync.ts) in one transaction. */
 export async function importDirectory(store: Store, orgId: number, parsed: ParsedDirectory): Promise<ImportUsersResult> {
-  const counts = await store.db.transaction().execute((trx) => applyEntries(trx, orgId, parsed.entries));
+  const counts = await store.db.transaction().execute((trx) => applyEntries(trx, store.dialect, orgId, parsed.entries));
   return { format: parsed.format, ...counts, rejected: parsed.rejected };
 }
 
-async function applyEntries(trx: Trx, orgId: number, entries: DirectoryEntry[]): Promise<{ created: number; updated: number }> {
-  // Serializes with ingest (appendBatch takes the same row first): on PostgreSQL both would
-  // otherwise insert the same new user at once and one fails on users_org_email.
-  await trx.updateTable("organizations").set((eb) => ({ last_seq: eb.ref("last_seq") })).where("id", "=", orgId).execute();
+async function applyEntries(trx: Trx, dialect: Dialect, orgId: number, entries: DirectoryEntry[]): Promise<{ created: number; updated: number }> {
+  // The organization lock (lib/db/org-lock.ts), as ingest takes it: on PostgreSQL both would
+  // otherwise insert the same new user at once and one fail on users_org_email.
+  await lockOrg(trx, dialect, orgId);
   const rows = await trx
     .selectFrom("users")
     .select(["id", "external_id", "email_key", "username"])
     .where("org_id", "=", orgId)
     .orderBy("id")
     .execute();
-  const byId = new Map<string, Known>();
-  const byEmail = new Map<string, Known>();
-  const byUsername = new Map<string, Known>();
-  const remember = (u: Known) => {
+  // SPEC §4 identity (lib/ingest/identity.ts) over the whole directory, read once; the
+  // username is the directory's own third key.
+  const byId = new Map<string, KnownUser>();
+  const byEmail = new Map<string, KnownUser>();
+  const byUsername = new Map<string, KnownUser>();
+  for (const r of rows) {
+    const u: KnownUser = { id: r.id, external_id: r.external_id, email_key: r.email_key, username: r.username };
     if (u.external_id !== null) byId.set(u.external_id, u);
     if (u.email_key !== null) byEmail.set(u.email_key, u);
     // The oldest user holding a username keeps it as the match.
-    if (u.username !== null && !byUsername.has(u.username)) byUsername.set(u.username, u);
+    if (u.username && !byUsername.has(u.username)) byUsername.set(u.username, u);
+  }
+  const index = new IdentityIndex({ byId: (id) => byId.get(id) ?? null, byEmail: (key) => byEmail.get(key) ?? null });
+  const remember = (u: KnownUser) => {
+    index.remember(u);
+    if (u.username && !byUsername.has(u.username)) byUsername.set(u.username, u);
   };
-  rows.forEach(remember);
 
   let created = 0;
   let updated = 0;
   for (const e of entries) {
-    const emailKey = e.email?.toLowerCase() ?? null;
-    const match =
-      (e.externalId !== null ? byId.get(e.externalId) : undefined) ??
-      (emailKey !== null ? byEmail.get(emailKey) : undefined) ??
-      (e.username !== null ? byUsername.get(e.username) : undefined);
+    const emailKey = emailKeyOf(e.email);
+    const match = index.match(e.externalId, emailKey) ?? (e.username !== null ? byUsername.get(e.username) : undefined) ?? null;
 
     const fields = directoryFields(e);
     if (!match) {
@@ -111,15 +112,15 @@ async function applyEntries(trx: Trx, orgId: number, entries: DirectoryEntry[]):
 
     const patch: typeof fields & { external_id?: string; email?: string; email_key?: string; username?: string } = { ...fields };
     // An id the store already knows for the user is the events' identity: never replaced.
-    if (e.externalId !== null && match.external_id === null && !byId.has(e.externalId)) {
+    if (e.externalId !== null && match.external_id === null && !index.byId(e.externalId)) {
       patch.external_id = e.externalId;
       match.external_id = e.externalId;
     }
     // A new email is taken only when no other user holds it (emails are unique per org).
-    if (e.email !== null && emailKey !== null && emailKey !== match.email_key && !byEmail.has(emailKey)) {
+    if (e.email !== null && emailKey !== null && emailKey !== match.email_key && !index.byEmail(emailKey)) {
       patch.email = e.email;
       patch.email_key = emailKey;
-      if (match.email_key !== null) byEmail.delete(match.email_key);
+      if (match.email_key !== null) index.releaseEmail(match.email_key);
       match.email_key = emailKey;
     } else if (e.email !== null && emailKey === match.email_key) {
       patch.email = e.email;

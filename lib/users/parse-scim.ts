@@ -9,6 +9,7 @@
  * Attribute names are matched case-insensitively, as RFC 7643 §2.1 says they are.
  */
 import { parseRfc3339 } from "../audit/timestamp";
+import { emailKeyOf } from "../ingest/identity";
 import { cleanTeams, isEmail, UsersImportError, type DirectoryEntry, type DirectoryRejection, type ParsedDirectory } from "./directory-entry";
 
 export const SCIM_LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
@@ -60,7 +61,7 @@ export function parseScimResources(resources: readonly unknown[]): ParsedDirecto
       rejected.push({ line, error: `Resources[${i}]: ${entry}` });
       return;
     }
-    for (const key of [entry.externalId && `id:${entry.externalId}`, entry.email && `e:${entry.email.toLowerCase()}`]) {
+    for (const key of [entry.externalId && `id:${entry.externalId}`, entry.email && `e:${emailKeyOf(entry.email)}`]) {
       if (!key) continue;
       const earlier = firstIndexOf.get(key);
       if (earlier !== undefined) {
@@ -69,7 +70,7 @@ export function parseScimResources(resources: readonly unknown[]): ParsedDirecto
       }
     }
     if (entry.externalId) firstIndexOf.set(`id:${entry.externalId}`, line);
-    if (entry.email) firstIndexOf.set(`e:${entry.email.toLowerCase()}`, line);
+    if (entry.email) firstIndexOf.set(`e:${emailKeyOf(entry.email)}`, line);
     entries.push(entry);
   });
   return { format: "scim", entries, rejected };

@@ -5,6 +5,7 @@
  */
 import Papa from "papaparse";
 import { USERS_CSV_COLUMNS, unneutralizeFormula } from "../export/users-csv";
+import { emailKeyOf } from "../ingest/identity";
 import { cleanTeams, isEmail, UsersImportError, type DirectoryEntry, type DirectoryRejection, type ParsedDirectory } from "./directory-entry";
 
 type Column = (typeof USERS_CSV_COLUMNS)[number];
@@ -96,7 +97,7 @@ export function parseUsersCsv(input: string): ParsedDirectory {
         rejected.push({ line, error: entry });
         return;
       }
-      const key = entry.email !== null ? `e:${entry.email.toLowerCase()}` : `u:${entry.username ?? ""}`;
+      const key = entry.email !== null ? `e:${emailKeyOf(entry.email)}` : `u:${entry.username ?? ""}`;
       const earlier = firstLineOf.get(key);
       if (earlier !== undefined) {
         rejected.push({ line, error: `the same user as line ${earlier} (${entry.email ?? entry.username})` });

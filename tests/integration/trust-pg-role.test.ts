@@ -57,18 +57,18 @@ describe.skipIf(testStoreKind() !== "postgres")("PostgreSQL application role", (
   it("cannot own, change or empty a monthly partition, even one its own ingest created", async () => {
     // A month no partition existed for: the app role's ingest creates it, through the SECURITY
     // DEFINER function, so the schema owner owns it (an owner could DELETE and TRUNCATE).
-    const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'events_2014_03'`.execute(owner.db);
+    const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'events_2015_03'`.execute(owner.db);
     expect(before.rows[0]!.n).toBe(0);
     vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(new Date("2014-04-01T00:00:00Z"));
+    vi.setSystemTime(new Date("2015-04-01T00:00:00Z"));
     const other = await ensureOrg(app.db, "partitions"); // the other tests count this org's events
-    const s = await ingestNdjson(app, other, bytes(lines(2, Date.parse("2014-03-10T00:00:00Z"), "mar")), { deployment: "self-managed" });
+    const s = await ingestNdjson(app, other, bytes(lines(2, Date.parse("2015-03-10T00:00:00Z"), "mar")), { deployment: "self-managed" });
     vi.useRealTimers();
     expect(s.accepted).toBe(2);
-    const part = await sql<{ owner: string }>`SELECT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relname = 'events_2014_03'`.execute(owner.db);
+    const part = await sql<{ owner: string }>`SELECT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relname = 'events_2015_03'`.execute(owner.db);
     const ownerRole = await sql<{ me: string }>`SELECT current_user AS me`.execute(owner.db);
     expect(part.rows[0]!.owner).toBe(ownerRole.rows[0]!.me);
-    for (const table of ["events_2014_03", "events_2015_05"]) {
+    for (const table of ["events_2015_03", "events_2015_05"]) {
       await expect(sql`UPDATE ${sql.id(table)} SET body = 'x'`.execute(app.db)).rejects.toThrow(/permission denied/);
       await expect(sql`DELETE FROM ${sql.id(table)}`.execute(app.db)).rejects.toThrow(/permission denied/);
       await expect(sql`TRUNCATE ${sql.id(table)}`.execute(app.db)).rejects.toThrow(/permission denied/);

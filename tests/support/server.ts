@@ -172,6 +172,8 @@ export interface RunCliOptions {
 export interface CliResult {
   code: number | null;
   stdout: string;
+  /** stdout as bytes (stdout is decoded as UTF-8, which replaces invalid bytes). */
+  stdoutBytes: Buffer;
   stderr: string;
 }
 
@@ -206,9 +208,11 @@ export async function runCli(args: string[], options: RunCliOptions): Promise<Cl
     child.once("error", reject);
     child.once("close", (exitCode) => resolveCode(exitCode));
   }).finally(() => clearTimeout(timer));
+  const stdoutBytes = Buffer.concat(stdout);
   const result = {
     code,
-    stdout: Buffer.concat(stdout).toString("utf8"),
+    stdout: stdoutBytes.toString("utf8"),
+    stdoutBytes,
     stderr: Buffer.concat(stderr).toString("utf8"),
   };
   if (timedOut) {

@@ -2,7 +2,7 @@
 // unwritable) is a 503 with Retry-After and a generic message; anything else stays a 500.
 // docs/RELIABILITY.md, "Faults".
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { errorResponse } from "@/lib/http/errors";
+import { errorResponse } from "@/lib/http/error-response";
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 

@@ -11,11 +11,17 @@ async function* inChunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8A
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
+/** The kept first bytes of each too-long line of the last `cuts` call (for the quarantine). */
+let lastPrefixes: string[] = [];
+
 async function cuts(text: string, chunk: number, max: number, unit: number) {
   const out: ({ text: string; first: boolean } | { longLine: number })[] = [];
+  const prefixes: string[] = [];
   for await (const c of cutUnits(inChunks(enc.encode(text), chunk), max, unit)) {
-    out.push("longLine" in c ? c : { text: dec.decode(c.bytes), first: c.first });
+    if ("longLine" in c) prefixes.push(dec.decode(c.prefix));
+    out.push("longLine" in c ? { longLine: c.longLine } : { text: dec.decode(c.bytes), first: c.first });
   }
+  lastPrefixes = prefixes;
   return out;
 }
 
@@ -47,6 +53,8 @@ describe("cutUnits", () => {
       // Split across chunks, a long line is never held: only its length is.
       if (chunk <= 1024) {
         expect(got.filter((c) => "longLine" in c)).toEqual([{ longLine: 5001 }, { longLine: 5000 }]);
+        // ... and at most its first `max` bytes, for the quarantine.
+        expect(lastPrefixes).toEqual(["y".repeat(1000), "y".repeat(1000)]);
         expect(got.every((c) => !("text" in c) || c.text.length < 1000 + chunk)).toBe(true);
       }
     }
@@ -55,5 +63,6 @@ describe("cutUnits", () => {
   it("uses the parser's limit: max + 1 bytes is a line (room for a CR), max + 2 is too long", async () => {
     const got = await cuts(`${"z".repeat(1001)}\n${"z".repeat(1002)}\n`, 1, 1000, 1 << 20);
     expect(got).toEqual([{ text: `${"z".repeat(1001)}\n`, first: true }, { longLine: 1002 }]);
+    expect(lastPrefixes).toEqual(["z".repeat(1000)]);
   });
 });

@@ -1,4 +1,4 @@
-// POST /api/v1/ingest: an NDJSON body of audit events → {accepted, duplicates, rejected:[{line, error}]}.
+// POST /api/v1/ingest: an NDJSON body of audit events → {accepted, duplicates, skipped, rejected:[{line, error}], quarantined}.
 import { z } from "zod";
 import { BodyTooLargeError } from "@/lib/http/body";
 import { orgRoute } from "@/lib/http/route";
@@ -18,6 +18,8 @@ export const POST = orgRoute({ role: "admin", basicChallenge: true, query: inges
   try {
     const summary = await ingestNdjson(ctx.store, ctx.orgId, ctx.body, {
       deployment: ctx.deployment,
+      // Refused lines are kept in the quarantine, their origin the account that sent them (and the file's name from the Data page).
+      source: { kind: "api", origin: run.label ? `${ctx.account.username} ${run.label}` : ctx.account.username },
       onProgress: (s) => (progress = s),
       onStored: (events) => recordIngested(ctx.orgSlug, events),
     });
@@ -43,6 +45,7 @@ function present(s: IngestSummary) {
     duplicates: s.duplicates,
     skipped: s.skipped,
     rejected: s.rejected,
+    quarantined: s.quarantined,
     ...(s.rejectedTotal > s.rejected.length ? { rejectedTotal: s.rejectedTotal } : {}),
   };
 }

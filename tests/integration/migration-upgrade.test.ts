@@ -1,0 +1,78 @@
+// A store main released (migrated through 0029_integrity_checks, events written) opened by this
+// version: the quarantine's migration runs after main's (Kysely refuses a migration named
+// before the last executed one), nothing stored changes, ingest goes on and a refused line
+// lands in the quarantine. On both stores.
+import BetterSqlite3 from "better-sqlite3";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { openStore, type Store } from "@/lib/db/client";
+import { sqlitePath } from "@/lib/db/dialect";
+import { migrations } from "@/lib/db/migrations";
+import { ensureOrg } from "@/lib/db/orgs";
+import { ingestNdjson } from "@/lib/ingest/ingest-ndjson";
+import { verifyOrg } from "@/lib/trust/verify";
+import { createTestDatabaseUrl, testStoreKind } from "../support/store";
+
+const LAST_ON_MAIN = "0029_integrity_checks";
+const bytes = (s: string) => (async function* () { yield new TextEncoder().encode(s); })();
+const logins = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) =>
+    JSON.stringify({ action: "user:login", timestamp: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString(), actor_email: `${tag}${i % 5}@acme.test` }),
+  ).join("\n") + "\n";
+
+describe(`a store migrated through ${LAST_ON_MAIN} (${testStoreKind()})`, () => {
+  let store: Store | undefined;
+  afterAll(async () => store?.close());
+
+  it("names every migration after the ones released before it", () => {
+    const names = Object.keys(migrations(testStoreKind()));
+    expect(names).toEqual([...names].sort());
+    expect(names.filter((n) => n > LAST_ON_MAIN)).toEqual(["0030_quarantine"]);
+  });
+
+  it("migrates to the quarantine without changing what is stored, and ingest goes on", async () => {
+    const kind = testStoreKind();
+    const url = await createTestDatabaseUrl();
+    const db =
+      kind === "sqlite"
+        ? new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(sqlitePath(url)) }) })
+        : new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }) });
+    const released = Object.fromEntries(Object.entries(migrations(kind)).filter(([name]) => name <= LAST_ON_MAIN));
+    const provider = { getMigrations: async () => released };
+    const old = await new Migrator({ db, provider, migrationTableName: "orgtrail_migrations", migrationLockTableName: "orgtrail_migrations_lock" }).migrateToLatest();
+    expect(old.error).toBeUndefined();
+    await db.destroy();
+
+    // Events written before the upgrade (by this code on the old schema's tables).
+    store = await openStore(url);
+    const orgId = await ensureOrg(store.db);
+    const first = await ingestNdjson(store, orgId, bytes(logins(40, "a")), { deployment: "dedicated" });
+    expect(first.accepted).toBe(40);
+    await store.close();
+    store = undefined;
+
+    // Roll the store back to main's schema: no quarantine tables, 0030 not executed.
+    const back =
+      kind === "sqlite"
+        ? new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(sqlitePath(url)) }) })
+        : new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }) });
+    await sql`DROP TABLE quarantine_days`.execute(back);
+    await sql`DROP TABLE quarantine`.execute(back);
+    await sql`DELETE FROM orgtrail_migrations WHERE name = '0030_quarantine'`.execute(back);
+    const digest = async (on: Kysely<unknown>) => (await sql<{ d: string }>`SELECT count(*) || ':' || max(seq) || ':' || max(chain) AS d FROM events`.execute(on)).rows[0]!.d;
+    const before = await digest(back);
+    await back.destroy();
+
+    store = await openStore(url);
+    const executed = await sql<{ name: string }>`SELECT name FROM orgtrail_migrations ORDER BY name`.execute(store.db);
+    expect(executed.rows.map((r) => r.name).at(-1)).toBe("0030_quarantine");
+    expect(await digest(store.db as unknown as Kysely<unknown>)).toBe(before);
+
+    const next = await ingestNdjson(store, orgId, bytes(logins(10, "b") + '{"action":"user:login","timestamp":"1901-01-01T00:00:00Z"}\n'), { deployment: "dedicated" });
+    expect(next).toMatchObject({ accepted: 10, quarantined: 1, rejectedTotal: 1 });
+    const kept = await sql<{ n: number }>`SELECT count(*) AS n FROM quarantine WHERE org_id = ${orgId}`.execute(store.db);
+    expect(Number(kept.rows[0]!.n)).toBe(1);
+    expect((await verifyOrg(store, orgId)).ok).toBe(true);
+  });
+});
