@@ -8,7 +8,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   return (
     <Providers>
       {session.kind !== "signed-out" && <DashboardHeader username={session.username} orgSlug={session.kind === "admin" ? session.orgSlug : undefined} />}
-      {children}
+      {/* The header's "Skip to main content" lands here, on every page of the group. */}
+      <div id="main-content" tabIndex={-1} className="focus:outline-none">
+        {children}
+      </div>
     </Providers>
   );
 }

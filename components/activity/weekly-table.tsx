@@ -1,8 +1,8 @@
-import type { PanelResponse } from "@/lib/activity/types";
+import type { WeeklyChartPoint } from "@/lib/activity/partial";
 import { formatDate, formatNumber } from "@/components/format";
 
 /** The weekly bars as a table for screen readers (the chart itself is only drawn). */
-export function WeeklyTable({ weekly }: { weekly: PanelResponse["weekly"] }) {
+export function WeeklyTable({ weekly }: { weekly: WeeklyChartPoint[] }) {
   return (
     <table className="sr-only">
       <caption>Weekly active users</caption>
@@ -10,6 +10,7 @@ export function WeeklyTable({ weekly }: { weekly: PanelResponse["weekly"] }) {
         <tr>
           <th scope="col">Week of</th>
           <th scope="col">Active users</th>
+          <th scope="col">Note</th>
         </tr>
       </thead>
       <tbody>
@@ -17,6 +18,7 @@ export function WeeklyTable({ weekly }: { weekly: PanelResponse["weekly"] }) {
           <tr key={w.weekStart}>
             <td>{formatDate(w.weekStart)}</td>
             <td>{formatNumber(w.activeUsers)}</td>
+            <td>{w.note ?? ""}</td>
           </tr>
         ))}
       </tbody>

@@ -1,27 +1,48 @@
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { HeaderMenu } from "./header-menu";
+
+export interface HeaderLink {
+  href: string;
+  label: string;
+}
+
+/** The header's page links, in order: add a page here and it shows in the bar and in the small-screen menu. */
+export function headerLinks(orgSlug?: string): HeaderLink[] {
+  if (!orgSlug) return [];
+  return [
+    { href: "/org/dashboard", label: "Dashboard" },
+    { href: "/org/settings", label: "Settings" },
+  ];
+}
+
+const LINK = "rounded-sm text-slate-700 hover:text-slate-900 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600";
 
 export function DashboardHeader({ username, orgSlug }: { username: string; orgSlug?: string }) {
+  const links = headerLinks(orgSlug);
   return (
-    <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex h-14 max-w-[1400px] items-center justify-between gap-4 px-6">
-        <div className="flex items-center gap-3">
+    <header className="relative border-b border-slate-200 bg-white">
+      {/* The first stop of the keyboard: past the header to the page's content (app/(dashboard)/layout.tsx). */}
+      <a href="#main-content" className="sr-only rounded-md bg-indigo-700 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+        Skip to main content
+      </a>
+      <div className="mx-auto flex h-14 max-w-[1400px] items-center justify-between gap-4 px-4 sm:px-6 2xl:max-w-[1840px]">
+        <div className="flex min-w-0 items-center gap-3">
           <span className="text-base font-semibold tracking-tight">orgtrail</span>
           {orgSlug && (
-            <span className="rounded bg-slate-100 px-2 py-0.5 text-sm text-slate-700">
+            <span className="truncate rounded bg-slate-100 px-2 py-0.5 text-sm text-slate-700">
               <span className="sr-only">Organization: </span>
               {orgSlug}
             </span>
           )}
         </div>
-        <div className="flex items-center gap-3 text-sm">
-          {orgSlug && (
+        <div className="hidden items-center gap-3 text-sm sm:flex">
+          {links.length > 0 && (
             <nav aria-label="Main" className="flex items-center gap-3">
-              <a href="/org/dashboard" className="text-slate-700 hover:text-slate-900 hover:underline">
-                Dashboard
-              </a>
-              <a href="/org/settings" className="text-slate-700 hover:text-slate-900 hover:underline">
-                Settings
-              </a>
+              {links.map((link) => (
+                <a key={link.href} href={link.href} className={LINK}>
+                  {link.label}
+                </a>
+              ))}
             </nav>
           )}
           <span className="text-slate-700">
@@ -30,6 +51,8 @@ export function DashboardHeader({ username, orgSlug }: { username: string; orgSl
           </span>
           <SignOutButton />
         </div>
+        {/* Below 640 px the links, the account and Sign out fold into one menu. */}
+        <HeaderMenu className="sm:hidden" links={links} username={username} />
       </div>
     </header>
   );

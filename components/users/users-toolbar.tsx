@@ -1,9 +1,9 @@
 "use client";
 
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { Menu } from "@/components/ui/menu";
-import { downloadUsersCsv } from "./download-users-csv";
+import { formatNumber } from "@/components/format";
 
 function DotsIcon() {
   return (
@@ -15,24 +15,33 @@ function DotsIcon() {
   );
 }
 
-/** Search box, "Invite new user" placeholder (not multi-tenant) and the actions menu. */
-export function UsersToolbar({ query, onQueryChange, asOf, multiTenant, noun }: { query: string; onQueryChange: (q: string) => void; asOf: string | undefined; multiTenant: boolean; noun: string }) {
+/** The two exports: the users shown (filter and sort as on screen) and all of them. */
+export interface UsersExports {
+  shown: number;
+  total: number;
+  shownCsv: () => Promise<void>;
+  allCsv: () => Promise<void>;
+}
+
+/** Search box, "Invite new user" placeholder (not multi-tenant), the column chooser (`extra`) and the actions menu. */
+export function UsersToolbar({ query, onQueryChange, exports, multiTenant, noun, extra }: { query: string; onQueryChange: (q: string) => void; exports: UsersExports | null; multiTenant: boolean; noun: string; extra?: ReactNode }) {
   const [exportState, setExportState] = useState<{ kind: "idle" } | { kind: "busy" } | { kind: "error"; message: string }>({ kind: "idle" });
 
-  async function exportCsv() {
-    if (!asOf) return;
+  async function exportCsv(run: () => Promise<void>) {
     setExportState({ kind: "busy" });
     try {
-      await downloadUsersCsv(asOf);
+      await run();
       setExportState({ kind: "idle" });
     } catch (error) {
       setExportState({ kind: "error", message: error instanceof Error ? error.message : "export failed" });
     }
   }
+  const busy = !exports || exportState.kind === "busy";
+  const plural = noun.toLowerCase();
 
   return (
     <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
-      <div className="flex items-center gap-2">
+      <div className="flex w-full items-center gap-2 sm:w-auto">
         <label htmlFor="user-search" className="sr-only">
           Search {noun.toLowerCase()}
         </label>
@@ -41,9 +50,9 @@ export function UsersToolbar({ query, onQueryChange, asOf, multiTenant, noun }: 
           type="search"
           value={query}
           onChange={(e) => onQueryChange(e.target.value)}
-          placeholder="Search by name, username or email"
+          placeholder="Search by name, username, email or team"
           autoComplete="off"
-          className="h-8 w-80 rounded-md border border-slate-300 bg-white px-3 text-sm placeholder:text-slate-500 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600"
+          className="h-8 w-full rounded-md sm:w-80 border border-slate-300 bg-white px-3 text-sm placeholder:text-slate-500 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600"
         />
       </div>
       <div className="flex items-center gap-2">
@@ -56,7 +65,15 @@ export function UsersToolbar({ query, onQueryChange, asOf, multiTenant, noun }: 
             Invite new user
           </Button>
         )}
-        <Menu label="Actions" buttonContent={<DotsIcon />} items={[{ label: "Export as CSV", onSelect: () => void exportCsv(), disabled: !asOf || exportState.kind === "busy" }]} />
+        {extra}
+        <Menu
+          label="Actions"
+          buttonContent={<DotsIcon />}
+          items={[
+            { label: `Export as CSV: the ${formatNumber(exports?.shown ?? 0)} shown`, onSelect: () => exports && void exportCsv(exports.shownCsv), disabled: busy },
+            { label: `Export as CSV: all ${formatNumber(exports?.total ?? 0)} ${plural}`, onSelect: () => exports && void exportCsv(exports.allCsv), disabled: busy },
+          ]}
+        />
       </div>
     </div>
   );

@@ -1,7 +1,7 @@
 import "server-only";
 import type BetterSqlite3 from "better-sqlite3";
 import { endOfDayMs, activityStartDay } from "../activity/calendar";
-import type { UserRow } from "../activity/types";
+import type { ListedUser, UserRow } from "../activity/types";
 import { buildUserRow, parseTeamsJson, type LifecycleRow, type UserActivity, type UserRecord } from "../activity/user-state";
 import { parseDate } from "../audit/timestamp";
 import type { Store } from "../db/client";
@@ -90,6 +90,15 @@ async function readUsers(store: Store, orgId: number): Promise<UserWithActivity[
 
 /** Every user listed as of asOf (SPEC §4 and §6), in the order the store first knew them. */
 export async function listUsers(store: Store, orgId: number, q: ListUsersQuery): Promise<UserRow[]> {
+  return readListedUsers(store, orgId, q, false);
+}
+
+/** The same, each user with `inDirectory` (the users API answer). */
+export async function listUsersWithSource(store: Store, orgId: number, q: ListUsersQuery): Promise<ListedUser[]> {
+  return readListedUsers(store, orgId, q, true) as Promise<ListedUser[]>;
+}
+
+async function readListedUsers(store: Store, orgId: number, q: ListUsersQuery, withSource: boolean): Promise<UserRow[]> {
   const asOfDay = parseDate(q.asOf);
   if (asOfDay === null) throw new Error(`invalid asOf ${JSON.stringify(q.asOf)}`);
   const db = store.db;
@@ -172,7 +181,9 @@ export async function listUsers(store: Store, orgId: number, q: ListUsersQuery):
   const rows: UserRow[] = [];
   for (const u of users) {
     const row = buildUserRow(u, activity.get(u.id) ?? NO_ACTIVITY, lifecycle.get(u.id) ?? [], ctx);
-    if (row) rows.push(row);
+    if (!row) continue;
+    if (withSource) (row as ListedUser).inDirectory = u.in_directory === 1;
+    rows.push(row);
   }
   return rows;
 }
