@@ -55,11 +55,14 @@ export function SeatListCard({ kind, users, days, asOf, orgSlug, digestDays }: {
       </p>
       <p className="mt-1 min-h-10 text-xs text-slate-600">{DEFINITIONS[kind](days)}</p>
       <div className="mt-3 flex flex-wrap items-center gap-2">
-        <Button onClick={() => void download()} disabled={users.length === 0}>
-          Download CSV<span className="sr-only">: {title}</span>
+        <Button onClick={() => void download()} disabled={users.length === 0} aria-label={`Download CSV: ${title}`}>
+          Download CSV
         </Button>
-        <Button variant="ghost" aria-expanded={preview} onClick={() => setPreview(!preview)}>
-          {preview ? "Hide" : "Preview"} Slack digest<span className="sr-only">: {title}</span>
+        <Button variant="ghost" aria-expanded={preview} onClick={() => setPreview(!preview)} aria-label={`Preview Slack digest: ${title}`}>
+          Preview Slack digest
+          <span aria-hidden="true" className="text-xs">
+            {preview ? "▲" : "▼"}
+          </span>
         </Button>
         {error && (
           <span role="alert" className="text-sm text-red-800">

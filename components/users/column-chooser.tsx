@@ -5,8 +5,15 @@ import { OPTIONAL_COLUMNS, type OptionalColumn } from "@/components/dashboard/us
 import { OPTIONAL_COLUMN_LABELS } from "./user-columns";
 
 /** "Columns": check boxes adding Runs, Reports and Models Seat to the table. Escape or a click outside closes it. */
-export function ColumnChooser({ cols, onChange }: { cols: readonly OptionalColumn[]; onChange: (cols: OptionalColumn[]) => void }) {
+export function ColumnChooser({ cols: fromUrl, onChange }: { cols: readonly OptionalColumn[]; onChange: (cols: OptionalColumn[]) => void }) {
   const [open, setOpen] = useState(false);
+  // The URL catches up a render later: show the choice at once (no flicker back).
+  const [cols, setCols] = useState(fromUrl);
+  const [seen, setSeen] = useState(fromUrl.join(","));
+  if (seen !== fromUrl.join(",")) {
+    setSeen(fromUrl.join(","));
+    setCols(fromUrl);
+  }
   const id = useId();
   const buttonRef = useRef<HTMLButtonElement>(null);
   const boxRef = useRef<HTMLFieldSetElement>(null);
@@ -31,7 +38,9 @@ export function ColumnChooser({ cols, onChange }: { cols: readonly OptionalColum
   }, [open]);
 
   function toggle(column: OptionalColumn, on: boolean) {
-    onChange(OPTIONAL_COLUMNS.filter((c) => (c === column ? on : cols.includes(c))));
+    const next = OPTIONAL_COLUMNS.filter((c) => (c === column ? on : cols.includes(c)));
+    setCols(next);
+    onChange(next);
   }
 
   return (

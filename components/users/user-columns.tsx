@@ -66,8 +66,8 @@ function nameColumn(): UserColumn<string> {
     cell: (u) =>
       notInDirectory(u) ? (
         <>
-          {displayName(u) ?? ""}
-          <span className="ml-1.5 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">not in directory</span>
+          {displayName(u) ?? ""}{" "}
+          <span className="ml-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">not in directory</span>
         </>
       ) : (
         (u.name ?? "")

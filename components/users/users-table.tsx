@@ -241,7 +241,7 @@ export function UsersTable({
 
   const width = columns.reduce((sum, c) => sum + c.size, 0);
   return (
-    <div ref={scrollRef} role="region" aria-label={`${label} table`} className={`scroll-pt-12 overflow-auto rounded-lg border border-slate-200 bg-white ${className}`}>
+    <div ref={scrollRef} role="region" aria-label={`${label} table`} className={`relative scroll-pt-12 overflow-auto rounded-lg border border-slate-200 bg-white ${className}`}>
       <table aria-label={label} aria-rowcount={users.length + 1} style={{ minWidth: width }} className="w-full table-fixed border-separate border-spacing-0 text-sm">
         <thead>
           <tr aria-rowindex={1}>
