@@ -22,7 +22,8 @@ export function UsersOverTimeCard({ period, asOf, today, onPeriodChange }: { per
   const peak = data?.series.reduce((best, p) => (p.activeUsers > best.activeUsers ? p : best), { date: "", activeUsers: 0 });
   return (
     <Card title="Users active over time" actions={<Select label="Users active over time period" hideLabel value={period} options={PERIOD_OPTIONS} onChange={onPeriodChange} />}>
-      <div style={{ height: CHART_HEIGHT + 24 }}>
+      {/* 24 px for the caption, 40 px below 640 px wide where it takes two lines. */}
+      <div className="h-[260px] sm:h-[244px]">
         {query.isError && !data ? (
           <ErrorState what="users active over time" error={query.error} onRetry={() => void query.refetch()} className="h-full" />
         ) : !data ? (
@@ -31,15 +32,15 @@ export function UsersOverTimeCard({ period, asOf, today, onPeriodChange }: { per
           <EmptyState className="h-full">No activity in this period</EmptyState>
         ) : (
           <figure aria-busy={query.isPlaceholderData} className={`h-full ${query.isPlaceholderData ? "opacity-60" : ""}`}>
-            <figcaption className="mb-2 h-4 truncate text-xs text-slate-600">
+            <figcaption className="mb-2 h-8 overflow-hidden text-xs text-slate-600 sm:h-4 sm:truncate">
               Daily active users, {formatDate(data.from)} – {formatDate(data.to)}
-              {peak && peak.activeUsers > 0 && `; peak ${peak.activeUsers} on ${formatDate(peak.date)}`}
               {unfinished && (
                 <span className="text-amber-800">
                   ; <span aria-hidden="true">dashed: </span>
                   {formatDate(unfinished.date)} is partial (today is not over)
                 </span>
               )}
+              {peak && peak.activeUsers > 0 && `; peak ${peak.activeUsers} on ${formatDate(peak.date)}`}
             </figcaption>
             <div style={{ height: CHART_HEIGHT }}>
               <LazyUsersOverTimeChart points={points} height={CHART_HEIGHT} />

@@ -1,12 +1,10 @@
 import type { ReactNode } from "react";
 import type { Block, SlackMessage, TextObject } from "@/lib/alerts/slack-message";
 
-const EMOJI: Record<string, string> = { ":calendar:": "📅", ":chair:": "🪑" };
-
 /** Slack's escapes back to text (React escapes it again for the page). */
 const unescape = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
-/** The little mrkdwn the digest uses: `code`, *bold*, _italic_, emoji names. Everything else is text. */
+/** The little mrkdwn the digest uses: `code`, *bold*, _italic_; emoji names are left out. Everything else is text. */
 function inline(text: string): ReactNode[] {
   const parts: ReactNode[] = [];
   const re = /`([^`]*)`|\*([^*\n]+)\*|_([^_\n]+)_|(:[a-z_]+:)/g;
@@ -18,7 +16,7 @@ function inline(text: string): ReactNode[] {
     if (m[1] !== undefined) parts.push(<code key={key} className="rounded bg-slate-100 px-1 text-[0.8125rem] text-rose-800">{unescape(m[1])}</code>);
     else if (m[2] !== undefined) parts.push(<strong key={key}>{unescape(m[2])}</strong>);
     else if (m[3] !== undefined) parts.push(<em key={key}>{unescape(m[3])}</em>);
-    else parts.push(<span key={key} aria-hidden="true">{EMOJI[m[4]!] ?? m[4]}</span>);
+    // :emoji: names: Slack draws them; the preview leaves them out rather than show a name or a missing glyph.
     last = re.lastIndex;
   }
   if (last < text.length) parts.push(unescape(text.slice(last)));
