@@ -55,8 +55,9 @@ test.describe("Users tab · status filter, search, columns, export", () => {
       await expect(count(page, status)).toHaveText(String(fromApi.length));
       await radio(page, label).check();
       await expect(page).toHaveURL(new RegExp(`status=${status}`));
-      await expect.poll(() => columnTexts(page, "Users", COLUMN.email)).toEqual(fromApi.map((u) => u.email ?? ""));
+      // The count line first: reading the rows while the table still changes would wait on a row that went away.
       await expect(page.getByText(`${fromApi.length} of ${all.length} users`)).toBeVisible();
+      await expect.poll(() => columnTexts(page, "Users", COLUMN.email)).toEqual(fromApi.map((u) => u.email ?? ""));
     }
     // A bookmark restores it; All removes it from the URL.
     await page.reload();
@@ -74,11 +75,13 @@ test.describe("Users tab · status filter, search, columns, export", () => {
     const vision = all.filter((u) => matches(u, "vision"));
     expect(vision.length).toBeGreaterThan(1);
     expect(vision.some((u) => !matches({ ...u, teams: [] }, "vision"))).toBe(true); // found by team alone
+    await expect(page.getByText(`${vision.length} of ${all.length} users`)).toBeVisible();
     await expect.poll(() => columnTexts(page, "Users", COLUMN.email)).toEqual(vision.map((u) => u.email ?? ""));
     await expect(count(page, "all")).toHaveText(String(vision.length));
     for (const [status] of STATUSES) await expect(count(page, status)).toHaveText(String(vision.filter((u) => u.status === status).length));
 
     await radio(page, "Active").check();
+    await expect(page.getByText(`${vision.filter((u) => u.status === "active").length} of ${all.length} users`)).toBeVisible();
     await expect.poll(() => columnTexts(page, "Users", COLUMN.email)).toEqual(vision.filter((u) => u.status === "active").map((u) => u.email ?? ""));
     await page.reload();
     await expect(page.getByRole("searchbox", { name: "Search users" })).toHaveValue("VISION");
