@@ -1,5 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
+import { basename } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { countAccounts, createAccount, setDefaultOrg, type Role } from "../lib/auth/accounts";
 import type { Store } from "../lib/db/client";
@@ -10,6 +11,7 @@ import { ingestNdjson, type IngestSummary } from "../lib/ingest/ingest-ndjson";
 import { bulkLoadPragmas } from "../lib/ingest/bulk-load";
 import { workerParser } from "../lib/ingest/parse-pool";
 import { openInput } from "../lib/ingest/open-input";
+import { cliActor, recordIngestRun, REJECTED_SAMPLE } from "../lib/ingest/ingest-runs";
 import { addBucketCommands } from "./bucket-commands";
 import { addTrustCommands } from "./trust-commands";
 
@@ -67,14 +69,29 @@ async function ingestCommand(files: string[], opts: { org?: string; workers?: st
       }
       const label = file === "-" ? "stdin" : file;
       const progress = progressPrinter(label);
+      // The Data page's record of this upload (lib/ingest/ingest-runs.ts): counts, the first rejected lines.
+      const run = { orgId, kind: "events", source: "cli", label: basename(label), actor: cliActor(), startedAt: Date.now() } as const;
+      const sample: { line: number; error: string }[] = [];
+      let partial: IngestSummary | null = null;
       const summary = await ingestNdjson(store, orgId, openInput(file), {
         deployment,
         batchSize: CLI_BATCH_EVENTS,
         parallel: workers > 0 ? workerParser(workers) : undefined,
         maxRejectionsKept: 0,
-        onProgress: progress.update,
-        onReject: (r) => process.stderr.write(`${label}:${r.line}: ${r.error}\n`),
+        onProgress: (s) => {
+          partial = s;
+          progress.update(s);
+        },
+        onReject: (r) => {
+          if (sample.length < REJECTED_SAMPLE) sample.push(r);
+          process.stderr.write(`${label}:${r.line}: ${r.error}\n`);
+        },
+      }).catch(async (error: unknown) => {
+        const p: IngestSummary | null = partial;
+        await recordIngestRun(store.db, { ...run, accepted: p?.accepted ?? 0, duplicates: p?.duplicates, skipped: p?.skipped, rejected: p?.rejectedTotal ?? sample.length, rejectedSample: sample, error: error instanceof Error ? error.message : String(error) });
+        throw error;
       });
+      await recordIngestRun(store.db, { ...run, accepted: summary.accepted, duplicates: summary.duplicates, skipped: summary.skipped, rejected: summary.rejectedTotal, rejectedSample: sample });
       progress.done();
       total.accepted += summary.accepted;
       total.duplicates += summary.duplicates;
@@ -100,8 +117,17 @@ async function importUsersCommand(file: string, opts: { org?: string }): Promise
   const { importUsers, UsersImportError } = await import("../lib/users/import-users");
   return withStore(async (store) => {
     const orgId = await orgIdFor(store, opts.org, true);
-    const result = await importUsers(store, orgId, text).catch((error: unknown) => {
+    const run = { orgId, kind: "users", source: "cli", label: basename(file === "-" ? "stdin" : file), actor: cliActor(), startedAt: Date.now() } as const;
+    const result = await importUsers(store, orgId, text).catch(async (error: unknown) => {
+      await recordIngestRun(store.db, { ...run, accepted: 0, rejected: 0, error: error instanceof Error ? error.message : String(error) });
       throw error instanceof UsersImportError ? new UserError(`${file}: ${error.message}`) : error;
+    });
+    await recordIngestRun(store.db, {
+      ...run,
+      accepted: result.created + result.updated,
+      rejected: result.rejected.length,
+      rejectedSample: result.rejected.slice(0, REJECTED_SAMPLE),
+      detail: { format: result.format, created: result.created, updated: result.updated },
     });
     for (const r of result.rejected) process.stderr.write(`${file}:${r.line}: ${r.error}\n`);
     process.stdout.write(`created ${result.created}, updated ${result.updated}, rejected ${result.rejected.length}\n`);
@@ -142,7 +168,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .description("create an account (or add memberships) and print its new API key on stdout")
     .argument("<username>")
     .option("--org <org>", "organization to join (repeatable; created when missing)", collect, [])
-    .addOption(new Option("--role <role>", "role in those organizations").choices(["admin", "member"]).default("admin"))
+    .addOption(new Option("--role <role>", "role in those organizations").choices(["admin", "auditor", "member"]).default("admin"))
     .action((username: string, opts: { org: string[]; role: Role }) =>
       run(
         withStore(async (store) => {

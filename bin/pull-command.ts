@@ -2,7 +2,9 @@
 import { parseDate } from "../lib/audit/timestamp";
 import type { Store } from "../lib/db/client";
 import { env } from "../lib/env";
+import { cliActor } from "../lib/ingest/ingest-runs";
 import { pullUpstream, type PullSummary } from "../lib/sources/pull-upstream";
+import { recordPullRun } from "../lib/sources/pull-run-record";
 import { DEFAULT_RETRY } from "../lib/sources/upstream-http";
 import { today } from "../lib/today";
 
@@ -77,6 +79,7 @@ export async function pullCommand(store: Store, orgId: number, orgSlug: string, 
   });
   if (shown) process.stderr.write("\r\x1b[2K");
   const { summary, error } = result;
+  await recordPullRun(store.db, { orgId, url, actor: cliActor(), startedAt: started, summary, error });
   process.stdout.write(`${counts(summary)}\n`);
   if (error) {
     process.stderr.write(`orgtrail: pull stopped: ${error.message}${summary.nextDay ? ` (the days before ${summary.nextDay} are complete; run again to resume)` : ""}\n`);

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { parseRoleMap } from "./auth/sso/role-map";
+import { isLoopbackUrl } from "./auth/sso/urls";
 
 /** The only reader of process.env: parsed once, failing fast with the variable's name. */
 const envSchema = z.object({
@@ -40,6 +42,28 @@ const envSchema = z.object({
   ORGTRAIL_TODAY: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
   /** The instance's public URL (e.g. https://orgtrail.example.com): Slack's OAuth redirect is built from it; else from the request. */
   ORGTRAIL_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Single sign-on with OpenID Connect (docs/SSO.md): the provider's issuer URL (https, or http on loopback only). */
+  ORGTRAIL_OIDC_ISSUER: z
+    .url({ protocol: /^https?$/ })
+    .refine((u) => u.startsWith("https:") || isLoopbackUrl(u), { message: "must be https (http only for a provider on 127.0.0.1, ::1 or localhost)" })
+    .optional(),
+  ORGTRAIL_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** Unset: a public client (PKCE only). */
+  ORGTRAIL_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  ORGTRAIL_OIDC_SCOPES: z.string().min(1).default("openid email profile"),
+  /** The ID token claim holding the user's groups (a dotted path such as `realm_access.roles` reaches into objects). */
+  ORGTRAIL_OIDC_ROLE_CLAIM: z.string().min(1).default("groups"),
+  /** Groups to organization roles: `group=org:role,...` or a JSON object (lib/auth/sso/role-map.ts). */
+  ORGTRAIL_OIDC_ROLE_MAP: z
+    .string()
+    .optional()
+    .superRefine((text, ctx) => {
+      try {
+        parseRoleMap(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
   /** Key of the secrets kept in the store (Slack client secret, webhook): 32 bytes, base64 or hex. Else a key file (ORGTRAIL_SECRET_KEY_FILE). */
   ORGTRAIL_SECRET_KEY: z.string().min(1).optional(),
   /** Where the key is created (mode 0600) when ORGTRAIL_SECRET_KEY is unset; default beside the SQLite file, or ./data. */
@@ -54,9 +78,16 @@ const envSchema = z.object({
   ORGTRAIL_SIGNING_KEY_FILE: z.string().min(1).optional(),
   /** Seconds between signed checkpoints of every organization's hash chain. */
   ORGTRAIL_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** The header's "last event N minutes ago" turns amber when the newest stored event is older than this (docs/DASHBOARD.md, Data page). */
+  ORGTRAIL_FRESHNESS_WARN_MINUTES: z.coerce.number().int().min(1).max(525_600).default(1440),
   /** Slack's Web API and OAuth authorize page (overridable for tests and Slack-compatible gateways). */
   ORGTRAIL_SLACK_API_URL: z.url({ protocol: /^https?$/ }).default("https://slack.com/api"),
   ORGTRAIL_SLACK_OAUTH_URL: z.url({ protocol: /^https?$/ }).default("https://slack.com/oauth/v2/authorize"),
+}).superRefine((e, ctx) => {
+  if (!e.ORGTRAIL_OIDC_ISSUER) return;
+  for (const name of ["ORGTRAIL_OIDC_CLIENT_ID", "ORGTRAIL_PUBLIC_URL"] as const) {
+    if (!e[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when ORGTRAIL_OIDC_ISSUER is set (docs/SSO.md)" });
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;

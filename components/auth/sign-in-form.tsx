@@ -10,7 +10,8 @@ function safeNext(next: string | undefined): string {
   return "/org/dashboard";
 }
 
-export function SignInForm({ next, initialError }: { next?: string; initialError?: string }) {
+/** `ssoStart`: the SSO start route when single sign-on is configured (docs/SSO.md); `ssoError`: why the last SSO sign-in was refused. */
+export function SignInForm({ next, initialError, ssoStart, ssoError }: { next?: string; initialError?: string; ssoStart?: string; ssoError?: string }) {
   const [error, setError] = useState<string | undefined>(initialError);
   const [pending, setPending] = useState(false);
 
@@ -44,8 +45,29 @@ export function SignInForm({ next, initialError }: { next?: string; initialError
     >
       <div>
         <h1 className="text-xl font-semibold">Sign in to orgtrail</h1>
-        <p className="mt-1 text-sm text-slate-600">Use your orgtrail username and API key.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          {ssoStart ? "Use your organization's single sign-on, or an orgtrail username and API key." : "Use your orgtrail username and API key."}
+        </p>
       </div>
+      {ssoStart && (
+        <div className="space-y-4">
+          {/* A plain link (GET): the start route redirects to the identity provider. */}
+          <a
+            href={next ? `${ssoStart}?${new URLSearchParams({ next })}` : ssoStart}
+            className="flex w-full items-center justify-center rounded-md bg-indigo-700 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+          >
+            Sign in with SSO
+          </a>
+          {ssoError && (
+            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+              {ssoError}
+            </p>
+          )}
+          <p className="flex items-center gap-3 text-xs text-slate-600 before:h-px before:flex-1 before:bg-slate-200 after:h-px after:flex-1 after:bg-slate-200">
+            or with an API key
+          </p>
+        </div>
+      )}
       <div className="space-y-1">
         <label htmlFor="username" className="block text-sm font-medium">
           Username
@@ -79,7 +101,7 @@ export function SignInForm({ next, initialError }: { next?: string; initialError
           {error}
         </p>
       )}
-      <Button type="submit" variant="primary" className="w-full" disabled={pending}>
+      <Button type="submit" variant={ssoStart ? "secondary" : "primary"} className="w-full" disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </Button>
     </form>

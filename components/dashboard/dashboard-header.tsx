@@ -1,4 +1,5 @@
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { FreshnessIndicator } from "@/components/data/freshness-indicator";
 import { HeaderMenu } from "./header-menu";
 
 export interface HeaderLink {
@@ -11,6 +12,7 @@ export function headerLinks(orgSlug?: string): HeaderLink[] {
   if (!orgSlug) return [];
   return [
     { href: "/org/dashboard", label: "Dashboard" },
+    { href: "/org/data", label: "Data" },
     { href: "/org/settings", label: "Settings" },
   ];
 }
@@ -35,9 +37,9 @@ export function DashboardHeader({ username, orgSlug }: { username: string; orgSl
             </span>
           )}
         </div>
-        <div className="hidden items-center gap-3 text-sm sm:flex">
+        <div className="flex items-center gap-3 text-sm">
           {links.length > 0 && (
-            <nav aria-label="Main" className="flex items-center gap-3">
+            <nav aria-label="Main" className="hidden items-center gap-3 sm:flex">
               {links.map((link) => (
                 <a key={link.href} href={link.href} className={LINK}>
                   {link.label}
@@ -45,14 +47,18 @@ export function DashboardHeader({ username, orgSlug }: { username: string; orgSl
               ))}
             </nav>
           )}
-          <span className="text-slate-700">
+          {/* Shown at every width (once: tests and screen readers find one). */}
+          {orgSlug && <FreshnessIndicator orgSlug={orgSlug} />}
+          <span className="hidden text-slate-700 sm:inline">
             <span className="sr-only">Signed in as </span>
             {username}
           </span>
-          <SignOutButton />
+          <span className="hidden sm:inline-flex">
+            <SignOutButton />
+          </span>
+          {/* Below 640 px the links, the account and Sign out fold into one menu. */}
+          <HeaderMenu className="sm:hidden" links={links} username={username} />
         </div>
-        {/* Below 640 px the links, the account and Sign out fold into one menu. */}
-        <HeaderMenu className="sm:hidden" links={links} username={username} />
       </div>
     </header>
   );

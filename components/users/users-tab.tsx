@@ -14,6 +14,7 @@ import { downloadShownUsersCsv, downloadUsersCsv, usersCsvFileName } from "./dow
 import { StatusFilterBar } from "./status-filter";
 import { inTableOrder, tableColumns } from "./user-columns";
 import { UsersToolbar, type UsersExports } from "./users-toolbar";
+import { EmptyOrgNotice } from "@/components/data/empty-org-notice";
 
 const TABLE_HEIGHT = "h-[max(360px,calc(100vh-320px))]";
 
@@ -77,7 +78,7 @@ export function UsersTab({
   } else if (users.isError) {
     body = <ErrorState what={plural} error={users.error} onRetry={() => void users.refetch()} className={tableClassName} />;
   } else if (all!.length === 0) {
-    body = <EmptyState className={tableClassName}>No users yet — ingest audit logs or import users</EmptyState>;
+    body = <EmptyOrgNotice what="users" className={tableClassName} />;
   } else if (visible.length === 0) {
     const label = STATUS_FILTER_LABELS[status];
     body = (

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, type ReactNode } from "react";
-import { Button } from "@/components/ui/button";
+import { InviteUserLink } from "@/components/dashboard/invite-user-link";
 import { Menu } from "@/components/ui/menu";
 import { formatNumber } from "@/components/format";
 
@@ -23,7 +23,7 @@ export interface UsersExports {
   allCsv: () => Promise<void>;
 }
 
-/** Search box, "Invite new user" placeholder (not multi-tenant), the column chooser (`extra`) and the actions menu. */
+/** Search box, "Invite new user" (a link to the platform, when known; not multi-tenant), the column chooser (`extra`) and the actions menu. */
 export function UsersToolbar({ query, onQueryChange, exports, multiTenant, noun, extra }: { query: string; onQueryChange: (q: string) => void; exports: UsersExports | null; multiTenant: boolean; noun: string; extra?: ReactNode }) {
   const [exportState, setExportState] = useState<{ kind: "idle" } | { kind: "busy" } | { kind: "error"; message: string }>({ kind: "idle" });
 
@@ -60,11 +60,7 @@ export function UsersToolbar({ query, onQueryChange, exports, multiTenant, noun,
           {exportState.kind === "busy" && <span className="text-slate-600">Preparing CSV…</span>}
           {exportState.kind === "error" && <span className="text-red-800">Export failed: {exportState.message}</span>}
         </p>
-        {!multiTenant && (
-          <Button variant="primary" disabled title="Invitations are sent from W&B; orgtrail mirrors the organization's directory">
-            Invite new user
-          </Button>
-        )}
+        {!multiTenant && <InviteUserLink />}
         {extra}
         <Menu
           label="Actions"

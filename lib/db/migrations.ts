@@ -261,6 +261,86 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`CREATE UNIQUE INDEX events_org_dedupe ON events (org_id, ts, dedupe_key)`.execute(db);
       },
     },
+    // Single sign-on (lib/auth/sso, docs/SSO.md): an account's verified email (lower-cased) and
+    // the identity provider's subject it is bound to after its first SSO sign-in.
+    "0018_account_sso_identity": {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("accounts").addColumn("email", "text").execute();
+        await db.schema.alterTable("accounts").addColumn("oidc_issuer", "text").execute();
+        await db.schema.alterTable("accounts").addColumn("oidc_subject", "text").execute();
+        await db.schema.createIndex("accounts_email").on("accounts").column("email").unique().execute();
+        await db.schema.createIndex("accounts_oidc_identity").on("accounts").columns(["oidc_issuer", "oidc_subject"]).unique().execute();
+      },
+    },
+    // SSO sign-ins in progress: state (hashed), nonce and PKCE verifier, bound to the browser's
+    // flow cookie (hashed); a row is deleted when its state is used, so a state works once.
+    "0019_sso_flows": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("sso_flows")
+          .addColumn("state_hash", "text", (c) => c.primaryKey())
+          .addColumn("browser_hash", "text", (c) => c.notNull())
+          .addColumn("nonce", "text", (c) => c.notNull())
+          .addColumn("code_verifier", "text", (c) => c.notNull())
+          .addColumn("next", "text", (c) => c.notNull())
+          .addColumn("expires_at", big, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("sso_flows_expires").on("sso_flows").column("expires_at").execute();
+      },
+    },
+    // The Data page's record of uploads (lib/ingest/ingest-runs.ts): one row per ingest or users
+    // import through the HTTP API (browser or script), the CLI, and per upstream pull that brought
+    // something. Written once, when the run ends. Frozen: never edit, add a migration instead.
+    "0028_ingest_runs": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("ingest_runs")
+          .addColumn("id", pk, (c) => (dialect === "sqlite" ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn("org_id", "integer", (c) => c.notNull())
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("source", "text", (c) => c.notNull())
+          .addColumn("label", "text")
+          .addColumn("account_id", "integer")
+          .addColumn("actor", "text", (c) => c.notNull())
+          .addColumn("started_at", big, (c) => c.notNull())
+          .addColumn("finished_at", big, (c) => c.notNull())
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("accepted", big, (c) => c.notNull())
+          .addColumn("duplicates", big, (c) => c.notNull())
+          .addColumn("skipped", big, (c) => c.notNull())
+          .addColumn("rejected", big, (c) => c.notNull())
+          .addColumn("rejected_sample", "text")
+          .addColumn("error", "text")
+          .addColumn("detail", "text")
+          .execute();
+        await db.schema.createIndex("ingest_runs_org_finished").on("ingest_runs").columns(["org_id", "finished_at"]).execute();
+        await db.schema.createIndex("ingest_runs_org_source_finished").on("ingest_runs").columns(["org_id", "source", "finished_at"]).execute();
+      },
+    },
+    // "Verify now" on the Data page (lib/trust/integrity-checks.ts): each finished verification
+    // of an organization's chain, kept so the page can say what was verified, when and by whom.
+    "0029_integrity_checks": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("integrity_checks")
+          .addColumn("id", pk, (c) => (dialect === "sqlite" ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn("org_id", "integer", (c) => c.notNull())
+          .addColumn("account_id", "integer")
+          .addColumn("actor", "text", (c) => c.notNull())
+          .addColumn("started_at", big, (c) => c.notNull())
+          .addColumn("finished_at", big, (c) => c.notNull())
+          .addColumn("ok", "integer", (c) => c.notNull())
+          .addColumn("events", big, (c) => c.notNull())
+          .addColumn("from_seq", big, (c) => c.notNull())
+          .addColumn("last_seq", big, (c) => c.notNull())
+          .addColumn("checkpoints", "integer", (c) => c.notNull())
+          .addColumn("unsigned_tail", big, (c) => c.notNull())
+          .addColumn("first_bad_seq", big)
+          .addColumn("reason", "text")
+          .execute();
+        await db.schema.createIndex("integrity_checks_org_finished").on("integrity_checks").columns(["org_id", "finished_at"]).execute();
+      },
+    },
   };
 }
 

@@ -19,6 +19,11 @@ export interface AccountsTable {
   key_hash: string;
   created_at: number;
   default_org_id: number | null;
+  /** Verified email (lower-cased) an SSO sign-in finds the account by (migration 0018). */
+  email: string | null;
+  /** The identity provider and its `sub` the account is bound to after its first SSO sign-in. */
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
 }
 
 export interface MembershipsTable {
@@ -26,6 +31,19 @@ export interface MembershipsTable {
   org_id: number;
   role: "admin" | "auditor" | "member";
   created_at: number;
+}
+
+/** SSO sign-ins in progress (lib/auth/sso/flows.ts); a row is used once. */
+export interface SsoFlowsTable {
+  /** SHA-256 (hex) of the `state` sent to the identity provider. */
+  state_hash: string;
+  /** SHA-256 (hex) of the flow cookie of the browser that started it. */
+  browser_hash: string;
+  nonce: string;
+  code_verifier: string;
+  /** Same-site path to land on after sign-in. */
+  next: string;
+  expires_at: number;
 }
 
 export interface SessionsTable {
@@ -244,11 +262,61 @@ export interface CheckpointsTable {
   signature: string;
 }
 
+/** One upload or pull as the Data page lists it (lib/ingest/ingest-runs.ts), written when it ends. */
+export interface IngestRunsTable {
+  id: Generated<number>;
+  org_id: number;
+  /** `events` (NDJSON audit log) or `users` (users CSV / SCIM JSON). */
+  kind: string;
+  /** `browser` (the Data page), `api` (HTTP with Basic auth), `cli`, or `pull` (upstream pull). */
+  source: string;
+  /** The file name (browser, CLI) or the upstream's host; null when none. */
+  label: string | null;
+  /** orgtrail account of an HTTP upload; null for the CLI and the server's own jobs. */
+  account_id: number | null;
+  /** Who: the account's username, `cli (OS user)` or `server`. */
+  actor: string;
+  started_at: number;
+  finished_at: number;
+  /** `ok`, or `failed` (the run stopped: body too large, aborted, upstream error...; counts are what was stored). */
+  status: string;
+  /** Events stored, or users created or updated. */
+  accepted: number;
+  duplicates: number;
+  skipped: number;
+  rejected: number;
+  /** JSON `[{line, error}]`: the first rejected lines (lib/ingest/ingest-runs.ts REJECTED_SAMPLE). */
+  rejected_sample: string | null;
+  error: string | null;
+  /** JSON, kind-specific (a users import's format, created and updated counts). */
+  detail: string | null;
+}
+
+/** A finished "verify now" of one organization's chain (lib/trust/integrity-checks.ts). */
+export interface IntegrityChecksTable {
+  id: Generated<number>;
+  org_id: number;
+  account_id: number | null;
+  actor: string;
+  started_at: number;
+  finished_at: number;
+  /** 1 when the chain and every signature checked out. */
+  ok: number;
+  events: number;
+  from_seq: number;
+  last_seq: number;
+  checkpoints: number;
+  unsigned_tail: number;
+  first_bad_seq: number | null;
+  reason: string | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   accounts: AccountsTable;
   memberships: MembershipsTable;
   sessions: SessionsTable;
+  sso_flows: SsoFlowsTable;
   users: UsersTable;
   events: EventsTable;
   event_purges: EventPurgesTable;
@@ -265,4 +333,6 @@ export interface Database {
   bucket_source_objects: BucketSourceObjectsTable;
   alert_settings: AlertSettingsTable;
   alert_outbox: AlertOutboxTable;
+  ingest_runs: IngestRunsTable;
+  integrity_checks: IntegrityChecksTable;
 }

@@ -6,6 +6,7 @@ import { env } from "../env";
 import { registerJobFactory } from "../jobs/start";
 import { today } from "../today";
 import { pullUpstream } from "./pull-upstream";
+import { recordPullRun } from "./pull-run-record";
 import { DEFAULT_RETRY } from "./upstream-http";
 
 export const UPSTREAM_JOB = "upstream-pull";
@@ -29,6 +30,7 @@ registerJobFactory(async () => {
     intervalMs: e.ORGTRAIL_UPSTREAM_INTERVAL_SECONDS * 1000,
     async run({ store, signal }) {
       const orgId = await ensureOrg(store.db, orgSlug);
+      const startedAt = Date.now();
       const { summary, error } = await pullUpstream(store, {
         url,
         username,
@@ -47,6 +49,7 @@ registerJobFactory(async () => {
       if (summary.accepted > 0 || summary.rejected > 0) {
         console.error(`orgtrail: upstream pull: fetched ${summary.fetched}, accepted ${summary.accepted}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`);
       }
+      await recordPullRun(store.db, { orgId, url, actor: "server", startedAt, summary, error });
       if (error) throw error;
     },
     // A Slack alert when the organization's job-failure rule is on (lib/alerts); never throws.

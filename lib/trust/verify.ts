@@ -12,7 +12,11 @@ export interface VerifyOptions {
   /** Checkpoints kept outside the store (exported beside the NDJSON objects, or saved elsewhere). */
   exported?: { checkpoint: Checkpoint; source: string }[];
   signal?: AbortSignal;
+  /** Called every PROGRESS_EVERY events of the walk with the events checked so far and the total to check. */
+  onProgress?: (done: number, total: number) => void;
 }
+
+const PROGRESS_EVERY = 5_000;
 
 export interface OrgVerification {
   org: string;
@@ -118,9 +122,12 @@ export async function verifyOrg(store: Store, orgId: number, options: VerifyOpti
   }
 
   let confirmed = purgedThrough;
+  const total = Math.max(0, Number(org.last_seq) - purgedThrough);
+  options.onProgress?.(0, total);
   const walked = await recomputeRange(store, orgId, fromSeq, null, startHead, {
     signal: options.signal,
     check(seq, chain) {
+      if (options.onProgress && (seq - purgedThrough) % PROGRESS_EVERY === 0) options.onProgress(seq - purgedThrough, total);
       const list = expect.get(seq);
       if (!list) return null;
       const wrong = list.find((e) => e.head !== chain);

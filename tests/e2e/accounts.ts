@@ -7,10 +7,25 @@ export interface E2eAccount {
   apiKey: string;
 }
 
+/** A user of the test OpenID provider that tests/e2e/serve.mjs starts. */
+export interface E2eSsoUser {
+  username: string;
+  password: string;
+  email: string;
+  groups: string[];
+}
+
 export interface E2eAccounts {
   databaseUrl: string;
   admin: E2eAccount;
   member: E2eAccount;
+  /** Admin of the organization `empty` (no data), of `uploads` (the Data page's uploads), auditor of `default`. */
+  empty: E2eAccount;
+  uploader: E2eAccount;
+  auditor: E2eAccount;
+  /** Admin of the seeded demo organization, only when the server ran with ORGTRAIL_E2E_DEMO=1. */
+  demo?: E2eAccount;
+  sso: { issuer: string; admin: E2eSsoUser; auditor: E2eSsoUser };
 }
 
 export function readAccounts(): E2eAccounts {

@@ -3,11 +3,16 @@
 // two accounts (e2e-admin, e2e-member) whose API keys go to $ORGTRAIL_E2E_ACCOUNTS as
 // {"databaseUrl", "admin": {"username","apiKey"}, "member": {...}}, the fixtures
 // tests/fixtures/e2e-events.ndjson and e2e-users.csv when present, then `next start`.
+// The Data page's tests add e2e-empty (admin of the empty organization `empty`), e2e-uploader
+// (admin of `uploads`, which its tests fill) and e2e-auditor (auditor of `default`); the upstream
+// URL points at a closed port without credentials (nothing is pulled) so "Invite new user"
+// links to it. ORGTRAIL_E2E_DEMO=1 also seeds the demo into `demo` for e2e-demo (screenshots).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startOidcProvider } from "../../scripts/sso-provider.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const port = process.env.PORT ?? "3100";
@@ -21,8 +26,28 @@ const env = {
   NEXT_TELEMETRY_DISABLED: "1",
   ORGTRAIL_DEMO: "0",
   ORGTRAIL_DATABASE_URL: databaseUrl,
+  ORGTRAIL_UPSTREAM_URL: process.env.ORGTRAIL_UPSTREAM_URL ?? "http://127.0.0.1:9/",
 };
 const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
+
+// Single sign-on against a test OpenID provider on loopback (tests/e2e/sso.spec.ts): its users
+// and their passwords go to the accounts file under "sso".
+const ssoUsers = {
+  admin: { username: "sso-admin", password: "e2e-sso-admin-pw", email: "sso-admin@example.com", groups: ["orgtrail-admins"] },
+  auditor: { username: "sso-auditor", password: "e2e-sso-auditor-pw", email: "sso-auditor@example.com", groups: ["orgtrail-auditors"] },
+};
+const idp = await startOidcProvider({
+  users: Object.values(ssoUsers),
+  clients: [{ client_id: "orgtrail-e2e", client_secret: "e2e-secret", redirect_uris: [`http://127.0.0.1:${port}/api/v1/auth/oidc/callback`] }],
+});
+Object.assign(env, {
+  ORGTRAIL_PUBLIC_URL: `http://127.0.0.1:${port}`,
+  ORGTRAIL_OIDC_ISSUER: idp.issuer,
+  ORGTRAIL_OIDC_CLIENT_ID: "orgtrail-e2e",
+  ORGTRAIL_OIDC_CLIENT_SECRET: "e2e-secret",
+  ORGTRAIL_OIDC_SCOPES: "openid email profile groups",
+  ORGTRAIL_OIDC_ROLE_MAP: "orgtrail-admins=default:admin,orgtrail-auditors=default:auditor",
+});
 
 function cli(args) {
   const result = spawnSync(process.execPath, [join(root, "bin/orgtrail.mjs"), ...args], {
@@ -40,8 +65,8 @@ function cli(args) {
   return result.stdout;
 }
 
-function createAccount(username, role) {
-  const apiKey = cli(["admin", "create", username, "--role", role]).trim();
+function createAccount(username, role, orgs = []) {
+  const apiKey = cli(["admin", "create", username, "--role", role, ...orgs.flatMap((o) => ["--org", o])]).trim();
   if (!apiKey || /\s/.test(apiKey)) {
     cleanup();
     console.error(`[e2e serve] expected one API key on stdout for ${username}, got: ${JSON.stringify(apiKey)}`);
@@ -52,8 +77,13 @@ function createAccount(username, role) {
 
 const admin = createAccount("e2e-admin", "admin");
 const member = createAccount("e2e-member", "member");
+const empty = createAccount("e2e-empty", "admin", ["empty"]);
+const uploader = createAccount("e2e-uploader", "admin", ["uploads"]);
+const auditor = createAccount("e2e-auditor", "auditor");
+const demo = process.env.ORGTRAIL_E2E_DEMO === "1" ? createAccount("e2e-demo", "admin", ["demo"]) : undefined;
+if (demo) cli(["demo", "--org", "demo"]);
 mkdirSync(dirname(accountsFile), { recursive: true });
-writeFileSync(accountsFile, `${JSON.stringify({ databaseUrl, admin, member }, null, 2)}\n`, { mode: 0o600 });
+writeFileSync(accountsFile, `${JSON.stringify({ databaseUrl, admin, member, empty, uploader, auditor, demo, sso: { issuer: idp.issuer, ...ssoUsers } }, null, 2)}\n`, { mode: 0o600 });
 
 const events = join(root, "tests/fixtures/e2e-events.ndjson");
 if (existsSync(events)) cli(["ingest", events]);

@@ -18,6 +18,8 @@ export interface StartServerOptions {
   env?: Record<string, string | undefined>;
   /** How long to wait for /api/health to answer 200 (default 60 s). */
   timeoutMs?: number;
+  /** Listen on this port (default: a free one), e.g. when ORGTRAIL_PUBLIC_URL must name it beforehand. */
+  port?: number;
 }
 
 export interface RunningServer {
@@ -95,7 +97,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     throw new Error(`no production build in ${distDir}/: run \`npx next build\` before the integration tests`);
   }
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: PROJECT_ROOT,
