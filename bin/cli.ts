@@ -216,17 +216,36 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     );
 
   program
-    .command("demo")
-    .description("seed the demo organization (deterministic)")
-    .option("--org <org>", "organization (default: default)")
-    .action((opts: { org?: string }) =>
+    .command("sync-directory")
+    .description("read the directory (users, roles, teams) from the platform's SCIM API into the store (docs/DIRECTORY_SYNC.md)")
+    .option("--url <url>", "platform base URL (default: ORGTRAIL_UPSTREAM_URL); /scim/Users and /scim/Groups are read")
+    .option("--username <username>", "platform username (default: ORGTRAIL_UPSTREAM_USERNAME; none for a service account)")
+    .option("--api-key <key>", "platform API key (default: ORGTRAIL_UPSTREAM_API_KEY)")
+    .option("--org <org>", "organization the directory goes to (default: default)")
+    .option("--page-size <n>", "resources asked for per page", "100")
+    .option("--attempts <n>", "attempts per request on 429, 5xx, network errors and timeouts", "6")
+    .option("--timeout <seconds>", "longest wait for an answer, or between two chunks of it", "60")
+    .action((opts: import("./directory-command").DirectoryCommandOptions) =>
       run(
         withStore(async (store) => {
-          const { seedDemo } = await import("../lib/demo/seed");
-          const orgId = await orgIdFor(store, opts.org, true);
-          const summary = await seedDemo(store, orgId, { log: (m) => process.stderr.write(`${m}\n`) });
-          process.stdout.write(`demo organization seeded: ${summary.users} users, ${summary.events} events\n`);
-          return 0;
+          const { directoryCommand } = await import("./directory-command");
+          return directoryCommand(store, await orgIdFor(store, opts.org, true), opts);
+        }),
+      ),
+    );
+
+  program
+    .command("demo")
+    .description("seed the demo organization `demo` (deterministic, apart from real data), or delete it whole with --remove")
+    .option("--org <org>", "the demo organization (default: demo); only one created as a demo")
+    .option("--remove", "delete the demo organization whole: events, chain, checkpoints, rollups, directory")
+    .addOption(new Option("--users <n>", "directory users to generate").hideHelp())
+    .addOption(new Option("--events <n>", "events to generate").hideHelp())
+    .action((opts: import("./demo-command").DemoCommandOptions) =>
+      run(
+        withStore(async (store) => {
+          const { demoCommand } = await import("./demo-command");
+          return demoCommand(store, opts);
         }),
       ),
     );
@@ -244,18 +263,16 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 
 /** What `npm start` runs before serving. */
 async function initCommand(store: Store): Promise<number> {
-  const orgId = await ensureOrg(store.db, DEFAULT_ORG);
-  const demoSetting = env().ORGTRAIL_DEMO;
+  await ensureOrg(store.db, DEFAULT_ORG);
   const empty = !(await store.db.selectFrom("events").select("seq").limit(1).executeTakeFirst()) &&
     !(await store.db.selectFrom("users").select("id").limit(1).executeTakeFirst());
-  if (empty && demoSetting !== "0") {
-    process.stderr.write("orgtrail: the store is empty; seeding the demo organization (ORGTRAIL_DEMO=0 to skip)...\n");
-    const { seedDemo } = await import("../lib/demo/seed");
-    const summary = await seedDemo(store, orgId, { log: (m: string) => process.stderr.write(`${m}\n`) });
-    process.stderr.write(`orgtrail: demo organization ready: ${summary.users} users, ${summary.events} events\n`);
-  }
+  const { seedFirstStartDemo } = await import("./demo-command");
+  await seedFirstStartDemo(store, empty);
   if ((await countAccounts(store.db)) === 0) {
-    const { apiKey } = await createAccount(store.db, "admin", [DEFAULT_ORG], "admin");
+    // An admin of `default` (real data, the API's default) and of the demo beside it.
+    const { demoOrgSlugs } = await import("../lib/demo/organization");
+    const { apiKey } = await createAccount(store.db, "admin", [DEFAULT_ORG, ...(await demoOrgSlugs(store.db))], "admin");
+    await setDefaultOrg(store.db, "admin", DEFAULT_ORG);
     const url = `http://${env().HOST}:${env().PORT}/signin`;
     process.stderr.write(
       `\n  orgtrail: first start, created the admin account.\n  Sign in at ${url}\n  username: admin\n  API key:  ${apiKey}\n  (shown once; create more with: npx orgtrail admin create NAME)\n\n`,

@@ -42,7 +42,10 @@ async function verifyCommand(opts: VerifyOpts): Promise<number> {
     for (const slug of opts.org) if (!(await findOrgBySlug(store.db, slug))) throw new Error(`no organization named ${JSON.stringify(slug)}`);
     const result = await verifyStore(store, { orgs: opts.org, publicKey, exported });
     const known = new Set(result.orgs.map((o) => o.org));
-    const strays = opts.org.length === 0 ? [...new Set((exported ?? []).map((e) => e.checkpoint.org))].filter((o) => !known.has(o)) : [];
+    // A demo organization removed by `demo --remove` left a record: its exported checkpoints are expected strays.
+    const removedDemos = new Set((await store.db.selectFrom("demo_removals").select("slug").execute()).map((r) => r.slug));
+    const exportedOrgs = opts.org.length === 0 ? [...new Set((exported ?? []).map((e) => e.checkpoint.org))].filter((o) => !known.has(o)) : [];
+    const strays = exportedOrgs.filter((o) => !removedDemos.has(o));
     const ok = result.ok && strays.length === 0;
     if (opts.json) {
       process.stdout.write(`${JSON.stringify({ ok, orgs: result.orgs, missingOrgs: strays })}\n`);
@@ -57,6 +60,7 @@ async function verifyCommand(opts: VerifyOpts): Promise<number> {
         for (const p of o.problems.slice(1)) process.stdout.write(`  also: ${p.reason}\n`);
       }
     }
+    for (const s of exportedOrgs.filter((o) => removedDemos.has(o))) process.stdout.write(`${s}: removed as a demo organization (demo --remove); its exported checkpoints are not checked\n`);
     for (const s of strays) process.stdout.write(`${s}: FAILED: exported checkpoints name this organization but the store has none (deleted?)\n`);
     return ok ? 0 : 1;
   });

@@ -32,11 +32,13 @@ const envSchema = z.object({
   ORGTRAIL_UPSTREAM_ORG: z.string().min(1).default("default"),
   /** First day fetched when there is no checkpoint yet (default: 90 days before today). */
   ORGTRAIL_UPSTREAM_SINCE: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  /** Directory sync (docs/DIRECTORY_SYNC.md): the upstream's SCIM API read every interval with the upstream's credentials; 0 turns it off. */
+  ORGTRAIL_DIRECTORY_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   /** Largest request body accepted by POST routes, in bytes. */
   ORGTRAIL_MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   ORGTRAIL_METRICS_TOKEN: z.string().min(1).optional(),
-  /** Hosts outbound integrations may reach although they are private or loopback (comma-separated). */
+  /** Hosts let through the outbound address rules (lib/net/outbound.ts): metadata for operator URLs, private for untrusted ones (comma-separated). */
   ORGTRAIL_ALLOWED_HOSTS: z.string().optional(),
   /** Fixes "today" (YYYY-MM-DD) for demos and tests; unset in production. */
   ORGTRAIL_TODAY: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),

@@ -1,12 +1,14 @@
 // The one query-key factory of the client: general to specific, so `['activity']`
-// invalidates every period and `['activity', {period, asOf}]` names one answer.
+// invalidates every period and `['activity', {org, period, asOf}]` names one answer. Every key
+// holds the organization (`org=SLUG` of the call; null for the account's default): the same
+// question about two organizations is two answers.
 import type { PanelRange, Period } from "@/lib/activity/types";
 
 export const queryKeys = {
-  users: (asOf?: string) => ["users", { asOf: asOf ?? null }] as const,
-  activity: (period: Period, asOf?: string) => ["activity", { period, asOf: asOf ?? null }] as const,
-  panel: (range: PanelRange, asOf?: string) => ["panel", { range, asOf: asOf ?? null }] as const,
-  notificationSettings: () => ["settings", "notifications"] as const,
+  users: (org: string | undefined, asOf?: string) => ["users", { org: org ?? null, asOf: asOf ?? null }] as const,
+  activity: (org: string | undefined, period: Period, asOf?: string) => ["activity", { org: org ?? null, period, asOf: asOf ?? null }] as const,
+  panel: (org: string | undefined, range: PanelRange, asOf?: string) => ["panel", { org: org ?? null, range, asOf: asOf ?? null }] as const,
+  notificationSettings: (org: string | undefined) => ["settings", "notifications", { org: org ?? null }] as const,
   // The Data page: `['data']` invalidates all of it after an upload or a verification.
   data: () => ["data"] as const,
   freshness: (org: string) => ["data", "freshness", { org }] as const,

@@ -1,24 +1,32 @@
 import type { ReactNode } from "react";
 import { DashboardContextProvider } from "@/components/dashboard/dashboard-context";
 import { DashboardHeader } from "@/components/dashboard/dashboard-header";
+import { DemoBanner } from "@/components/dashboard/demo-banner";
+import { OrgProvider } from "@/components/dashboard/org-context";
 import { Providers } from "@/components/providers";
 import { env } from "@/lib/env";
 import { platformInviteUrl } from "@/lib/sources/platform-links";
-import { getPageSession } from "@/lib/web/page-session";
+import { getAccountOrgs, getPageSession } from "@/lib/web/page-session";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const session = await getPageSession();
   const e = env();
   const orgSlug = session.kind === "admin" ? session.orgSlug : null;
   const inviteUrl = orgSlug ? platformInviteUrl(e.ORGTRAIL_UPSTREAM_URL, e.ORGTRAIL_UPSTREAM_ORG, orgSlug, e.ORGTRAIL_DEPLOYMENT) : null;
+  // The organizations for the header's switcher; the page itself reads `?org=` (a layout cannot).
+  const { orgs, landing } = await getAccountOrgs();
+  const listed = orgs.filter((o) => o.role !== "member").map((o) => ({ slug: o.slug, demo: o.demo }));
   return (
     <Providers>
       <DashboardContextProvider value={{ orgSlug, inviteUrl }}>
-        {session.kind !== "signed-out" && <DashboardHeader username={session.username} orgSlug={session.kind === "admin" ? session.orgSlug : undefined} />}
-        {/* The header's "Skip to main content" lands here, on every page of the group. */}
-        <div id="main-content" tabIndex={-1} className="focus:outline-none">
-          {children}
-        </div>
+        <OrgProvider landing={landing} orgs={listed}>
+          {session.kind !== "signed-out" && <DashboardHeader username={session.username} orgSlug={session.kind === "admin" ? session.orgSlug : undefined} />}
+          {session.kind !== "signed-out" && <DemoBanner />}
+          {/* The header's "Skip to main content" lands here, on every page of the group. */}
+          <div id="main-content" tabIndex={-1} className="focus:outline-none">
+            {children}
+          </div>
+        </OrgProvider>
       </DashboardContextProvider>
     </Providers>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { useSearchParams } from "next/navigation";
 import { createContext, useContext, type ReactNode } from "react";
 
 /** What the signed-in pages know from the server and share with components deep in them. */
@@ -16,4 +17,9 @@ export function DashboardContextProvider({ value, children }: { value: Dashboard
   return <DashboardContext.Provider value={value}>{children}</DashboardContext.Provider>;
 }
 
-export const useDashboardContext = () => useContext(DashboardContext);
+/** The context, with the organization `?org=SLUG` names when the URL names one (the layout cannot read the URL). */
+export function useDashboardContext(): DashboardContextValue {
+  const value = useContext(DashboardContext);
+  const org = useSearchParams().get("org");
+  return org && value.orgSlug ? { ...value, orgSlug: org } : value;
+}

@@ -1,6 +1,6 @@
 import { SignOutButton } from "@/components/auth/sign-out-button";
-import { FreshnessIndicator } from "@/components/data/freshness-indicator";
 import { HeaderMenu } from "./header-menu";
+import { CurrentOrgFreshness, OrgLink, OrgSwitcher } from "./org-switcher";
 
 export interface HeaderLink {
   href: string;
@@ -30,25 +30,20 @@ export function DashboardHeader({ username, orgSlug }: { username: string; orgSl
       <div className="mx-auto flex h-14 max-w-[1400px] items-center justify-between gap-4 px-4 sm:px-6 2xl:max-w-[1840px]">
         <div className="flex min-w-0 items-center gap-3">
           <span className="text-base font-semibold tracking-tight">orgtrail</span>
-          {orgSlug && (
-            <span className="truncate rounded bg-slate-100 px-2 py-0.5 text-sm text-slate-700">
-              <span className="sr-only">Organization: </span>
-              {orgSlug}
-            </span>
-          )}
+          <OrgSwitcher />
         </div>
         <div className="flex items-center gap-3 text-sm">
           {links.length > 0 && (
             <nav aria-label="Main" className="hidden items-center gap-3 sm:flex">
               {links.map((link) => (
-                <a key={link.href} href={link.href} className={LINK}>
+                <OrgLink key={link.href} href={link.href} className={LINK}>
                   {link.label}
-                </a>
+                </OrgLink>
               ))}
             </nav>
           )}
           {/* Shown at every width (once: tests and screen readers find one). */}
-          {orgSlug && <FreshnessIndicator orgSlug={orgSlug} />}
+          {orgSlug && <CurrentOrgFreshness />}
           <span className="hidden text-slate-700 sm:inline">
             <span className="sr-only">Signed in as </span>
             {username}

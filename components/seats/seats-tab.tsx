@@ -4,6 +4,7 @@ import { useMemo } from "react";
 import { DEFAULT_SEAT_INACTIVE_DAYS, PENDING_INVITE_DAYS, SEAT_INACTIVE_DAYS, SEAT_LISTS, seatWorklist, type SeatInactiveDays } from "@/lib/activity/seats";
 import { Select } from "@/components/ui/select";
 import { ErrorState, LoadingBlock } from "@/components/ui/states";
+import { useOrgSlug } from "@/components/dashboard/org-context";
 import { useUsersQuery } from "@/components/users/use-users-query";
 import { SeatListCard } from "./seat-list-card";
 
@@ -16,6 +17,7 @@ const DAY_OPTIONS = SEAT_INACTIVE_DAYS.map((d) => ({ value: `${d}` as `${SeatIna
  */
 export function SeatsTab({ asOf, days, orgSlug, onDaysChange }: { asOf: string | undefined; days: SeatInactiveDays; orgSlug: string; onDaysChange: (days: SeatInactiveDays) => void }) {
   const users = useUsersQuery(asOf);
+  const org = useOrgSlug() ?? orgSlug;
   const shownAsOf = asOf ?? users.data?.asOf;
   const lists = useMemo(() => (users.data && shownAsOf ? seatWorklist(users.data.users, shownAsOf, days) : null), [users.data, shownAsOf, days]);
 
@@ -34,7 +36,7 @@ export function SeatsTab({ asOf, days, orgSlug, onDaysChange }: { asOf: string |
       ) : (
         <div className="grid grid-cols-1 gap-5 xl:grid-cols-3">
           {SEAT_LISTS.map((kind) => (
-            <SeatListCard key={kind} kind={kind} users={lists[kind]} days={days} asOf={shownAsOf} orgSlug={orgSlug} digestDays={DEFAULT_SEAT_INACTIVE_DAYS} />
+            <SeatListCard key={kind} kind={kind} users={lists[kind]} days={days} asOf={shownAsOf} orgSlug={org} digestDays={DEFAULT_SEAT_INACTIVE_DAYS} />
           ))}
         </div>
       )}

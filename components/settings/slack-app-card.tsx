@@ -5,6 +5,8 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/states";
 import { formatTimestamp } from "@/components/format";
 import type { NotificationSettings } from "@/lib/alerts/settings-view";
+import { useOrgSlug } from "@/components/dashboard/org-context";
+import { withQuery } from "@/lib/fetch-json";
 import { StatusLine, TextField } from "./field";
 import { useDisconnectSlack, useSaveSlackApp, useSendTestMessage } from "./use-notification-settings";
 
@@ -13,6 +15,7 @@ export function SlackAppCard({ slack }: { slack: NotificationSettings["slack"] }
   const save = useSaveSlackApp();
   const disconnect = useDisconnectSlack();
   const test = useSendTestMessage();
+  const installHref = withQuery("/api/v1/slack/install", { org: useOrgSlug() });
   const [clientId, setClientId] = useState(slack.clientId ?? "");
   const [clientSecret, setClientSecret] = useState("");
 
@@ -78,7 +81,7 @@ export function SlackAppCard({ slack }: { slack: NotificationSettings["slack"] }
         )}
         <div className="mt-3 flex flex-wrap items-center gap-3">
           {canInstall ? (
-            <a href="/api/v1/slack/install" className="inline-flex items-center rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+            <a href={installHref} className="inline-flex items-center rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
               {slack.connected ? "Choose another channel" : "Add to Slack"}
             </a>
           ) : (

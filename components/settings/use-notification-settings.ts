@@ -3,10 +3,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { AlertRules } from "@/lib/alerts/rules";
 import type { NotificationSettings, SlackAppInput } from "@/lib/alerts/settings-view";
-import { fetchJson } from "@/lib/fetch-json";
+import { fetchJson, withQuery } from "@/lib/fetch-json";
 import { queryKeys } from "@/lib/query-keys";
+import { useOrgSlug } from "@/components/dashboard/org-context";
 
-const URL = "/api/v1/settings/notifications";
+const BASE = "/api/v1/settings/notifications";
+/** A settings route of the organization on screen (`org=SLUG`). */
+const url = (org: string | undefined, path = "") => withQuery(`${BASE}${path}`, { org });
 const json = (method: string, body?: unknown): RequestInit => ({
   method,
   headers: { "content-type": "application/json", accept: "application/json" },
@@ -14,22 +17,24 @@ const json = (method: string, body?: unknown): RequestInit => ({
 });
 
 export function useNotificationSettingsQuery() {
+  const org = useOrgSlug();
   return useQuery({
-    queryKey: queryKeys.notificationSettings(),
-    queryFn: ({ signal }) => fetchJson<NotificationSettings>(URL, { signal }),
+    queryKey: queryKeys.notificationSettings(org),
+    queryFn: ({ signal }) => fetchJson<NotificationSettings>(url(org), { signal }),
     staleTime: 5_000,
   });
 }
 
-function useSettingsMutation<T>(request: (input: T) => Promise<unknown>) {
+function useSettingsMutation<T>(request: (org: string | undefined, input: T) => Promise<unknown>) {
   const client = useQueryClient();
+  const org = useOrgSlug();
   return useMutation({
-    mutationFn: request,
-    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.notificationSettings() }),
+    mutationFn: (input: T) => request(org, input),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.notificationSettings(org) }),
   });
 }
 
-export const useSaveSlackApp = () => useSettingsMutation((input: SlackAppInput) => fetchJson(`${URL}/slack-app`, json("PUT", input)));
-export const useSaveRules = () => useSettingsMutation((rules: AlertRules) => fetchJson(`${URL}/rules`, json("PUT", rules)));
-export const useDisconnectSlack = () => useSettingsMutation(() => fetchJson(`${URL}/slack-webhook`, json("DELETE")));
-export const useSendTestMessage = () => useSettingsMutation(() => fetchJson(`${URL}/test`, json("POST")));
+export const useSaveSlackApp = () => useSettingsMutation((org, input: SlackAppInput) => fetchJson(url(org, "/slack-app"), json("PUT", input)));
+export const useSaveRules = () => useSettingsMutation((org, rules: AlertRules) => fetchJson(url(org, "/rules"), json("PUT", rules)));
+export const useDisconnectSlack = () => useSettingsMutation((org) => fetchJson(url(org, "/slack-webhook"), json("DELETE")));
+export const useSendTestMessage = () => useSettingsMutation((org) => fetchJson(url(org, "/test"), json("POST")));

@@ -16,9 +16,9 @@ function save(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** Fetches the server's export of every user and saves it (errors surface, not a saved error page). */
-export async function downloadUsersCsv(asOf: string, fileName: string): Promise<void> {
-  const response = await fetchResponse(withQuery("/api/v1/users/export.csv", { asOf }));
+/** Fetches the server's export of every user (of `org`) and saves it (errors surface, not a saved error page). */
+export async function downloadUsersCsv(asOf: string, fileName: string, org?: string): Promise<void> {
+  const response = await fetchResponse(withQuery("/api/v1/users/export.csv", { org, asOf }));
   save(await response.blob(), fileName);
 }
 

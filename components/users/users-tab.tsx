@@ -9,6 +9,7 @@ import { formatNumber } from "@/components/format";
 import { EmptyState, ErrorState, Skeleton } from "@/components/ui/states";
 import { useUsersQuery } from "./use-users-query";
 import { LazyUsersTable, preloadUsersTable } from "@/components/dashboard/lazy-tabs";
+import { useOrgSlug } from "@/components/dashboard/org-context";
 import { ColumnChooser } from "./column-chooser";
 import { downloadShownUsersCsv, downloadUsersCsv, usersCsvFileName } from "./download-users-csv";
 import { StatusFilterBar } from "./status-filter";
@@ -34,6 +35,9 @@ export function UsersTab({
 }) {
   const { asOf, sort, status, cols } = params;
   const users = useUsersQuery(asOf);
+  // The organization on screen (`?org=`, else the landing one): the API calls' and the file names'.
+  const org = useOrgSlug();
+  const fileOrg = org ?? orgSlug;
   // The table's code and the users load side by side, not one after the other.
   useEffect(preloadUsersTable, []);
   const noun = multiTenant ? "Members" : "Users";
@@ -60,8 +64,8 @@ export function UsersTab({
           shown: visible.length,
           total: all.length,
           // The rows as the table shows them: the same filter, the same sort.
-          shownCsv: () => downloadShownUsersCsv(inTableOrder(visible, columns, sort), usersCsvFileName(orgSlug, shownAsOf)),
-          allCsv: () => downloadUsersCsv(shownAsOf, usersCsvFileName(orgSlug, shownAsOf)),
+          shownCsv: () => downloadShownUsersCsv(inTableOrder(visible, columns, sort), usersCsvFileName(fileOrg, shownAsOf)),
+          allCsv: () => downloadUsersCsv(shownAsOf, usersCsvFileName(fileOrg, shownAsOf), org),
         }
       : null;
 

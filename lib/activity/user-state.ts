@@ -164,6 +164,9 @@ export function buildUserRow(
 ): UserRow | null {
   const state = lifecycleState(lifecycle, ctx.asOfDay);
   if (!isListed(user, state, ctx.asOfDay)) return null;
+  // The directory's `active: false`: Deactivated, except in multi-tenant mode, where the
+  // platform removes such a member from the organization (docs/DIRECTORY_SYNC.md).
+  if (user.directory_active === 0 && ctx.deployment === "multi-tenant") return null;
   const deactivated = state.deactivated || user.directory_active === 0;
   const added = addedAtMs(user, ctx.asOfDay);
   return {

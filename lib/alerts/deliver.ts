@@ -1,6 +1,5 @@
 import type { Store } from "../db/client";
-import { env } from "../env";
-import { allowedHosts, assertOutboundUrl } from "../net/ssrf";
+import { BlockedUrlError, untrustedFetch } from "../net/outbound";
 import { getAlertSettings, openWebhook, type AlertSettings } from "./settings";
 
 /** What to do with an outbox row after one attempt. Pure; unit-tested. */
@@ -88,30 +87,23 @@ export async function deliverDue(store: Store, options: { now?: () => number; si
     const attempts = row.attempts + 1;
     let outcome: Outcome;
     const url = openWebhook(s);
-    // A stored webhook is still an outbound URL: never to private or metadata addresses.
-    const blocked = url
-      ? await assertOutboundUrl(url, { allow: allowedHosts(env().ORGTRAIL_ALLOWED_HOSTS) }).then(
-          () => null,
-          (e: unknown) => (e instanceof Error ? e.message : String(e)),
-        )
-      : null;
     if (!url) {
       outcome = { kind: "failed", error: s.webhookSealed ? "the webhook cannot be decrypted (was the secret key changed?)" : "Slack is not connected" };
-    } else if (blocked) {
-      outcome = { kind: "failed", error: blocked };
     } else {
       try {
-        const response = await fetch(url, {
+        // The webhook came from Slack's OAuth answer, not from the operator: public addresses
+        // only, checked at connect time; a redirect is not followed (lib/net/outbound.ts).
+        const response = await untrustedFetch(url, {
           method: "POST",
           headers: { "content-type": "application/json; charset=utf-8" },
           body: row.payload,
-          redirect: "error",
           signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
         });
         const body = await response.text().catch(() => "");
         outcome = classifyResponse(response.status, response.headers.get("retry-after"), body, attempts, now());
       } catch (error) {
-        outcome = classifyNetworkError(error, attempts);
+        // A refused address or a redirect will be refused again: no retry.
+        outcome = error instanceof BlockedUrlError ? { kind: "failed", error: error.message } : classifyNetworkError(error, attempts);
       }
     }
     const at = now();

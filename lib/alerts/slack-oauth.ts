@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { env } from "../env";
+import { checkUntrustedUrl, operatorFetch } from "../net/outbound";
 import { deriveKey } from "./secret-box";
 
 /**
@@ -82,11 +83,11 @@ export async function exchangeCode(input: { clientId: string; clientSecret: stri
   const endpoint = `${env().ORGTRAIL_SLACK_API_URL.replace(/\/+$/, "")}/oauth.v2.access`;
   let response: Response;
   try {
-    response = await fetch(endpoint, {
+    // ORGTRAIL_SLACK_API_URL is the operator's; the webhook in the answer is Slack's (checked below).
+    response = await operatorFetch(endpoint, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ client_id: input.clientId, client_secret: input.clientSecret, code: input.code, redirect_uri: input.redirectUri }),
-      redirect: "error",
       signal: AbortSignal.timeout(15_000),
     });
   } catch {
@@ -106,5 +107,10 @@ export async function exchangeCode(input: { clientId: string; clientSecret: stri
   const hook = parsed.data.incoming_webhook;
   // Only an https webhook, unless Slack itself is configured on plain http (a test double on loopback).
   if (new URL(hook.url).protocol !== "https:" && new URL(env().ORGTRAIL_SLACK_API_URL).protocol !== "http:") throw new SlackOAuthError("insecure_webhook_url");
+  // A URL from an answer is untrusted: refused now when it points at a private or metadata
+  // address, rather than kept and refused at every delivery (which checks again).
+  await checkUntrustedUrl(hook.url).catch(() => {
+    throw new SlackOAuthError("webhook_refused");
+  });
   return { url: hook.url, channel: hook.channel ?? null, team: parsed.data.team?.name ?? null };
 }

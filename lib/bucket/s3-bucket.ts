@@ -1,6 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
-import { env } from "../env";
-import { allowedHosts, assertOutboundUrl, BlockedUrlError } from "../net/ssrf";
+import { BlockedUrlError, checkOperatorUrl, operatorAgents, type Resolver } from "../net/outbound";
 import type { BucketLocation } from "./location";
 import type { Bucket, StoredObject } from "./storage";
 
@@ -12,8 +11,10 @@ export interface S3Options {
   forcePathStyle?: boolean;
   /** Explicit credentials (tests); otherwise the SDK's chain (AWS_ACCESS_KEY_ID..., profiles, instance role). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
-  /** Hosts the endpoint may be although private or loopback (default: ORGTRAIL_ALLOWED_HOSTS). */
+  /** Hosts let through although link-local or metadata (default: ORGTRAIL_ALLOWED_HOSTS). */
   allowedHosts?: Set<string>;
+  /** Replaces the system resolver (tests). */
+  resolve?: Resolver;
 }
 
 /**
@@ -25,6 +26,7 @@ export class S3Bucket implements Bucket {
   private readonly prefix: string;
   private readonly endpoint: string | undefined;
   private readonly allow: Set<string> | undefined;
+  private readonly resolve: Resolver | undefined;
   private endpointChecked: Promise<void> | undefined;
 
   constructor(
@@ -40,24 +42,27 @@ export class S3Bucket implements Bucket {
       // default streaming CRC trailers. Integrity is checked by reading the object back.
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
-      requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000 },
+      // The endpoint (or AWS's) is the operator's: every connection goes through the operator
+      // rule of lib/net/outbound.ts (private and loopback fine, metadata addresses refused).
+      requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000, ...operatorAgents({ allow: options.allowedHosts, resolve: options.resolve }) },
     };
     if (options.credentials) config.credentials = options.credentials;
     this.client = new S3Client(config);
     this.endpoint = options.endpoint;
     this.allow = options.allowedHosts;
+    this.resolve = options.resolve;
     this.prefix = location.prefix ? `${location.prefix}/` : "";
   }
 
   /**
-   * The endpoint is admin-configured: like the upstream URL and Slack webhooks it may not be a
-   * loopback, private, link-local or metadata address (in any spelling, or a DNS name resolving
-   * to one) unless ORGTRAIL_ALLOWED_HOSTS names it. Checked once per bucket, before its first
-   * request (the jobs open a bucket per run, so each run checks again).
+   * The endpoint is operator-configured (ORGTRAIL_S3_ENDPOINT): loopback and private addresses
+   * are fine (MinIO on the same network), link-local and metadata ones (in any spelling, or a DNS
+   * name resolving to one) are refused unless ORGTRAIL_ALLOWED_HOSTS names them. Checked once per
+   * bucket before its first request, for a clear error; every connection is checked again.
    */
   private checkEndpoint(): Promise<void> {
     if (this.endpoint === undefined) return Promise.resolve();
-    this.endpointChecked ??= assertOutboundUrl(this.endpoint, { allow: this.allow ?? allowedHosts(env().ORGTRAIL_ALLOWED_HOSTS) }).then(
+    this.endpointChecked ??= checkOperatorUrl(this.endpoint, { allow: this.allow, resolve: this.resolve }).then(
       () => undefined,
       (error: unknown) => {
         throw new BlockedUrlError(`S3 endpoint ${this.endpoint} refused: ${error instanceof Error ? error.message : String(error)}`);

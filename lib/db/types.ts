@@ -10,6 +10,8 @@ export interface OrganizationsTable {
   last_seq: number;
   /** Hash chain at last_seq (lib/trust/chain.ts; 64 zeros when none). */
   chain_head: Generated<string>;
+  /** 1: created as the demo organization (migration 0012; set at creation only, lib/demo/organization.ts). */
+  demo: Generated<number>;
 }
 
 export interface AccountsTable {
@@ -262,6 +264,16 @@ export interface CheckpointsTable {
   signature: string;
 }
 
+/** A demo organization removed whole by `orgtrail demo --remove` (append-only; docs/SECURITY.md). */
+export interface DemoRemovalsTable {
+  org_id: number;
+  slug: string;
+  /** Events it held (its last sequence number) and its chain head when removed. */
+  last_seq: number;
+  chain_head: string;
+  removed_at: number;
+}
+
 /** One upload or pull as the Data page lists it (lib/ingest/ingest-runs.ts), written when it ends. */
 export interface IngestRunsTable {
   id: Generated<number>;
@@ -333,6 +345,7 @@ export interface Database {
   bucket_source_objects: BucketSourceObjectsTable;
   alert_settings: AlertSettingsTable;
   alert_outbox: AlertOutboxTable;
+  demo_removals: DemoRemovalsTable;
   ingest_runs: IngestRunsTable;
   integrity_checks: IntegrityChecksTable;
 }

@@ -37,3 +37,18 @@ export async function advanceExportCursor(db: Kysely<Database>, targetUrl: strin
     await saveCheckpoint(trx, BUCKET_EXPORT_JOB, JSON.stringify(cursors));
   });
 }
+
+/** Drops an organization's cursors on every target (its removal: a later one of the same name starts over). */
+export async function forgetExportCursors(db: Kysely<Database>, org: string): Promise<void> {
+  const text = await loadCheckpoint(db, BUCKET_EXPORT_JOB);
+  if (text === null) return;
+  const cursors = parse(text);
+  let changed = false;
+  for (const target of Object.values(cursors.targets)) {
+    if (org in target) {
+      delete target[org];
+      changed = true;
+    }
+  }
+  if (changed) await saveCheckpoint(db, BUCKET_EXPORT_JOB, JSON.stringify(cursors));
+}

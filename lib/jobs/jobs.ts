@@ -3,5 +3,6 @@ export { startBackgroundJobs } from "./start";
 import "../export/bucket-export-job";
 import "../sources/bucket-source-job";
 import "../sources/upstream-job";
+import "../sources/directory-sync-job";
 import "../alerts/jobs";
 import "../trust/jobs";

@@ -1,7 +1,7 @@
 import { formatDate, parseDate } from "../audit/timestamp";
 import type { Store } from "../db/client";
-import { env, type Deployment } from "../env";
-import { allowedHosts, assertOutboundUrl } from "../net/ssrf";
+import type { Deployment } from "../env";
+import { checkOperatorUrl, operatorFetch } from "../net/outbound";
 import { ingestNdjson, type IngestSummary, type Rejection } from "../ingest/ingest-ndjson";
 import { loadCheckpoint, saveCheckpoint } from "../jobs/state";
 import {
@@ -106,9 +106,9 @@ function readEnvelope(text: string): { events: unknown[]; nextCursor: string | n
  */
 export async function pullUpstream(store: Store, o: PullOptions): Promise<PullResult> {
   const endpoint = endpointUrl(o.url);
-  // The upstream URL is admin-configured: it may not reach private or metadata addresses
-  // unless named in ORGTRAIL_ALLOWED_HOSTS (redirects are refused below).
-  await assertOutboundUrl(endpoint, { allow: allowedHosts(env().ORGTRAIL_ALLOWED_HOSTS) });
+  // The operator chose this URL: private and loopback addresses are fine, metadata ones are not
+  // (lib/net/outbound.ts checks again at each connection; redirects are refused).
+  await checkOperatorUrl(endpoint);
   const name = checkpointName(endpoint, o.username, o.orgSlug);
   const saved = parseCheckpoint(await loadCheckpoint(store.db, name));
   const from = o.since ?? (saved ? parseDate(saved.nextDay)! : (o.initialSince ?? o.today - DEFAULT_BACKFILL_DAYS));
@@ -141,10 +141,9 @@ export async function pullUpstream(store: Store, o: PullOptions): Promise<PullRe
       o.retry,
       async (watchdog: Watchdog) => {
         summary.requests++;
-        const response = await fetch(requestUrl(endpoint, w, o.pageSize, cursor), {
+        const response = await operatorFetch(requestUrl(endpoint, w, o.pageSize, cursor), {
           headers: { Authorization: auth, Accept: "application/x-ndjson, application/json" },
           signal: watchdog.signal,
-          redirect: "error",
         });
         watchdog.touch();
         await checkStatus(response);

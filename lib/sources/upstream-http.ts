@@ -1,4 +1,5 @@
 /** HTTP to an upstream audit-log API: Basic auth, timeouts, retries with backoff and jitter. */
+import { BlockedUrlError } from "../net/ssrf";
 
 export interface RetryPolicy {
   /** Attempts per request, the first included. */
@@ -152,6 +153,8 @@ export async function readBodyText(response: Response, watchdog: Watchdog): Prom
 /** Network failures and timeouts are retryable; an abort by the caller is not. */
 export function asRetryable(error: unknown, watchdog: Watchdog): unknown {
   if (error instanceof RetryableError || error instanceof UpstreamError || error instanceof UpstreamAuthError) return error;
+  // A refused address or a redirect: asking again gets the same answer.
+  if (error instanceof BlockedUrlError) return new UpstreamError(error.message);
   if (watchdog.timedOut) return new RetryableError(`upstream did not answer within ${Math.round(watchdog.timeoutMs / 1000)} s`);
   if (watchdog.signal.aborted) return error;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;

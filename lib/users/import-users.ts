@@ -49,9 +49,12 @@ export async function importUsers(
   text: string,
   options: ImportUsersOptions = {},
 ): Promise<ImportUsersResult> {
-  const parsed = parseDirectory(text, options);
-  const db = store.db;
-  const counts = await db.transaction().execute((trx) => applyEntries(trx, orgId, parsed.entries));
+  return importDirectory(store, orgId, parseDirectory(text, options));
+}
+
+/** Applies an already parsed directory (e.g. every page of a SCIM API, lib/sources/directory-sync.ts) in one transaction. */
+export async function importDirectory(store: Store, orgId: number, parsed: ParsedDirectory): Promise<ImportUsersResult> {
+  const counts = await store.db.transaction().execute((trx) => applyEntries(trx, orgId, parsed.entries));
   return { format: parsed.format, ...counts, rejected: parsed.rejected };
 }
 

@@ -2,6 +2,11 @@
  * Parses a SCIM 2.0 ListResponse of Users (RFC 7643/7644): `id` is the platform user id,
  * `userName`, `name`, the primary email, the first role, the groups (teams), `meta.created`
  * (strict RFC3339) and `active`.
+ *
+ * Also the W&B platform's own form of a User (its `/scim/Users` answers): `emails` as one
+ * object `{"Value","Display","Type","Primary"}` rather than an array, the organization role
+ * in `organizationRole` and team memberships in `teamRoles: [{"teamName","roleName"}]`.
+ * Attribute names are matched case-insensitively, as RFC 7643 §2.1 says they are.
  */
 import { parseRfc3339 } from "../audit/timestamp";
 import { cleanTeams, isEmail, UsersImportError, type DirectoryEntry, type DirectoryRejection, type ParsedDirectory } from "./directory-entry";
@@ -19,6 +24,14 @@ export function looksLikeJson(text: string): boolean {
   return /^\s*[{[]/.test(text.replace(/^\uFEFF/, ""));
 }
 
+/** An attribute by name, case-insensitively (RFC 7643 §2.1); the exact spelling first. */
+export function scimAttr(obj: Json, name: string): unknown {
+  if (name in obj) return obj[name];
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(obj)) if (key.toLowerCase() === lower) return obj[key];
+  return undefined;
+}
+
 export function parseScimUsers(input: string): ParsedDirectory {
   let doc: unknown;
   try {
@@ -27,12 +40,16 @@ export function parseScimUsers(input: string): ParsedDirectory {
     throw new UsersImportError(`invalid JSON: ${(error as Error).message}`);
   }
   if (!isObject(doc)) throw new UsersImportError("a SCIM ListResponse must be a JSON object");
-  const schemas = doc.schemas;
+  const schemas = scimAttr(doc, "schemas");
   if (!Array.isArray(schemas) || !schemas.includes(SCIM_LIST_RESPONSE))
     throw new UsersImportError(`schemas: not a SCIM 2.0 ListResponse (expected "${SCIM_LIST_RESPONSE}")`);
-  const resources = doc.Resources ?? [];
+  const resources = scimAttr(doc, "Resources") ?? [];
   if (!Array.isArray(resources)) throw new UsersImportError("Resources: must be an array of SCIM Users");
+  return parseScimResources(resources);
+}
 
+/** SCIM User resources (a ListResponse's, or every page of a `/scim/Users` listing) as directory entries. */
+export function parseScimResources(resources: readonly unknown[]): ParsedDirectory {
   const entries: DirectoryEntry[] = [];
   const rejected: DirectoryRejection[] = [];
   const firstIndexOf = new Map<string, number>();
@@ -66,82 +83,109 @@ function optionalString(value: unknown, field: string): string | null | { error:
   return trimmed === "" ? null : trimmed;
 }
 
-/** The item marked `primary`, else the first; a string names what is wrong. */
+/**
+ * The item marked `primary`, else the first; a string names what is wrong. A single object
+ * stands for a list of one (the platform answers `emails` so).
+ */
 function pickPrimary(list: unknown, field: string): { item: Json | null } | string {
   if (list === undefined || list === null) return { item: null };
+  if (isObject(list)) return { item: list };
   if (!Array.isArray(list)) return `${field}: must be an array`;
   const items = list.filter(isObject);
   if (items.length !== list.length) return `${field}: every item must be an object`;
-  return { item: items.find((e) => e.primary === true) ?? items[0] ?? null };
+  return { item: items.find((e) => scimAttr(e, "primary") === true) ?? items[0] ?? null };
 }
 
 function toEntry(line: number, r: unknown): DirectoryEntry | string {
   if (!isObject(r)) return "must be a SCIM User object";
-  if (r.schemas !== undefined && !(Array.isArray(r.schemas) && r.schemas.includes(SCIM_USER)))
+  const get = (name: string) => scimAttr(r, name);
+  const schemas = get("schemas");
+  if (schemas !== undefined && !(Array.isArray(schemas) && schemas.includes(SCIM_USER)))
     return `schemas: not a SCIM User (expected "${SCIM_USER}")`;
 
-  const id = optionalString(r.id, "id");
+  const id = optionalString(get("id"), "id");
   if (typeof id === "object" && id !== null) return id.error;
-  const username = optionalString(r.userName, "userName");
+  const username = optionalString(get("userName"), "userName");
   if (typeof username === "object" && username !== null) return username.error;
 
-  const primaryEmail = pickPrimary(r.emails, "emails");
+  const primaryEmail = pickPrimary(get("emails"), "emails");
   if (typeof primaryEmail === "string") return primaryEmail;
-  const email = primaryEmail.item === null ? null : optionalString(primaryEmail.item.value, "emails.value");
+  const email = primaryEmail.item === null ? null : optionalString(scimAttr(primaryEmail.item, "value"), "emails.value");
   if (typeof email === "object" && email !== null) return email.error;
   if (email !== null && !isEmail(email)) return `emails.value: not an email address: ${JSON.stringify(email.slice(0, 80))}`;
   if (email === null && username === null) return "a user needs emails or a userName";
 
   const entry: DirectoryEntry = { line, externalId: id, email, username };
 
-  if (r.name !== undefined && r.name !== null) {
-    if (!isObject(r.name)) return "name: must be an object";
-    const formatted = optionalString(r.name.formatted, "name.formatted");
-    const given = optionalString(r.name.givenName, "name.givenName");
-    const family = optionalString(r.name.familyName, "name.familyName");
+  const name = get("name");
+  const displayName = get("displayName");
+  if (name !== undefined && name !== null) {
+    if (!isObject(name)) return "name: must be an object";
+    const formatted = optionalString(scimAttr(name, "formatted"), "name.formatted");
+    const given = optionalString(scimAttr(name, "givenName"), "name.givenName");
+    const family = optionalString(scimAttr(name, "familyName"), "name.familyName");
     for (const v of [formatted, given, family]) if (typeof v === "object" && v !== null) return v.error;
     const parts = [given, family].filter((p): p is string => typeof p === "string");
     entry.name = typeof formatted === "string" ? formatted : parts.length > 0 ? parts.join(" ") : null;
-  } else if (r.displayName !== undefined) {
-    const display = optionalString(r.displayName, "displayName");
+  } else if (displayName !== undefined) {
+    const display = optionalString(displayName, "displayName");
     if (typeof display === "object" && display !== null) return display.error;
     entry.name = display;
   }
 
-  if (r.roles !== undefined && r.roles !== null) {
-    if (!Array.isArray(r.roles)) return "roles: must be an array";
-    const first: unknown = r.roles[0];
+  // The platform's organization role (`admin`, `member`, `viewer` or a custom role) wins over
+  // RFC 7643's multi-valued `roles`, which the platform does not fill.
+  const organizationRole = get("organizationRole");
+  const roles = get("roles");
+  if (organizationRole !== undefined && organizationRole !== null) {
+    const role = optionalString(organizationRole, "organizationRole");
+    if (typeof role === "object" && role !== null) return role.error;
+    entry.role = role;
+  } else if (roles !== undefined && roles !== null) {
+    if (!Array.isArray(roles)) return "roles: must be an array";
+    const first: unknown = roles.find((x) => isObject(x) && scimAttr(x, "primary") === true) ?? roles[0];
     if (first === undefined) entry.role = null;
     else {
       if (!isObject(first)) return "roles[0]: must be an object";
-      const role = optionalString(first.value, "roles[0].value");
+      const role = optionalString(scimAttr(first, "value"), "roles[0].value");
       if (typeof role === "object" && role !== null) return role.error;
       entry.role = role;
     }
   }
 
-  if (r.groups !== undefined && r.groups !== null) {
-    if (!Array.isArray(r.groups)) return "groups: must be an array";
+  // Teams: RFC 7643's read-only `groups` (their display names) and the platform's `teamRoles`.
+  const groups = get("groups");
+  const teamRoles = get("teamRoles");
+  if ((groups !== undefined && groups !== null) || (teamRoles !== undefined && teamRoles !== null)) {
     const names: string[] = [];
-    for (const [j, g] of r.groups.entries()) {
-      if (!isObject(g)) return `groups[${j}]: must be an object`;
-      const display = optionalString(g.display, `groups[${j}].display`);
-      if (typeof display === "object" && display !== null) return display.error;
-      if (display !== null) names.push(display);
+    for (const [field, list, key] of [["groups", groups, "display"], ["teamRoles", teamRoles, "teamName"]] as const) {
+      if (list === undefined || list === null) continue;
+      if (!Array.isArray(list)) return `${field}: must be an array`;
+      for (const [j, g] of list.entries()) {
+        if (!isObject(g)) return `${field}[${j}]: must be an object`;
+        const team = optionalString(scimAttr(g, key), `${field}[${j}].${key}`);
+        if (typeof team === "object" && team !== null) return team.error;
+        if (team !== null) names.push(team);
+      }
     }
     entry.teams = cleanTeams(names);
   }
 
-  if (isObject(r.meta) && r.meta.created !== undefined && r.meta.created !== null) {
-    if (typeof r.meta.created !== "string") return "meta.created: must be an RFC3339 string";
-    const created = parseRfc3339(r.meta.created);
-    if (!created.ok) return `meta.created: ${created.error}`;
-    entry.createdAt = created.ms;
-  } else if (r.meta !== undefined && r.meta !== null && !isObject(r.meta)) return "meta: must be an object";
+  const meta = get("meta");
+  if (isObject(meta)) {
+    const createdRaw = scimAttr(meta, "created");
+    if (createdRaw !== undefined && createdRaw !== null) {
+      if (typeof createdRaw !== "string") return "meta.created: must be an RFC3339 string";
+      const created = parseRfc3339(createdRaw);
+      if (!created.ok) return `meta.created: ${created.error}`;
+      entry.createdAt = created.ms;
+    }
+  } else if (meta !== undefined && meta !== null) return "meta: must be an object";
 
-  if (r.active !== undefined && r.active !== null) {
-    if (typeof r.active !== "boolean") return "active: must be true or false";
-    entry.active = r.active;
+  const active = get("active");
+  if (active !== undefined && active !== null) {
+    if (typeof active !== "boolean") return "active: must be true or false";
+    entry.active = active;
   }
   return entry;
 }

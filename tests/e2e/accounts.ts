@@ -26,6 +26,8 @@ export interface E2eAccounts {
   /** Admin of the seeded demo organization, only when the server ran with ORGTRAIL_E2E_DEMO=1. */
   demo?: E2eAccount;
   sso: { issuer: string; admin: E2eSsoUser; auditor: E2eSsoUser };
+  /** Admin of `default` (its default) and of the demo organization `demo`. */
+  multi: E2eAccount;
 }
 
 export function readAccounts(): E2eAccounts {

@@ -80,10 +80,15 @@ const member = createAccount("e2e-member", "member");
 const empty = createAccount("e2e-empty", "admin", ["empty"]);
 const uploader = createAccount("e2e-uploader", "admin", ["uploads"]);
 const auditor = createAccount("e2e-auditor", "auditor");
+// The demo organization `demo` (created as a demo, so before any account names it): the full demo
+// with ORGTRAIL_E2E_DEMO=1 (screenshots, e2e-demo), else a small one. e2e-multi is an admin of
+// `default` (its default) and `demo`: the organization switcher and the demo banner.
+cli(process.env.ORGTRAIL_E2E_DEMO === "1" ? ["demo"] : ["demo", "--users", "24", "--events", "3000"]);
 const demo = process.env.ORGTRAIL_E2E_DEMO === "1" ? createAccount("e2e-demo", "admin", ["demo"]) : undefined;
-if (demo) cli(["demo", "--org", "demo"]);
+const multi = createAccount("e2e-multi", "admin", ["default", "demo"]);
+cli(["admin", "default-org", "e2e-multi", "default"]);
 mkdirSync(dirname(accountsFile), { recursive: true });
-writeFileSync(accountsFile, `${JSON.stringify({ databaseUrl, admin, member, empty, uploader, auditor, demo, sso: { issuer: idp.issuer, ...ssoUsers } }, null, 2)}\n`, { mode: 0o600 });
+writeFileSync(accountsFile, `${JSON.stringify({ databaseUrl, admin, member, empty, uploader, auditor, demo, multi, sso: { issuer: idp.issuer, ...ssoUsers } }, null, 2)}\n`, { mode: 0o600 });
 
 const events = join(root, "tests/fixtures/e2e-events.ndjson");
 if (existsSync(events)) cli(["ingest", events]);

@@ -26,7 +26,7 @@ test.describe("Settings · Notifications", () => {
     await page.getByLabel("Client secret").fill(CLIENT_SECRET);
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect(page.getByRole("status").filter({ hasText: "Slack application saved." })).toBeVisible();
-    await expect(page.getByRole("link", { name: "Add to Slack" })).toHaveAttribute("href", "/api/v1/slack/install");
+    await expect(page.getByRole("link", { name: "Add to Slack" })).toHaveAttribute("href", "/api/v1/slack/install?org=default");
 
     const region = page.getByRole("region", { name: "Alert rules" });
     const burst = region.getByLabel("Burst of refused requests (401/403)");

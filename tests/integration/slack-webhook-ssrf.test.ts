@@ -1,14 +1,17 @@
-// SSRF on the stored Slack webhook (docs/SECURITY.md): a webhook that redirects is not followed,
-// even when its own host is allowed, and a private webhook host the admin did not allow is
-// refused before any request.
+// SSRF on the Slack webhook (docs/SECURITY.md): a URL from Slack's answer is untrusted. A webhook
+// that redirects is not followed, even when its own host is allowed; a private webhook host the
+// operator did not allow is refused before any request, at delivery and already at the OAuth
+// exchange; the Slack API URL itself is the operator's and reaches loopback with no allow list.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetSecretKeyCache } from "@/lib/alerts/secret-box";
 import { deliverDue } from "@/lib/alerts/deliver";
 import { enqueueAlerts } from "@/lib/alerts/outbox";
 import { saveSlackWebhook } from "@/lib/alerts/settings";
+import { exchangeCode, SlackOAuthError } from "@/lib/alerts/slack-oauth";
 import { openStore, type Store } from "@/lib/db/client";
 import { ensureOrg } from "@/lib/db/orgs";
 import { resetEnvCache } from "@/lib/env";
+import { FAKE_SLACK_ALLOWED_HOSTS, startFakeSlack } from "../support/fake-slack";
 import { startFakeUpstream, type LoopbackServer } from "../support/http-fakes";
 import { createTestDatabaseUrl } from "../support/store";
 
@@ -19,6 +22,7 @@ let redirecting: LoopbackServer;
 
 beforeAll(async () => {
   process.env.ORGTRAIL_SECRET_KEY = Buffer.alloc(32, 5).toString("base64");
+  process.env.ORGTRAIL_ALLOWED_HOSTS = FAKE_SLACK_ALLOWED_HOSTS;
   resetEnvCache();
   resetSecretKeyCache();
   store = await openStore(await createTestDatabaseUrl());
@@ -73,8 +77,30 @@ describe("Slack webhook and the SSRF guard", () => {
       expect(metadata.last_error).toMatch(/169\.254\.169\.254.*private or reserved address/);
       expect(target.requests).toHaveLength(before);
     } finally {
-      process.env.ORGTRAIL_ALLOWED_HOSTS = saved.ORGTRAIL_ALLOWED_HOSTS;
+      process.env.ORGTRAIL_ALLOWED_HOSTS = FAKE_SLACK_ALLOWED_HOSTS;
       resetEnvCache();
+    }
+  });
+
+  it("refuses a private webhook in Slack's OAuth answer unless allowed; the Slack API URL on loopback needs no allow list", async () => {
+    const slack = await startFakeSlack({ clientId: "c", clientSecret: "s", code: "k", redirectUri: () => "http://127.0.0.1/cb" });
+    process.env.ORGTRAIL_SLACK_API_URL = slack.apiUrl;
+    try {
+      const exchange = () => exchangeCode({ clientId: "c", clientSecret: "s", code: "k", redirectUri: "http://127.0.0.1/cb" });
+      process.env.ORGTRAIL_ALLOWED_HOSTS = "";
+      resetEnvCache();
+      const refused = await exchange().catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(SlackOAuthError);
+      expect((refused as SlackOAuthError).code).toBe("webhook_refused");
+      expect(slack.exchanges).toHaveLength(1);
+      process.env.ORGTRAIL_ALLOWED_HOSTS = FAKE_SLACK_ALLOWED_HOSTS;
+      resetEnvCache();
+      expect(await exchange()).toMatchObject({ url: slack.webhookUrl, channel: "#alerts" });
+    } finally {
+      delete process.env.ORGTRAIL_SLACK_API_URL;
+      process.env.ORGTRAIL_ALLOWED_HOSTS = FAKE_SLACK_ALLOWED_HOSTS;
+      resetEnvCache();
+      await slack.close();
     }
   });
 });

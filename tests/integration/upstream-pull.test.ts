@@ -245,19 +245,18 @@ describe("orgtrail pull from a flaky NDJSON-only upstream", () => {
 });
 
 describe("orgtrail pull and the SSRF guard", () => {
-  it("refuses a private upstream address that the admin did not allow", async () => {
+  it("refuses the cloud metadata address, an operator URL's one forbidden place, unless allowed", async () => {
     const databaseUrl = await createTestDatabaseUrl();
-    const r = await runCli(["pull", "--url", "http://169.254.169.254/admin/audit_logs", "--username", "u", "--api-key", "k"], {
-      databaseUrl,
-      env: { ORGTRAIL_ALLOWED_HOSTS: "" },
-    });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/169\.254\.169\.254.*private or reserved address/);
+    for (const url of ["http://169.254.169.254/admin/audit_logs", "http://[fd00:ec2::254]", "http://2852039166"]) {
+      const r = await runCli(["pull", "--url", url, "--username", "u", "--api-key", "k"], { databaseUrl, env: { ORGTRAIL_ALLOWED_HOSTS: "" } });
+      expect(r.code, url).toBe(2);
+      expect(r.stderr).toMatch(/resolves to (169\.254\.169\.254|fd00:ec2::254), a link-local, cloud metadata or reserved address; add it to ORGTRAIL_ALLOWED_HOSTS/);
+    }
   });
 
   it("does not follow a redirect, even to a host the admin allowed", { timeout: 120_000 }, async () => {
-    // The allowed upstream (loopback is allowed in tests) answers 302 to another loopback
-    // server, which stands in for a metadata address: it must never be reached.
+    // The upstream (an operator URL: loopback is fine) answers 302 to another loopback server,
+    // which stands in for a metadata address: it must never be reached.
     const target = await startFakeUpstream((_url, _i, res) => {
       res.writeHead(200, { "Content-Type": "application/x-ndjson" });
       res.end("");

@@ -4,6 +4,12 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
+/**
+ * The webhook URL in Slack's answer is untrusted (docs/SECURITY.md): on loopback it is refused
+ * unless the operator allows the host, as the tests that deliver to this fake do.
+ */
+export const FAKE_SLACK_ALLOWED_HOSTS = "127.0.0.1";
+
 export interface FakeSlackOptions {
   clientId: string;
   clientSecret: string;

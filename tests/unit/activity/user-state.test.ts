@@ -188,6 +188,13 @@ describe("buildUserRow", () => {
     const row = buildUserRow(user({ in_directory: 1, directory_active: 0 }), { activeDays: 0, lastActiveMs: null }, [], { asOfDay, deployment: "self-managed" });
     expect(row?.status).toBe("deactivated");
   });
+  it("SCIM active:false shows deactivated on a dedicated instance and removes the member in multi-tenant mode", () => {
+    const inactive = user({ in_directory: 1, directory_active: 0 });
+    const activity = { activeDays: 1, lastActiveMs: ms("2026-03-25T12:00:00Z") };
+    expect(buildUserRow(inactive, activity, [], { asOfDay, deployment: "dedicated" })?.status).toBe("deactivated");
+    expect(buildUserRow(inactive, activity, [], { asOfDay, deployment: "multi-tenant" })).toBeNull();
+    expect(buildUserRow(user({ in_directory: 1, directory_active: 1 }), activity, [], { asOfDay, deployment: "multi-tenant" })?.status).toBe("active");
+  });
   it("a deleted user is not listed", () => {
     expect(buildUserRow(user(), { activeDays: 1, lastActiveMs: ms("2026-03-25T12:00:00Z") }, [lc("user:delete", "2026-03-26T12:00:00Z")], { asOfDay, deployment: "self-managed" })).toBeNull();
   });

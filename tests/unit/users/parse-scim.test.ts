@@ -36,6 +36,50 @@ describe("parseScimUsers", () => {
       },
     ]);
   });
+  it("maps the platform's own User: one emails object with Value, organizationRole, teamRoles, any attribute case", () => {
+    const parsed = parseScimUsers(
+      list([
+        {
+          active: true,
+          displayName: "Dev User 1",
+          emails: { Value: "dev-user1@test.com", Display: "", Type: "", Primary: true },
+          id: "abc",
+          meta: { resourceType: "User", created: "2023-10-01T00:00:00Z", lastModified: "2023-10-01T00:00:00Z", location: "Users/abc" },
+          schemas: [SCIM_USER],
+          userName: "dev-user1",
+          organizationRole: "admin",
+          teamRoles: [{ teamName: "team1", roleName: "member" }, { teamName: "team2", roleName: "admin" }],
+        },
+        { ID: "def", USERNAME: "dev-user2", Emails: [{ Value: "x@test.com" }, { Value: "dev-user2@test.com", Primary: true }], Active: false, Meta: { Created: "2024-01-02T03:04:05Z" } },
+      ]),
+    );
+    expect(parsed.rejected).toEqual([]);
+    expect(parsed.entries).toEqual([
+      {
+        line: 1,
+        externalId: "abc",
+        email: "dev-user1@test.com",
+        username: "dev-user1",
+        name: "Dev User 1",
+        role: "admin",
+        teams: ["team1", "team2"],
+        createdAt: Date.UTC(2023, 9, 1),
+        active: true,
+      },
+      { line: 2, externalId: "def", email: "dev-user2@test.com", username: "dev-user2", createdAt: Date.UTC(2024, 0, 2, 3, 4, 5), active: false },
+    ]);
+  });
+  it("takes organizationRole over roles, and the primary role otherwise", () => {
+    const parsed = parseScimUsers(
+      list([
+        { id: "1", userName: "a", organizationRole: "viewer", roles: [{ value: "admin" }] },
+        { id: "2", userName: "b", roles: [{ value: "member" }, { value: "admin", primary: true }] },
+        { id: "3", userName: "c", emails: { value: "not-an-email" } },
+      ]),
+    );
+    expect(parsed.entries.map((e) => e.role)).toEqual(["viewer", "admin"]);
+    expect(parsed.rejected).toEqual([{ line: 3, error: 'Resources[2]: emails.value: not an email address: "not-an-email"' }]);
+  });
   it("prefers name.formatted and leaves absent fields undefined", () => {
     const parsed = parseScimUsers(list([{ id: "2", userName: "bo", name: { formatted: "Bo B.", givenName: "Bo" } }]));
     expect(parsed.entries).toEqual([{ line: 1, externalId: "2", email: null, username: "bo", name: "Bo B." }]);

@@ -14,8 +14,8 @@ export const metadata: Metadata = { title: "Organization Dashboard · orgtrail" 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function OrgDashboardPage({ searchParams }: { searchParams: SearchParams }) {
-  const session = await getPageSession();
   const search = new URLSearchParams(Object.entries(await searchParams).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])));
+  const session = await getPageSession(search.get("org"));
   if (session.kind === "signed-out") {
     const query = search.toString();
     redirect(`/signin?next=${encodeURIComponent(`/org/dashboard${query ? `?${query}` : ""}`)}`);
@@ -24,6 +24,6 @@ export default async function OrgDashboardPage({ searchParams }: { searchParams:
   // The browser fetches the users while the page's code loads and hydrates; the tab's query
   // then gets this response (same URL and credentials mode) instead of starting after hydration.
   const params = parseDashboardParams(search);
-  if (params.tab === "users" && params.invalid.length === 0) preload(usersUrl(params.asOf), { as: "fetch", crossOrigin: "anonymous" });
+  if (params.tab === "users" && params.invalid.length === 0) preload(usersUrl(session.orgSlug, params.asOf), { as: "fetch", crossOrigin: "anonymous" });
   return <OrgDashboard orgSlug={session.orgSlug} username={session.username} deployment={session.deployment} today={formatDate(today())} />;
 }

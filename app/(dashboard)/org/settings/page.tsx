@@ -9,9 +9,11 @@ export const metadata: Metadata = { title: "Settings · orgtrail" };
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function OrgSettingsPage({ searchParams }: { searchParams: SearchParams }) {
-  const session = await getPageSession();
-  if (session.kind === "signed-out") redirect(`/signin?next=${encodeURIComponent("/org/settings")}`);
+  const search = await searchParams;
+  const org = typeof search.org === "string" ? search.org : null;
+  const session = await getPageSession(org);
+  if (session.kind === "signed-out") redirect(`/signin?next=${encodeURIComponent(org ? `/org/settings?org=${org}` : "/org/settings")}`);
   if (session.kind === "forbidden") return <ForbiddenNotice detail={session.message} />;
-  const slack = (await searchParams).slack;
+  const slack = search.slack;
   return <SettingsPage orgSlug={session.orgSlug} slackOutcome={typeof slack === "string" ? slack : undefined} />;
 }
