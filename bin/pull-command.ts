@@ -1,8 +1,9 @@
 // `orgtrail pull`: fetches a W&B-compatible audit-log API into the store, resumable.
-import { parseDate } from "../lib/audit/timestamp";
+import { formatDate, parseDate } from "../lib/audit/timestamp";
 import type { Store } from "../lib/db/client";
 import { env } from "../lib/env";
 import { cliActor } from "../lib/ingest/ingest-runs";
+import { formatProgress } from "../lib/sources/pull-progress";
 import { pullUpstream, type PullSummary } from "../lib/sources/pull-upstream";
 import { recordPullRun } from "../lib/sources/pull-run-record";
 import { DEFAULT_RETRY } from "../lib/sources/upstream-http";
@@ -30,6 +31,9 @@ function counts(s: PullSummary): string {
   return parts.join(", ");
 }
 
+/** Without a terminal, a progress line at most this often. */
+const PLAIN_PROGRESS_MS = 10_000;
+
 /** Exit code: 0 complete, 1 complete but some lines were rejected, 2 stopped early (fatal). */
 export async function pullCommand(store: Store, orgId: number, orgSlug: string, opts: PullCommandOptions): Promise<number> {
   const e = env();
@@ -43,9 +47,12 @@ export async function pullCommand(store: Store, orgId: number, orgSlug: string, 
     if (day === null) throw new Error(`invalid --since ${JSON.stringify(opts.since)}: a date as YYYY-MM-DD`);
     since = day;
   }
+  // Progress on stderr: one updating line on a terminal; otherwise a plain line every
+  // PLAIN_PROGRESS_MS, and one at the end.
   const tty = process.stderr.isTTY === true;
   let shown = false;
   const started = Date.now();
+  let lastPlain = started;
   const result = await pullUpstream(store, {
     url,
     username,
@@ -62,11 +69,28 @@ export async function pullCommand(store: Store, orgId: number, orgSlug: string, 
       maxAttempts: positiveInt("--attempts", opts.attempts, 100),
       timeoutMs: positiveInt("--timeout", opts.timeout, 3600) * 1000,
     },
-    onProgress: (s, window) => {
-      if (!tty) return;
-      shown = true;
-      const rate = Math.round(s.fetched / Math.max((Date.now() - started) / 1000, 0.001));
-      process.stderr.write(`\r\x1b[2Kpull ${window}: ${counts(s)} (${rate}/s)`);
+    onHistoryStart: (start) => {
+      if (shown) process.stderr.write("\r\x1b[2K");
+      shown = false;
+      const days = start.day === null ? 0 : today() - start.day + 1;
+      process.stderr.write(
+        start.day === null
+          ? "pull: the upstream holds no events yet; fetching today\n"
+          : `pull: the upstream's history starts on ${formatDate(start.day)} (${start.how}): ${days} days to fetch\n`,
+      );
+    },
+    onProgress: (p, window) => {
+      if (p.phase === "stopped") return; // the reason is printed below
+      if (p.phase === "done") {
+        process.stderr.write(`${shown ? "\r\x1b[2K" : ""}pull: ${formatProgress(p)}\n`);
+        shown = false;
+      } else if (tty) {
+        shown = true;
+        process.stderr.write(`\r\x1b[2Kpull ${window}: ${formatProgress(p)}`);
+      } else if (Date.now() - lastPlain >= PLAIN_PROGRESS_MS) {
+        lastPlain = Date.now();
+        process.stderr.write(`pull ${window}: ${formatProgress(p)}\n`);
+      }
     },
     onRetry: (window, n) => {
       if (shown) process.stderr.write("\r\x1b[2K");

@@ -30,7 +30,7 @@ const envSchema = z.object({
   ORGTRAIL_UPSTREAM_API_KEY: z.string().min(1).optional(),
   ORGTRAIL_UPSTREAM_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(300),
   ORGTRAIL_UPSTREAM_ORG: z.string().min(1).default("default"),
-  /** First day fetched when there is no checkpoint yet (default: 90 days before today). */
+  /** First day fetched when there is no checkpoint yet (default: the earliest day the upstream holds). */
   ORGTRAIL_UPSTREAM_SINCE: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
   /** Directory sync (docs/DIRECTORY_SYNC.md): the upstream's SCIM API read every interval with the upstream's credentials; 0 turns it off. */
   ORGTRAIL_DIRECTORY_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),

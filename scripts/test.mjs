@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, in order, stopping at the first failing step:
 //   lint, typecheck, unit, build, bundle, integration-sqlite, integration-postgres, e2e
+// First, the system packages the selected steps need (Chromium, PostgreSQL 15, promtool):
+// installed when missing if run as root with apt, else it stops at once with the command to
+// run (scripts/system-deps.mjs).
 // Each step prints a header and its duration; the last line is `N passed, N failed`
 // (tests counted across the vitest and playwright runs). Exit code 0 only if all passed.
 //
@@ -12,6 +15,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureSystemDeps } from "./system-deps.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const resultsDir = join(root, "test-results");
@@ -112,6 +116,7 @@ async function main() {
   const only = stepList("ORGTRAIL_TEST_ONLY");
   const skip = stepList("ORGTRAIL_TEST_SKIP") ?? new Set();
   const selected = steps.filter((s) => (!only || only.has(s.name)) && !skip.has(s.name));
+  if (!ensureSystemDeps(selected.map((s) => s.name))) process.exit(1);
 
   mkdirSync(resultsDir, { recursive: true });
   // Stale reports from an earlier run must not be counted.

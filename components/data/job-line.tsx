@@ -1,10 +1,13 @@
 import { formatTimestamp } from "@/components/format";
 import type { JobView } from "@/lib/sources/data-views";
+import { describePullProgress } from "@/lib/sources/pull-progress";
 
 const when = (iso: string | null) => (iso ? formatTimestamp(iso) : "never");
 
 function ProgressText({ progress }: { progress: Record<string, unknown> }) {
   if (typeof progress.completeBefore === "string") return <>every day before {progress.completeBefore} is complete</>;
+  const pull = describePullProgress(progress);
+  if (pull !== null) return <>{pull}</>;
   const done = Number(progress.done);
   const total = Number(progress.total);
   if (Number.isFinite(done) && Number.isFinite(total) && total > 0) return <>{Math.floor((done / total) * 100)}% ({done} of {total})</>;

@@ -261,6 +261,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`CREATE UNIQUE INDEX events_org_dedupe ON events (org_id, ts, dedupe_key)`.execute(db);
       },
     },
+    // A job's progress as JSON, for the Data page (lib/sources/pull-progress.ts, docs/UPSTREAM_PULL.md).
+    "0010_job_progress": {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable("job_state").addColumn("progress", "text").execute();
+      },
+    },
     // Demo organizations (lib/demo/organization.ts): `demo` = 1 marks an organization created
     // as the demo, set at creation and never changed afterwards (the database refuses), so a
     // real organization can never be turned into one and removed (0013, docs/SECURITY.md).

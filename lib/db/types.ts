@@ -187,6 +187,8 @@ export interface JobStateTable {
   last_error_at: number | null;
   consecutive_failures: number;
   total_failures: number;
+  /** Job-specific progress JSON for the Data page (an upstream pull: lib/sources/pull-progress.ts); null when none. */
+  progress: string | null;
 }
 
 /** Slack alerting of one organization (lib/alerts). Secrets are AES-256-GCM ciphertexts (lib/alerts/secret-box.ts). */

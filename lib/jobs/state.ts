@@ -21,6 +21,12 @@ export async function saveCheckpoint(db: Kysely<Database>, name: string, checkpo
   await db.updateTable("job_state").set({ checkpoint }).where("name", "=", name).execute();
 }
 
+/** Saves a job's progress (JSON for the Data page; null clears it). */
+export async function saveJobProgress(db: Kysely<Database>, name: string, progress: string | null): Promise<void> {
+  await ensureRow(db, name);
+  await db.updateTable("job_state").set({ progress }).where("name", "=", name).execute();
+}
+
 export async function recordJobSuccess(store: Store, name: string, at = Date.now()): Promise<void> {
   await ensureRow(store.db, name);
   await store.db.updateTable("job_state").set({ last_run_at: at, last_success_at: at, consecutive_failures: 0 }).where("name", "=", name).execute();

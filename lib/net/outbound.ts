@@ -32,8 +32,11 @@ export interface OutboundOptions {
   allow?: ReadonlySet<string>;
   /** Replaces the system resolver (tests). */
   resolve?: Resolver;
-  /** A 3xx answer: an error (default), or followed up to `maxRedirects` hops, each checked again. */
-  redirect?: "error" | "follow";
+  /**
+   * A 3xx answer: an error (default); followed up to `maxRedirects` hops, each checked again; or
+   * handed back as it is ("manual", for clients that judge redirects themselves, as openid-client).
+   */
+  redirect?: "error" | "follow" | "manual";
   maxRedirects?: number;
 }
 
@@ -200,13 +203,15 @@ async function guardedFetch(trust: UrlTrust, raw: string | URL, init: OutboundIn
   const agents = agentsFor(trust, options);
   let method = (init.method ?? "GET").toUpperCase();
   const headers = new Headers(init.headers);
+  if (!headers.has("user-agent")) headers.set("user-agent", "orgtrail");
+  if (!headers.has("accept")) headers.set("accept", "*/*");
   let body = bodyBytes(init.body);
   if (init.body instanceof URLSearchParams && !headers.has("content-type")) headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
   for (let hop = 0; ; hop++) {
     checkLiteral(trust, url, allow);
     const response = await send(url, method, headers, body, init.signal, agents);
     const location = response.status >= 300 && response.status < 400 ? response.headers.get("location") : null;
-    if (location === null) return response;
+    if (location === null || options.redirect === "manual") return response;
     await response.body?.cancel().catch(() => {});
     if (options.redirect !== "follow") throw new BlockedUrlError(`${url.origin} answered a redirect (HTTP ${response.status}), which is not followed`);
     if (hop >= (options.maxRedirects ?? 3)) throw new BlockedUrlError(`too many redirects from ${url.origin}`);

@@ -3,7 +3,8 @@ import type { Store } from "../db/client";
 import type { Deployment } from "../env";
 import { checkOperatorUrl, operatorFetch } from "../net/outbound";
 import { ingestNdjson, type IngestSummary, type Rejection } from "../ingest/ingest-ndjson";
-import { loadCheckpoint, saveCheckpoint } from "../jobs/state";
+import { loadCheckpoint, saveCheckpoint, saveJobProgress } from "../jobs/state";
+import { computeProgress, type PullPhase, type PullProgress } from "./pull-progress";
 import {
   basicAuth,
   bodyChunks,
@@ -17,9 +18,9 @@ import {
   type RetryPolicy,
   type Watchdog,
 } from "./upstream-http";
+import { findHistoryStart, type HistoryStart } from "./upstream-probe";
 import {
   checkpointName,
-  DEFAULT_BACKFILL_DAYS,
   endpointUrl,
   parseCheckpoint,
   planWindows,
@@ -40,13 +41,16 @@ export interface PullOptions {
   today: number;
   /** Start here whatever the checkpoint says (a backfill). */
   since?: number;
-  /** Start here when there is no checkpoint (default: 90 days before today). */
+  /** Start here when there is no checkpoint (default: the earliest day the upstream holds). */
   initialSince?: number;
   /** Events per request when the upstream pages by cursor. */
   pageSize: number;
   retry: RetryPolicy;
   signal?: AbortSignal;
-  onProgress?(s: PullSummary, window: string): void;
+  /** After each page or window, and at the end (also written to job_state.progress, at most once a second). */
+  onProgress?(p: PullProgress, window: string): void;
+  /** A first pull found where the upstream's history starts. */
+  onHistoryStart?(start: HistoryStart): void;
   onReject?(window: string, r: Rejection): void;
   onRetry?(window: string, n: RetryNotice): void;
 }
@@ -99,10 +103,14 @@ function readEnvelope(text: string): { events: unknown[]; nextCursor: string | n
   return { events: env.audit_logs, nextCursor: typeof next === "string" ? next : null };
 }
 
+/** Progress goes to job_state at most this often (and at every phase change). */
+const PROGRESS_WRITE_MS = 1000;
+
 /**
  * Fetches the upstream's audit log from the checkpoint (or `since`) to today into the store,
  * window by window, oldest first; saves the checkpoint after each window, and after each page
- * when the upstream pages by cursor, only once what was fetched is committed.
+ * when the upstream pages by cursor, only once what was fetched is committed. A first pull
+ * (no checkpoint, no since) starts at the earliest day the upstream holds (upstream-probe.ts).
  */
 export async function pullUpstream(store: Store, o: PullOptions): Promise<PullResult> {
   const endpoint = endpointUrl(o.url);
@@ -111,12 +119,39 @@ export async function pullUpstream(store: Store, o: PullOptions): Promise<PullRe
   await checkOperatorUrl(endpoint);
   const name = checkpointName(endpoint, o.username, o.orgSlug);
   const saved = parseCheckpoint(await loadCheckpoint(store.db, name));
-  const from = o.since ?? (saved ? parseDate(saved.nextDay)! : (o.initialSince ?? o.today - DEFAULT_BACKFILL_DAYS));
+  // null: a first pull, which looks for the upstream's earliest day before fetching.
+  let from: number | null = o.since ?? (saved ? parseDate(saved.nextDay)! : (o.initialSince ?? null));
+  // Where the history being copied starts, kept in the checkpoint for progress across runs.
+  let historyStart: string | undefined = saved ? saved.firstDay : from !== null ? formatDate(from) : undefined;
   const summary: PullSummary = { fetched: 0, accepted: 0, duplicates: 0, skipped: 0, rejected: 0, requests: 0, windows: 0, mode: null, nextDay: saved?.nextDay ?? null };
   const auth = basicAuth(o.username, o.apiKey);
   const save = async (checkpoint: PullCheckpoint) => {
-    await saveCheckpoint(store.db, name, JSON.stringify(checkpoint));
+    await saveCheckpoint(store.db, name, JSON.stringify(historyStart ? { ...checkpoint, firstDay: historyStart } : checkpoint));
     summary.nextDay = checkpoint.nextDay;
+  };
+
+  const startedAt = Date.now();
+  let doneThrough = from === null ? o.today : from - 1;
+  let lastWrite = 0;
+  const report = async (phase: PullPhase, window: string, error: string | null = null) => {
+    const base = o.since ?? (historyStart ? parseDate(historyStart) : from);
+    const p = computeProgress({
+      phase,
+      source: `${endpoint.origin}${endpoint.pathname}`,
+      org: o.orgSlug,
+      firstDay: base,
+      today: o.today,
+      doneThrough,
+      doneAtStart: from === null ? o.today : from - 1,
+      counts: summary,
+      startedAt,
+      now: Date.now(),
+      error,
+    });
+    o.onProgress?.(p, window);
+    if (phase === "fetching" && Date.now() - lastWrite < PROGRESS_WRITE_MS) return;
+    lastWrite = Date.now();
+    await saveJobProgress(store.db, name, JSON.stringify(p));
   };
 
   const add = (s: IngestSummary) => {
@@ -170,10 +205,31 @@ export async function pullUpstream(store: Store, o: PullOptions): Promise<PullRe
       { signal: o.signal, onRetry: (n) => o.onRetry?.(label, n) },
     );
 
+  let label = "probe";
   try {
+    if (from === null) {
+      await report("probing", label);
+      const found = await findHistoryStart({
+        endpoint,
+        auth,
+        today: o.today,
+        deployment: o.deployment,
+        retry: o.retry,
+        signal: o.signal,
+        onRequest: () => summary.requests++,
+        onRetry: o.onRetry,
+      });
+      from = found.day ?? o.today;
+      historyStart = formatDate(from);
+      doneThrough = from - 1;
+      o.onHistoryStart?.(found);
+      // Found once: a run killed from here on resumes without probing again.
+      await save({ v: 1, nextDay: historyStart });
+      await report("fetching", label);
+    }
     for (const w of planWindows(from, o.today)) {
       const params = windowParams(w);
-      const label = w.first === w.last ? formatDate(w.first) : `${formatDate(w.first)}..${formatDate(w.last)}`;
+      label = w.first === w.last ? formatDate(w.first) : `${formatDate(w.first)}..${formatDate(w.last)}`;
       const nextDay = formatDate(Math.min(w.last + 1, o.today));
       let cursor: string | null = null;
       if (saved?.page && saved.page.startDate === params.startDate && saved.page.numDays === params.numDays && o.since === undefined) {
@@ -186,24 +242,28 @@ export async function pullUpstream(store: Store, o: PullOptions): Promise<PullRe
         if (page.kind === "ingested") {
           summary.mode ??= "ndjson";
           add(page.summary);
-          o.onProgress?.(summary, label);
           break;
         }
         summary.mode = "cursor";
         add(await ingest(label, ndjsonOf(page.events)));
-        o.onProgress?.(summary, label);
         if (page.nextCursor === null) break;
         if (seen.has(page.nextCursor)) throw new UpstreamError("upstream repeated a cursor; stopping rather than looping");
         seen.add(page.nextCursor);
         cursor = page.nextCursor;
         await save({ v: 1, nextDay: formatDate(w.first), page: { ...params, cursor } });
+        await report("fetching", label);
       }
       summary.windows++;
       await save({ v: 1, nextDay });
+      doneThrough = w.last;
+      await report("fetching", label);
     }
   } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await report("stopped", label, message).catch(() => {});
     if (error instanceof UpstreamError || error instanceof UpstreamAuthError) return { summary, error };
     throw error;
   }
+  await report("done", label);
   return { summary, error: null };
 }

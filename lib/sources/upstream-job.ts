@@ -1,16 +1,19 @@
 // The server's upstream poller: pulls ORGTRAIL_UPSTREAM_URL every ORGTRAIL_UPSTREAM_INTERVAL_SECONDS.
 import { alertJobFailure } from "../alerts/job-failure";
-import { parseDate } from "../audit/timestamp";
 import { ensureOrg } from "../db/orgs";
 import { env } from "../env";
 import { registerJobFactory } from "../jobs/start";
+import { formatDate, parseDate as parseDay } from "../audit/timestamp";
 import { today } from "../today";
+import { formatProgress } from "./pull-progress";
 import { pullUpstream } from "./pull-upstream";
 import { recordPullRun } from "./pull-run-record";
 import { DEFAULT_RETRY } from "./upstream-http";
 
 export const UPSTREAM_JOB = "upstream-pull";
 const PAGE_SIZE = 10_000;
+/** A backfill logs its progress this often (job_state.progress has it all the time). */
+const LOG_PROGRESS_MS = 60_000;
 
 registerJobFactory(async () => {
   const e = env();
@@ -24,13 +27,14 @@ registerJobFactory(async () => {
   }
   const url = e.ORGTRAIL_UPSTREAM_URL;
   const orgSlug = e.ORGTRAIL_UPSTREAM_ORG;
-  const initialSince = e.ORGTRAIL_UPSTREAM_SINCE ? (parseDate(e.ORGTRAIL_UPSTREAM_SINCE) ?? undefined) : undefined;
+  const initialSince = e.ORGTRAIL_UPSTREAM_SINCE ? (parseDay(e.ORGTRAIL_UPSTREAM_SINCE) ?? undefined) : undefined;
   return {
     name: UPSTREAM_JOB,
     intervalMs: e.ORGTRAIL_UPSTREAM_INTERVAL_SECONDS * 1000,
     async run({ store, signal }) {
       const orgId = await ensureOrg(store.db, orgSlug);
       const startedAt = Date.now();
+      let logged = startedAt;
       const { summary, error } = await pullUpstream(store, {
         url,
         username,
@@ -43,6 +47,19 @@ registerJobFactory(async () => {
         pageSize: PAGE_SIZE,
         retry: DEFAULT_RETRY,
         signal,
+        onHistoryStart: (start) =>
+          console.error(
+            start.day === null
+              ? "orgtrail: upstream pull: the upstream holds no events yet"
+              : `orgtrail: upstream pull: the upstream's history starts on ${formatDate(start.day)} (${start.how}); fetching it all`,
+          ),
+        onProgress: (p, window) => {
+          // Only a long run (a backfill) is worth a log line; short polls stay quiet.
+          if (p.daysTotal <= 8 || p.phase === "probing" || p.phase === "stopped") return;
+          if (p.phase !== "done" && Date.now() - logged < LOG_PROGRESS_MS) return;
+          logged = Date.now();
+          console.error(`orgtrail: upstream pull ${window}: ${formatProgress(p)}`);
+        },
         onRetry: (window, n) => console.error(`orgtrail: upstream pull ${window}: ${n.reason}; retrying in ${(n.delayMs / 1000).toFixed(1)} s`),
         onReject: (window, r) => console.error(`orgtrail: upstream pull ${window}: line ${r.line}: ${r.error}`),
       });

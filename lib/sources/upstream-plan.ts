@@ -4,8 +4,13 @@ import { formatDate, parseDate } from "../audit/timestamp";
 
 /** numDays ≤ 7 per request (the multi-tenant cap), so a window is at most 8 days. */
 export const MAX_WINDOW_DAYS = 8;
-/** Days fetched before today on the first pull, unless told otherwise. */
-export const DEFAULT_BACKFILL_DAYS = 90;
+/** A first pull looks for the upstream's earliest event no further back than this day (1970-01-01). */
+export const HISTORY_FLOOR_DAY = 0;
+/**
+ * Multi-tenant Cloud: activity counts from this day (SPEC §4). With numDays capped at 7, a probe
+ * costs one request per 8 days, as much as fetching them: a first pull starts here instead.
+ */
+export const MULTI_TENANT_HISTORY_START = parseDate("2025-05-08")!;
 
 export interface DayWindow {
   /** First and last UTC day (inclusive), as day numbers. */
@@ -26,6 +31,45 @@ export function planWindows(from: number, today: number, maxDays = MAX_WINDOW_DA
 }
 
 /**
+ * Probe windows going back from today, newest first: the last MAX_WINDOW_DAYS days, then windows
+ * twice as long as the one before (16, 32, 64... days), the last one cut at `floor`. Together
+ * they cover floor..today with about log2((today - floor) / 8) requests.
+ */
+export function probeWindows(today: number, floor = HISTORY_FLOOR_DAY, firstSize = MAX_WINDOW_DAYS): DayWindow[] {
+  const windows: DayWindow[] = [];
+  let last = today;
+  for (let size = firstSize; last >= floor; size *= 2) {
+    const first = Math.max(floor, last - size + 1);
+    windows.push({ first, last });
+    last = first - 1;
+  }
+  return windows;
+}
+
+/** A window cut in two for bisecting: the older half first (the older half is the larger one when the length is odd). */
+export function splitWindow(w: DayWindow): [DayWindow, DayWindow] {
+  const olderLast = w.first + Math.ceil((w.last - w.first + 1) / 2) - 1;
+  return [
+    { first: w.first, last: olderLast },
+    { first: olderLast + 1, last: w.last },
+  ];
+}
+
+/**
+ * Where a first pull starts, by bisection: given that `w` holds an event and every day before
+ * it is empty, halve it (`hasEvents` asks the upstream about the older half) until at most
+ * MAX_WINDOW_DAYS days are left; the earliest event is in those days.
+ */
+export async function bisectEarliest(w: DayWindow, hasEvents: (w: DayWindow) => Promise<boolean>, maxDays = MAX_WINDOW_DAYS): Promise<DayWindow> {
+  let current = w;
+  while (current.last - current.first + 1 > maxDays) {
+    const [older, newer] = splitWindow(current);
+    current = (await hasEvents(older)) ? older : newer;
+  }
+  return current;
+}
+
+/**
  * Where a pull resumes. Every day before `nextDay` was fetched completely after it had ended
  * (today is never complete: the next pull fetches it again; the store absorbs the repeats).
  * `page`: a window being paged by cursor when the pull stopped, and the cursor of its next page.
@@ -34,6 +78,8 @@ export interface PullCheckpoint {
   v: 1;
   nextDay: string;
   page?: { startDate: string; numDays: number; cursor: string };
+  /** Where the history being copied starts (the upstream's earliest day found by the first pull, or its first day). */
+  firstDay?: string;
 }
 
 export function parseCheckpoint(text: string | null): PullCheckpoint | null {
@@ -41,11 +87,12 @@ export function parseCheckpoint(text: string | null): PullCheckpoint | null {
   try {
     const value = JSON.parse(text) as Partial<PullCheckpoint>;
     if (value.v !== 1 || typeof value.nextDay !== "string" || parseDate(value.nextDay) === null) return null;
+    const firstDay = typeof value.firstDay === "string" && parseDate(value.firstDay) !== null ? { firstDay: value.firstDay } : {};
     const page = value.page;
     if (page && (typeof page.startDate !== "string" || typeof page.numDays !== "number" || typeof page.cursor !== "string")) {
-      return { v: 1, nextDay: value.nextDay };
+      return { v: 1, nextDay: value.nextDay, ...firstDay };
     }
-    return { v: 1, nextDay: value.nextDay, ...(page ? { page } : {}) };
+    return { v: 1, nextDay: value.nextDay, ...(page ? { page } : {}), ...firstDay };
   } catch {
     return null;
   }

@@ -1,11 +1,18 @@
 // lib/net/outbound.ts against real sockets on loopback: an operator URL reaches 127.0.0.1 with no
 // allow list and never a metadata address; an untrusted URL never reaches loopback; the
 // connection goes to the address that was checked (DNS rebinding), redirects are checked again.
+import { execFile, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { authorizationUrl, newFlow } from "@/lib/auth/sso/provider";
 import { operatorFetch, untrustedFetch, type Resolver } from "@/lib/net/outbound";
 import { BlockedUrlError } from "@/lib/net/ssrf";
+import { PROJECT_ROOT } from "../support/server";
+import { testTmpRoot } from "../support/store";
 
 const NONE = new Set<string>();
 
@@ -166,5 +173,51 @@ describe("bodies", () => {
       handler = (_req, res) => res.end("ok");
       server.closeAllConnections();
     }
+  });
+});
+
+describe("https", () => {
+  it("verifies the certificate against the URL's name while connecting to the checked address", async () => {
+    const dir = mkdtempSync(join(testTmpRoot(), "outbound-tls-"));
+    const made = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1", "-subj", "/CN=hooks.test", "-addext", "subjectAltName=DNS:hooks.test"], { encoding: "utf8" });
+    expect(made.status, made.stderr).toBe(0);
+    const tls = createHttpsServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (req, res) => res.end(`tls ${req.headers.host} ${req.headers["user-agent"]}`));
+    await new Promise<void>((r) => tls.listen(0, "127.0.0.1", r));
+    const tlsPort = (tls.address() as AddressInfo).port;
+    // The CA is trusted through NODE_EXTRA_CA_CERTS, read at start: a child process makes the calls.
+    const script = join(dir, "call.mts");
+    writeFileSync(
+      script,
+      `import { operatorFetch } from ${JSON.stringify(join(PROJECT_ROOT, "lib/net/outbound.ts"))};
+const resolve = async () => ["127.0.0.1"];
+const ok = await operatorFetch("https://hooks.test:${tlsPort}/x", {}, { allow: new Set(), resolve });
+console.log(ok.status, await ok.text());
+const wrong = await operatorFetch("https://other.test:${tlsPort}/x", {}, { allow: new Set(), resolve }).catch((e) => e);
+console.log("wrong name:", wrong.code ?? wrong);
+`,
+    );
+    try {
+      // Asynchronously: the server answering it runs in this process.
+      const child = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, ["--import", "tsx/esm", script], { cwd: PROJECT_ROOT, timeout: 60_000, env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, "cert.pem") } }, (error, stdout, stderr) =>
+          resolve({ status: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+        );
+      });
+      expect(child.status, child.stderr).toBe(0);
+      expect(child.stdout).toContain(`200 tls hooks.test:${tlsPort} orgtrail`);
+      expect(child.stdout).toContain("wrong name: ERR_TLS_CERT_ALTNAME_INVALID");
+    } finally {
+      tls.closeAllConnections();
+      await new Promise((r) => tls.close(r));
+    }
+  });
+});
+
+describe("other clients", () => {
+  it("the OpenID Connect client's discovery goes through the operator rule", async () => {
+    const settings = { issuer: "https://169.254.169.254/realms/x", clientId: "orgtrail", clientSecret: undefined, redirectUri: "https://orgtrail.test/cb", scopes: "openid", roleClaim: "groups", roleMap: [] };
+    const started = Date.now();
+    await expect(authorizationUrl(settings, newFlow("/"))).rejects.toThrow(/discovery of https:\/\/169\.254\.169\.254\/realms\/x failed: .*link-local, cloud metadata or reserved address/);
+    expect(Date.now() - started).toBeLessThan(5_000); // refused, not tried
   });
 });

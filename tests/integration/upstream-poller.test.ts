@@ -84,7 +84,7 @@ describe("upstream poller (ORGTRAIL_UPSTREAM_URL)", () => {
       const job = states.find((s) => s.name === "upstream-pull");
       expect(job?.last_success_at).not.toBeNull();
       const checkpoint = states.find((s) => s.name.startsWith("upstream-pull:default:"));
-      expect(JSON.parse(checkpoint!.checkpoint!)).toEqual({ v: 1, nextDay: TODAY });
+      expect(JSON.parse(checkpoint!.checkpoint!)).toEqual({ v: 1, nextDay: TODAY, firstDay: "2026-02-01" });
     } finally {
       await store.close();
     }

@@ -1,4 +1,5 @@
 import * as oidc from "openid-client";
+import { operatorFetch } from "../../net/outbound";
 import { SsoError } from "./errors";
 import type { SsoFlow } from "./flows";
 import type { SsoSettings } from "./settings";
@@ -13,6 +14,21 @@ import { isLoopbackUrl } from "./urls";
  */
 
 const DISCOVERY_TIMEOUT_S = 10;
+
+/**
+ * The provider's URLs (issuer, then the endpoints its discovery document names) are the
+ * operator's configuration: every request goes through lib/net/outbound.ts (private and
+ * loopback providers fine, metadata addresses refused); openid-client judges redirects itself.
+ */
+const providerFetch: oidc.CustomFetch = (url, options) => {
+  const body = options.body;
+  if (body instanceof ReadableStream) return Promise.reject(new TypeError("streamed request bodies are not sent to the identity provider"));
+  return operatorFetch(
+    url,
+    { method: options.method, headers: options.headers, body: body instanceof ArrayBuffer ? new Uint8Array(body) : (body ?? null), signal: options.signal },
+    { redirect: "manual" },
+  );
+};
 let cached: { key: string; config: Promise<oidc.Configuration> } | null = null;
 
 function configuration(settings: SsoSettings): Promise<oidc.Configuration> {
@@ -26,7 +42,7 @@ function configuration(settings: SsoSettings): Promise<oidc.Configuration> {
     settings.clientId,
     settings.clientSecret ? { client_secret: settings.clientSecret } : undefined,
     settings.clientSecret ? oidc.ClientSecretBasic(settings.clientSecret) : oidc.None(),
-    { execute, timeout: DISCOVERY_TIMEOUT_S },
+    { execute, timeout: DISCOVERY_TIMEOUT_S, [oidc.customFetch]: providerFetch },
   );
   const entry = { key, config };
   cached = entry;
