@@ -1,16 +1,14 @@
 import type { NextConfig } from "next";
 import { precompressedHeaderRules } from "./lib/http/precompressed";
+import { NON_PAGE_CSP } from "./lib/web/csp";
 
 const securityHeaders = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "same-origin" },
   { key: "X-Frame-Options", value: "DENY" },
-  {
-    key: "Content-Security-Policy",
-    value:
-      "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-  },
 ];
+// Pages get a per-request nonce policy from proxy.ts; everything else allows no script at all.
+const nonPageCsp = [{ key: "Content-Security-Policy", value: NON_PAGE_CSP }];
 
 const nextConfig: NextConfig = {
   // A private build directory lets several engineers build and test one working tree at once.
@@ -21,7 +19,11 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["better-sqlite3", "pg", "pg-cursor", "kysely"],
   async headers() {
     // The users list and CSV send bytes they compressed once: announce their encoding (lib/http/precompressed.ts).
-    return [{ source: "/:path*", headers: securityHeaders }, ...precompressedHeaderRules()];
+    return [
+      { source: "/:path*", headers: securityHeaders },
+      ...["/api/:path*", "/admin/:path*", "/metrics"].map((source) => ({ source, headers: nonPageCsp })),
+      ...precompressedHeaderRules(),
+    ];
   },
 };
 

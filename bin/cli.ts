@@ -2,15 +2,17 @@ import { readFile, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { countAccounts, createAccount, setDefaultOrg, type Role } from "../lib/auth/accounts";
+import { countAccounts, createAccount, ensureAccount, setDefaultOrg, setInstanceAdmin, type Role } from "../lib/auth/accounts";
 import type { Store } from "../lib/db/client";
 import { collect, withStore } from "./cli-support";
 import { DEFAULT_ORG, ensureOrg, findOrgBySlug } from "../lib/db/orgs";
 import { env } from "../lib/env";
+import { escapeControl } from "../lib/text/escape-control";
 import { ingestNdjson, type IngestSummary } from "../lib/ingest/ingest-ndjson";
 import { bulkLoadPragmas } from "../lib/ingest/bulk-load";
 import { workerParser } from "../lib/ingest/parse-pool";
 import { openInput } from "../lib/ingest/open-input";
+import { addAdminCommands } from "./admin-commands";
 import { cliActor, recordIngestRun, REJECTED_SAMPLE } from "../lib/ingest/ingest-runs";
 import { addBucketCommands } from "./bucket-commands";
 import { addTrustCommands } from "./trust-commands";
@@ -84,7 +86,8 @@ async function ingestCommand(files: string[], opts: { org?: string; workers?: st
         },
         onReject: (r) => {
           if (sample.length < REJECTED_SAMPLE) sample.push(r);
-          process.stderr.write(`${label}:${r.line}: ${r.error}\n`);
+          // Rejected lines come from outside: never let their control characters reach the terminal.
+          process.stderr.write(`${escapeControl(label)}:${r.line}: ${escapeControl(r.error)}\n`);
         },
       }).catch(async (error: unknown) => {
         const p: IngestSummary | null = partial;
@@ -129,7 +132,7 @@ async function importUsersCommand(file: string, opts: { org?: string }): Promise
       rejectedSample: result.rejected.slice(0, REJECTED_SAMPLE),
       detail: { format: result.format, created: result.created, updated: result.updated },
     });
-    for (const r of result.rejected) process.stderr.write(`${file}:${r.line}: ${r.error}\n`);
+    for (const r of result.rejected) process.stderr.write(`${escapeControl(file)}:${r.line}: ${escapeControl(r.error)}\n`);
     process.stdout.write(`created ${result.created}, updated ${result.updated}, rejected ${result.rejected.length}\n`);
     return result.rejected.length > 0 ? 1 : 0;
   });
@@ -165,17 +168,25 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
   const admin = program.command("admin").description("manage orgtrail accounts (the people who sign in to orgtrail)");
   admin
     .command("create")
-    .description("create an account (or add memberships) and print its new API key on stdout")
+    .description("create an account and print its new API key on stdout; on an existing account, add the memberships and keep its key")
     .argument("<username>")
     .option("--org <org>", "organization to join (repeatable; created when missing)", collect, [])
     .addOption(new Option("--role <role>", "role in those organizations").choices(["admin", "auditor", "member"]).default("admin"))
-    .action((username: string, opts: { org: string[]; role: Role }) =>
+    .option("--instance-admin", "also make the account an instance admin (docs/SECURITY.md)")
+    .action((username: string, opts: { org: string[]; role: Role; instanceAdmin?: boolean }) =>
       run(
         withStore(async (store) => {
           const orgs = opts.org.length > 0 ? opts.org : [DEFAULT_ORG];
-          const { apiKey, created } = await createAccount(store.db, username, orgs, opts.role);
-          process.stderr.write(`${created ? "created" : "updated"} account ${username} (${opts.role} of ${orgs.join(", ")}); its new API key:\n`);
-          process.stdout.write(`${apiKey}\n`);
+          const result = await ensureAccount(store.db, username, orgs, opts.role);
+          if (opts.instanceAdmin) await setInstanceAdmin(store.db, username, true);
+          const flag = opts.instanceAdmin ? ", instance admin" : "";
+          if (result.created) {
+            process.stderr.write(`created account ${username} (${opts.role} of ${orgs.join(", ")}${flag}); its API key:\n`);
+            process.stdout.write(`${result.apiKey}\n`);
+          } else {
+            // SPEC §7: the key is kept (scripts use it); a new one only from rotate-key.
+            process.stderr.write(`account ${username} exists: now ${opts.role} of ${orgs.join(", ")}${flag}; its API key is kept (a new one: npx orgtrail admin rotate-key ${username})\n`);
+          }
           return 0;
         }),
       ),
@@ -250,6 +261,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       ),
     );
 
+  addAdminCommands(admin, run);
   addBucketCommands(program, run);
   addTrustCommands(program, run);
 
@@ -291,10 +303,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof UserError) {
-      process.stderr.write(`orgtrail: ${error.message}\n`);
+      process.stderr.write(`orgtrail: ${escapeControl(error.message)}\n`);
       return 2;
     }
-    process.stderr.write(`orgtrail: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`orgtrail: ${escapeControl(error instanceof Error ? error.message : String(error))}\n`);
     return 2;
   }
 }

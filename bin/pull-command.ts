@@ -8,6 +8,7 @@ import { pullUpstream, type PullSummary } from "../lib/sources/pull-upstream";
 import { recordPullRun } from "../lib/sources/pull-run-record";
 import { DEFAULT_RETRY } from "../lib/sources/upstream-http";
 import { today } from "../lib/today";
+import { escapeControl } from "../lib/text/escape-control";
 
 export interface PullCommandOptions {
   url?: string;
@@ -94,11 +95,11 @@ export async function pullCommand(store: Store, orgId: number, orgSlug: string, 
     },
     onRetry: (window, n) => {
       if (shown) process.stderr.write("\r\x1b[2K");
-      process.stderr.write(`pull ${window}: ${n.reason}; retry ${n.attempt} in ${(n.delayMs / 1000).toFixed(1)} s\n`);
+      process.stderr.write(`pull ${window}: ${escapeControl(n.reason)}; retry ${n.attempt} in ${(n.delayMs / 1000).toFixed(1)} s\n`);
     },
     onReject: (window, r) => {
       if (shown) process.stderr.write("\r\x1b[2K");
-      process.stderr.write(`pull ${window}: line ${r.line}: ${r.error}\n`);
+      process.stderr.write(`pull ${window}: line ${r.line}: ${escapeControl(r.error)}\n`);
     },
   });
   if (shown) process.stderr.write("\r\x1b[2K");
@@ -106,7 +107,7 @@ export async function pullCommand(store: Store, orgId: number, orgSlug: string, 
   await recordPullRun(store.db, { orgId, url, actor: cliActor(), startedAt: started, summary, error });
   process.stdout.write(`${counts(summary)}\n`);
   if (error) {
-    process.stderr.write(`orgtrail: pull stopped: ${error.message}${summary.nextDay ? ` (the days before ${summary.nextDay} are complete; run again to resume)` : ""}\n`);
+    process.stderr.write(`orgtrail: pull stopped: ${escapeControl(error.message)}${summary.nextDay ? ` (the days before ${summary.nextDay} are complete; run again to resume)` : ""}\n`);
     return 2;
   }
   return summary.rejected > 0 ? 1 : 0;

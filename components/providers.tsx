@@ -2,7 +2,13 @@
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
+import { z } from "zod";
 import { ApiError } from "@/lib/fetch-json";
+
+// zod compiles object schemas with `new Function` after probing whether eval is allowed; the
+// page's Content-Security-Policy forbids it (no 'unsafe-eval', lib/web/csp.ts), and even the
+// probe is reported as a violation. In the browser, parse without compiling.
+if (typeof window !== "undefined") z.config({ jitless: true });
 
 function makeQueryClient() {
   return new QueryClient({

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 import { parseRoleMap } from "./auth/sso/role-map";
 import { isLoopbackUrl } from "./auth/sso/urls";
@@ -85,12 +86,33 @@ const envSchema = z.object({
   /** Slack's Web API and OAuth authorize page (overridable for tests and Slack-compatible gateways). */
   ORGTRAIL_SLACK_API_URL: z.url({ protocol: /^https?$/ }).default("https://slack.com/api"),
   ORGTRAIL_SLACK_OAUTH_URL: z.url({ protocol: /^https?$/ }).default("https://slack.com/oauth/v2/authorize"),
+  /** Proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated); else the socket's peer is the client. */
+  ORGTRAIL_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || proxyListProblem(v) === null, { message: "a comma-separated list of IP addresses or CIDRs (e.g. 10.0.0.0/8, ::1)" }),
+  /** A session ends after this long without a request, and this long after sign-in whatever its activity. */
+  ORGTRAIL_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  ORGTRAIL_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(30 * 24).default(12),
+  /** Days orgtrail's own access log is kept (a daily job deletes older entries). */
+  ORGTRAIL_ACCESS_LOG_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 }).superRefine((e, ctx) => {
   if (!e.ORGTRAIL_OIDC_ISSUER) return;
   for (const name of ["ORGTRAIL_OIDC_CLIENT_ID", "ORGTRAIL_PUBLIC_URL"] as const) {
     if (!e[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when ORGTRAIL_OIDC_ISSUER is set (docs/SSO.md)" });
   }
 });
+
+/** Why a proxy list does not parse, or null (lib/net/client-ip.ts reads it). */
+function proxyListProblem(value: string): string | null {
+  for (const entry of value.split(",").map((e) => e.trim()).filter(Boolean)) {
+    const [ip, bits, extra] = entry.split("/");
+    const family = isIP(ip ?? "");
+    if (family === 0 || extra !== undefined) return entry;
+    if (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))) return entry;
+  }
+  return null;
+}
 
 export type Env = z.infer<typeof envSchema>;
 export type Deployment = Env["ORGTRAIL_DEPLOYMENT"];

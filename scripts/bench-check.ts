@@ -1,6 +1,7 @@
 // Cross-check of `npm run bench`: does orgtrail's HTTP answer say what DuckDB's answer to the same
 // question says? A speed ratio between two different questions would be meaningless.
 import type { DuckAnswer, DuckUser } from "./bench-duckdb";
+import { crossCheckExplorer } from "./bench-explorer";
 
 export interface CheckResult {
   ok: boolean;
@@ -94,6 +95,7 @@ function firstDifference(x: string[], y: string[]): string | null {
 }
 
 export function crossCheck(route: string, body: string, answer: DuckAnswer): CheckResult {
+  if (answer.kind === "explorer-page" || answer.kind === "explorer-facets" || answer.kind === "explorer-histogram") return crossCheckExplorer(body, answer);
   if (answer.kind === "users") return compareUsers(orgtrailUsers(route, body), answer.users);
   if (answer.kind === "activity") {
     const json = JSON.parse(body) as { from: string; to: string; totalActiveUsers: number; series: { date: string; activeUsers: number }[] };

@@ -12,11 +12,13 @@ import { minusMonths } from "../lib/activity/calendar";
 import type { PanelRange, Period } from "../lib/activity/types";
 import { GONE_ACTIONS, LIFECYCLE_ACTIONS } from "../lib/audit/schema";
 import { formatDate, parseDate } from "../lib/audit/timestamp";
+import { duckExplorerAnswer, type ExplorerAnswer, type ExplorerQuestion } from "./bench-explorer";
 
 export type DuckQuestion =
   | { id: string; kind: "users"; asOf: string }
   | { id: string; kind: "activity"; asOf: string; period: Period }
-  | { id: string; kind: "panel"; asOf: string; range: PanelRange };
+  | { id: string; kind: "panel"; asOf: string; range: PanelRange }
+  | ExplorerQuestion;
 
 /** One user as DuckDB sees it: the actor key (id, else lower-cased email). */
 export interface DuckUser {
@@ -29,7 +31,8 @@ export interface DuckUser {
 export type DuckAnswer =
   | { kind: "users"; users: DuckUser[] }
   | { kind: "activity"; from: string; to: string; total: number; series: [string, number][] }
-  | { kind: "panel"; from: string; to: string; count: number; weekly: [string, number][]; top: DuckUser[] };
+  | { kind: "panel"; from: string; to: string; count: number; weekly: [string, number][]; top: DuckUser[] }
+  | ExplorerAnswer;
 
 export interface DuckTiming {
   id: string;
@@ -121,6 +124,7 @@ function toUser(r: Row): DuckUser {
 }
 
 async function answer(c: DuckDBConnection, q: DuckQuestion): Promise<DuckAnswer> {
+  if (q.kind === "explorer") return duckExplorerAnswer(c, q);
   const end = dayAfter(q.asOf);
   const asOfDay = parseDate(q.asOf)!;
   if (q.kind === "users") return { kind: "users", users: (await rows(c, USERS, { end })).map(toUser) };

@@ -4,7 +4,7 @@
 // answering the same questions (scripts/bench-duckdb.ts, its own process); every pair's
 // answers are cross-checked (MATCH / DIFF), so a ratio never compares different questions.
 //   npm run bench -- [--events 5000000] [--users N (default events / 500)] [--seed 42] [--no-pg] [--no-sqlite]
-//     [--only ingest,stream,dashboard,duckdb] [--runs 30] [--warmup 3] [--duckdb-runs 10]
+//     [--only ingest,stream,dashboard,explorer,duckdb] [--runs 30] [--warmup 3] [--duckdb-runs 10]
 //     [--store file:/path.db|postgres://...]  (measure an already ingested store: no generation or ingest;
 //       with --file events.ndjson, DuckDB loads that file for the side by side)
 //     [--input events.ndjson [--users-csv users.csv]]  (your own audit log instead of the generated one;
@@ -21,6 +21,7 @@ import { formatDate, parseDate, todayDay } from "../lib/audit/timestamp";
 import { generateDirectory, usersCsv, type GenerateOptions } from "../lib/demo/generate";
 import type { DuckQuestion, DuckResult } from "./bench-duckdb";
 import { crossCheck, type CheckResult } from "./bench-check";
+import { describeExplorer, explorerPath, explorerQuestions, type ExplorerQuestion } from "./bench-explorer";
 import { freePort, startPostgres } from "../tests/support/postgres";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -36,7 +37,7 @@ const { values } = parseArgs({
     end: { type: "string", default: "2026-11-25" },
     "no-pg": { type: "boolean", default: false },
     "no-sqlite": { type: "boolean", default: false },
-    only: { type: "string", default: "ingest,stream,dashboard,duckdb" },
+    only: { type: "string", default: "ingest,stream,dashboard,explorer,duckdb" },
     runs: { type: "string" },
     warmup: { type: "string" },
     "duckdb-runs": { type: "string" },
@@ -54,7 +55,7 @@ const asOf = process.env.ORGTRAIL_TODAY || (values.input ? values.end! : formatD
 const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ORGTRAIL_DEMO: "0", ORGTRAIL_TODAY: asOf };
 const smoke = values.smoke!;
 const phases = new Set(values.only!.split(",").map((p) => p.trim()));
-for (const p of phases) if (!["ingest", "stream", "dashboard", "duckdb"].includes(p)) throw new Error(`--only: unknown phase ${p} (ingest, stream, dashboard, duckdb)`);
+for (const p of phases) if (!["ingest", "stream", "dashboard", "explorer", "duckdb"].includes(p)) throw new Error(`--only: unknown phase ${p} (ingest, stream, dashboard, explorer, duckdb)`);
 const runs = Number(values.runs ?? (smoke ? 3 : 30));
 const warmup = Number(values.warmup ?? (smoke ? 1 : 3));
 const duckRuns = Number(values["duckdb-runs"] ?? Math.min(runs, 10));
@@ -294,10 +295,14 @@ const variants: [string, string, DuckQuestion][] = [
   [`/api/v1/activity/panel?range=90 (asOf ${past})`, `/api/v1/activity/panel?range=90&asOf=${past}`, { id: `panel-90@${past}`, kind: "panel", asOf: past, range: 90 }],
 ];
 
-/** The distinct DuckDB questions of the variants (the users list and the CSV ask the same). */
+/** The explorer's questions (scripts/bench-explorer.ts), picked from the input once it is known. */
+let explorerVariants: ExplorerQuestion[] = [];
+
+/** The distinct DuckDB questions of the variants (the users list and the CSV ask the same), and the explorer's. */
 function duckQuestions(): DuckQuestion[] {
   const byId = new Map<string, DuckQuestion>();
-  for (const [, , q] of variants) byId.set(q.id, q);
+  if (phases.has("dashboard")) for (const [, , q] of variants) byId.set(q.id, q);
+  if (phases.has("explorer")) for (const q of explorerVariants) byId.set(q.id, q);
   return [...byId.values()];
 }
 
@@ -386,6 +391,7 @@ function pairsTable(): string {
 }
 
 function describeQuestion(q: DuckQuestion): string {
+  if (q.kind === "explorer") return describeExplorer(q);
   const at = q.asOf === asOf ? "" : ` (asOf ${q.asOf})`;
   if (q.kind === "users") return `last active + active days per user${at}`;
   if (q.kind === "activity") return `distinct active users + daily series, ${q.period}${at}`;
@@ -399,12 +405,96 @@ async function measureStore(label: string, databaseUrl: string, input: { events:
     if (input.usersCsv) await importUsers(label, databaseUrl, input.usersCsv);
     await checkpoint(label, databaseUrl);
   }
-  if (!phases.has("stream") && !phases.has("dashboard")) return;
+  if (!phases.has("stream") && !phases.has("dashboard") && !phases.has("explorer")) return;
   await withServer(databaseUrl, async (server) => {
+    // The explorer's index builds in the background from the start: wait for it first, so the
+    // other phases are not measured while it builds.
+    if (phases.has("explorer")) await explorerIndexReady(label, server);
     if (phases.has("stream")) await streamAll(label, server);
     if (phases.has("dashboard")) await dashboard(label, server);
+    if (phases.has("explorer")) await explorer(label, server);
   });
 }
+
+const explorerBuilds: string[] = [];
+
+function vmRssMb(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Waits until the explorer answers (its index built) and records how long it took and what it holds. */
+async function explorerIndexReady(label: string, server: Server): Promise<void> {
+  const started = performance.now();
+  const cpu0 = groupCpuSeconds(server.pid);
+  for (;;) {
+    const res = await fetch(`http://127.0.0.1:${server.port}/api/v1/events?limit=1`, { headers: server.auth });
+    const text = await res.text();
+    if (res.ok) break;
+    if (res.status !== 503) throw new Error(`/api/v1/events: HTTP ${res.status} ${text.slice(0, 200)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const log0 = readFileSync(join(benchDir, `server-${server.port}.log`), "utf8");
+  const built = [...log0.matchAll(/explorer index of organization \d+: ([^\n]+)/g)].map((m) => m[1]).pop() ?? "";
+  const line = `${label}: explorer index ready ${seconds.toFixed(1)} s after the server answered (server ${(groupCpuSeconds(server.pid) - cpu0).toFixed(1)} s CPU meanwhile); ${built}; server RSS now ${vmRssMb(server.pid).toFixed(0)} MB`;
+  log(line);
+  explorerBuilds.push(line);
+}
+
+interface ExplorerLatency {
+  store: string;
+  question: ExplorerQuestion;
+  body: string;
+  median: number;
+  p95: number;
+  detail: string;
+}
+const explorerLatencies: ExplorerLatency[] = [];
+
+/** Each explorer question over HTTP, `warmup` unmeasured requests then `runs` measured ones. */
+async function explorer(label: string, { port, auth }: Server): Promise<void> {
+  cpuChecks.push(cpuCalibrationMs());
+  log(`${label}: explorer questions; CPU check ${cpuChecks[cpuChecks.length - 1]!.toFixed(0)} ms (~10 ms idle)`);
+  for (const x of explorerVariants) {
+    const samples: number[] = [];
+    let first = "";
+    for (let i = 0; i < warmup + runs; i++) {
+      const started = performance.now();
+      const res = await fetch(`http://127.0.0.1:${port}${explorerPath(x)}`, { headers: auth });
+      const body = await res.text();
+      const ms = performance.now() - started;
+      if (!res.ok) throw new Error(`${explorerPath(x)}: HTTP ${res.status} ${body.slice(0, 200)}`);
+      if (i >= warmup) samples.push(ms);
+      if (i === 0) first = body;
+    }
+    samples.sort((a, b) => a - b);
+    const json = JSON.parse(first) as { total?: number; values?: unknown[]; days?: unknown[] };
+    const detail = json.total !== undefined ? `${json.total.toLocaleString("en")} matches` : json.values ? `${json.values.length} values` : `${json.days?.length ?? 0} days`;
+    const l: ExplorerLatency = { store: label, question: x, body: first, median: percentile(samples, 0.5), p95: percentile(samples, 0.95), detail };
+    explorerLatencies.push(l);
+    log(`${label}: explorer ${x.id} \`${x.q}\`: median ${l.median.toFixed(1)} ms, p95 ${l.p95.toFixed(1)} ms (${detail})`);
+  }
+}
+
+function explorerTable(): string {
+  const header = "| store | question | orgtrail median (ms) | p95 (ms) | goal | DuckDB median (ms) | ratio DuckDB / orgtrail | goal ≥ 5× | same answer? |\n|---|---|---:|---:|---|---:|---:|---|---|";
+  const body = explorerLatencies.map((l) => {
+    const d = duck?.questions.find((q) => q.id === l.question.id);
+    const check = d ? crossCheck("explorer", l.body, d.answer) : null;
+    const ratio = d ? d.median / l.median : null;
+    const goal = `< ${l.question.goalMs.toLocaleString("en")} ms: ${l.median < l.question.goalMs ? "met" : "**missed**"}`;
+    if (check && !check.ok) explorerDiffs.push(`${l.store} ${l.question.id}`);
+    return `| ${l.store} | ${describeExplorer(l.question)} (${l.detail}) | ${l.median.toFixed(1)} | ${l.p95.toFixed(1)} | ${goal} | ${d ? d.median.toFixed(1) : ""} | ${ratio === null ? "" : `${ratio.toFixed(1)}×`} | ${ratio === null ? "" : ratio >= 5 ? "met" : "**missed**"} | ${check ? `${check.ok ? "MATCH" : "**DIFF**"}: ${check.detail}` : ""} |`;
+  });
+  return [header, ...body].join("\n");
+}
+const explorerDiffs: string[] = [];
 
 /** A fixed amount of CPU work, timed: how busy the machine was (the median of five). */
 function cpuCalibrationMs(): number {
@@ -460,6 +550,7 @@ async function main(): Promise<void> {
     inputLine = values.input
       ? `Input: ${values.input} (${size}, given with --input), directory ${input.usersCsv ?? "none"}, asOf ${asOf} (past asOf ${past})`
       : `Input: ${events.toLocaleString("en")} events, ${users.toLocaleString("en")} users, seed ${seed} (\`scripts/generate.ts --days 730 --end ${values.end}\`), asOf ${asOf} (past asOf ${past})`;
+    if (phases.has("explorer")) explorerVariants = await explorerQuestions(input.events, values.end!);
     if (phases.has("duckdb")) await duckdb(input.events);
     if (!values["no-sqlite"]) {
       const sqliteFile = join(benchDir, "bench.db");
@@ -487,9 +578,16 @@ async function main(): Promise<void> {
   if (rows.length > 0) out += `\n${table()}\n`;
   if (checks.length > 0) out += `\nSide by side (orgtrail: ${runs} requests each after ${warmup} warm-ups over HTTP, time to the last byte; DuckDB: ${duckRuns} runs after 1 warm-up over its loaded table, in-process; medians):\n\n${pairsTable()}\n`;
   if (latencies.length > 0) out += `\nDashboard routes (${runs} requests each after ${warmup} warm-ups, one at a time):\n\n${latencyTable()}\n`;
+  if (explorerLatencies.length > 0) {
+    out += `\nExplorer (${runs} requests each after ${warmup} warm-ups over HTTP, time to the last byte; DuckDB: the same filter as SQL over its loaded table, ${duckRuns} runs; medians):\n\n${explorerBuilds.map((b) => `- ${b}`).join("\n")}\n\n${explorerTable()}\n`;
+  }
   process.stdout.write(`\n${out}`);
   if (!smoke && !values["no-write"]) writeDoc(`_Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 16)}Z; do not edit between the markers._\n\n${out}`);
   const diffs = checks.filter((c) => !c.check.ok);
+  if (explorerDiffs.length > 0) {
+    log(`${explorerDiffs.length} explorer answers differ from DuckDB's: ${explorerDiffs.join("; ")}`);
+    process.exitCode = 1;
+  }
   if (diffs.length > 0) {
     log(`${diffs.length} answers differ from DuckDB's: ${diffs.map((d) => `${d.latency.store} ${d.latency.route}`).join("; ")}`);
     process.exitCode = 1;

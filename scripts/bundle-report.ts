@@ -17,7 +17,7 @@ const { values } = parseArgs({
 });
 
 /** The dashboard's pages: the budget applies to these; others are reported only. */
-const DASHBOARD_PAGES = ["/org/dashboard", "/org/settings"];
+const DASHBOARD_PAGES = ["/org/dashboard", "/org/settings", "/org/audit-logs", "/org/users/[id]"];
 
 interface RouteStats {
   route: string;

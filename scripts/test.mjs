@@ -78,14 +78,18 @@ function readJson(file) {
 function vitestCounts(file) {
   const report = readJson(file);
   if (!report) return undefined;
-  return { passed: report.numPassedTests ?? 0, failed: report.numFailedTests ?? 0 };
+  return {
+    passed: report.numPassedTests ?? 0,
+    failed: report.numFailedTests ?? 0,
+    skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+  };
 }
 
 function playwrightCounts(file) {
   const report = readJson(file);
   if (!report?.stats) return undefined;
-  const { expected = 0, unexpected = 0, flaky = 0 } = report.stats;
-  return { passed: expected + flaky, failed: unexpected };
+  const { expected = 0, unexpected = 0, flaky = 0, skipped = 0 } = report.stats;
+  return { passed: expected + flaky, failed: unexpected, skipped };
 }
 
 function run(command, extraEnv) {
@@ -125,6 +129,9 @@ async function main() {
 
   let passed = 0;
   let failed = 0;
+  let skippedTests = 0;
+  /** Tests run by the vitest steps: with a filter (`npm test -- -t x`), none at all is a failure. */
+  let vitestRan = 0;
   const timings = [];
   let failedStep;
   const started = Date.now();
@@ -140,6 +147,8 @@ async function main() {
       if (counts) {
         passed += counts.passed;
         failed += counts.failed;
+        skippedTests += counts.skipped;
+        if (step.command.includes("--project")) vitestRan += counts.passed + counts.failed;
       }
     }
     console.log(`== ${step.name}: ${code === 0 ? "ok" : `FAILED (exit ${code})`} in ${seconds(took)}`);
@@ -155,9 +164,15 @@ async function main() {
   if (notRun.length > 0) console.log(`not run after the failure: ${notRun.join(", ")}`);
   const skipped = steps.filter((s) => !selected.includes(s)).map((s) => s.name);
   if (skipped.length > 0) console.log(`skipped by ORGTRAIL_TEST_ONLY/SKIP: ${skipped.join(", ")}`);
+  // vitest runs with passWithNoTests (a project may have no match for a filter), so a filter
+  // that matches no test anywhere is caught here.
+  if (!failedStep && extraVitestArgs.length > 0 && vitestRan === 0 && timings.some((t) => t.name.startsWith("unit") || t.name.startsWith("integration"))) {
+    failedStep = "filter";
+    console.log(`no test matched ${extraVitestArgs.join(" ")}`);
+  }
   console.log(`total ${seconds(Date.now() - started)}${failedStep ? `; failed at step ${failedStep}` : ""}`);
   // A step can fail without a failing test (lint, build, a crash): the exit code says so.
-  console.log(`${passed} passed, ${failed} failed`);
+  console.log(`${passed} passed, ${failed} failed, ${skippedTests} skipped`);
   process.exit(failedStep ? 1 : 0);
 }
 

@@ -1,5 +1,6 @@
 import type { PanelResponse } from "@/lib/activity/types";
 import { formatDate, formatNumber, formatTimestamp } from "@/components/format";
+import { UserPageLink } from "@/components/user-page/user-page-link";
 
 /** Top-10 most active users of the range; renders props only. */
 export function MostActiveList({ users }: { users: PanelResponse["mostActive"] }) {
@@ -25,7 +26,9 @@ export function MostActiveList({ users }: { users: PanelResponse["mostActive"] }
         {users.map((u, i) => (
           <tr key={`${u.username ?? ""}|${u.email ?? ""}|${i}`} className="h-7 border-b border-slate-100 last:border-0">
             <td className="tabular-nums text-slate-600">{i + 1}</td>
-            <td className="truncate text-slate-900">{u.username ?? u.email ?? "unknown user"}</td>
+            <td className="truncate text-slate-900">
+              <UserPageLink id={u.id}>{u.username ?? u.email ?? "unknown user"}</UserPageLink>
+            </td>
             <td className="text-right tabular-nums">{formatNumber(u.activeDays)}</td>
             <td className="truncate pl-4 text-slate-700">{u.lastActive ? <time dateTime={u.lastActive} title={formatTimestamp(u.lastActive)}>{formatDate(u.lastActive)}</time> : "-"}</td>
           </tr>

@@ -3,12 +3,8 @@
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { ApiError, fetchJson } from "@/lib/fetch-json";
+import { safeNextPath } from "@/lib/web/safe-next";
 
-/** Only same-site paths are followed after sign-in (no open redirect). */
-function safeNext(next: string | undefined): string {
-  if (next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\")) return next;
-  return "/org/dashboard";
-}
 
 /** `ssoStart`: the SSO start route when single sign-on is configured (docs/SSO.md); `ssoError`: why the last SSO sign-in was refused. */
 export function SignInForm({ next, initialError, ssoStart, ssoError }: { next?: string; initialError?: string; ssoStart?: string; ssoError?: string }) {
@@ -26,10 +22,12 @@ export function SignInForm({ next, initialError, ssoStart, ssoError }: { next?: 
         headers: { "content-type": "application/json", accept: "application/json" },
         body: JSON.stringify({ username: form.get("username"), apiKey: form.get("apiKey") }),
       });
-      window.location.assign(safeNext(next));
+      // Only a same-origin path, as the browser will read it (no open redirect).
+      window.location.assign(safeNextPath(next, window.location.origin));
     } catch (e) {
       setPending(false);
       if (e instanceof ApiError && e.status === 401) setError("Invalid username or API key.");
+      else if (e instanceof ApiError && e.status === 429) setError("Too many failed sign-ins from your address. Wait a few minutes and try again.");
       else setError(e instanceof Error ? e.message : "Sign-in failed, try again.");
     }
   }
@@ -43,6 +41,7 @@ export function SignInForm({ next, initialError, ssoStart, ssoError }: { next?: 
       className="w-full max-w-sm space-y-5 rounded-lg border border-slate-200 bg-white p-8 shadow-sm"
       aria-describedby={error ? "signin-error" : undefined}
     >
+      {next !== undefined && <input type="hidden" name="next" value={next} />}
       <div>
         <h1 className="text-xl font-semibold">Sign in to orgtrail</h1>
         <p className="mt-1 text-sm text-slate-600">

@@ -1,21 +1,7 @@
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { headerLinks, RoleGate } from "./header-links";
 import { HeaderMenu } from "./header-menu";
 import { CurrentOrgFreshness, OrgLink, OrgSwitcher } from "./org-switcher";
-
-export interface HeaderLink {
-  href: string;
-  label: string;
-}
-
-/** The header's page links, in order: add a page here and it shows in the bar and in the small-screen menu. */
-export function headerLinks(orgSlug?: string): HeaderLink[] {
-  if (!orgSlug) return [];
-  return [
-    { href: "/org/dashboard", label: "Dashboard" },
-    { href: "/org/data", label: "Data" },
-    { href: "/org/settings", label: "Settings" },
-  ];
-}
 
 const LINK = "rounded-sm text-slate-700 hover:text-slate-900 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600";
 
@@ -36,9 +22,11 @@ export function DashboardHeader({ username, orgSlug }: { username: string; orgSl
           {links.length > 0 && (
             <nav aria-label="Main" className="hidden items-center gap-3 sm:flex">
               {links.map((link) => (
-                <OrgLink key={link.href} href={link.href} className={LINK}>
-                  {link.label}
-                </OrgLink>
+                <RoleGate key={link.href} adminOnly={link.adminOnly}>
+                  <OrgLink href={link.href} className={LINK}>
+                    {link.label}
+                  </OrgLink>
+                </RoleGate>
               ))}
             </nav>
           )}

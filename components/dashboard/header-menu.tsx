@@ -2,7 +2,7 @@
 
 import { useEffect, useId, useRef, useState } from "react";
 import { SignOutButton } from "@/components/auth/sign-out-button";
-import type { HeaderLink } from "./dashboard-header";
+import { RoleGate, type HeaderLink } from "./header-links";
 import { OrgLink } from "./org-switcher";
 
 /** The header on a small screen: a "Menu" button opening the links, the account and Sign out. */
@@ -75,13 +75,14 @@ export function HeaderMenu({
           {links.length > 0 && (
             <nav aria-label="Main" className="flex flex-col">
               {links.map((link) => (
-                <OrgLink
-                  key={link.href}
-                  href={link.href}
-                  className="rounded-md px-2 py-2.5 text-sm text-slate-800 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-indigo-600"
-                >
-                  {link.label}
-                </OrgLink>
+                <RoleGate key={link.href} adminOnly={link.adminOnly}>
+                  <OrgLink
+                    href={link.href}
+                    className="rounded-md px-2 py-2.5 text-sm text-slate-800 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-indigo-600"
+                  >
+                    {link.label}
+                  </OrgLink>
+                </RoleGate>
               ))}
             </nav>
           )}

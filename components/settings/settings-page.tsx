@@ -1,8 +1,10 @@
 "use client";
 
 import { ErrorState, LoadingBlock } from "@/components/ui/states";
+import { AccessLogCard } from "./access-log-card";
 import { AlertRulesCard } from "./alert-rules-card";
 import { JobStatusCard } from "./job-status-card";
+import { QueryRulesCard } from "./query-rules-card";
 import { SlackAppCard } from "./slack-app-card";
 import { useNotificationSettingsQuery } from "./use-notification-settings";
 
@@ -41,9 +43,12 @@ export function SettingsPage({ orgSlug, slackOutcome }: { orgSlug: string; slack
         <div className="space-y-5">
           <SlackAppCard slack={query.data.slack} />
           <AlertRulesCard rules={query.data.rules} connected={query.data.slack.connected} />
+          <QueryRulesCard rules={query.data.rules.queries ?? []} connected={query.data.slack.connected} />
           <JobStatusCard jobs={query.data.jobs} outbox={query.data.outbox} />
         </div>
       )}
+      <h2 className="mb-3 mt-8 text-lg font-semibold text-slate-900">Security</h2>
+      <AccessLogCard />
     </main>
   );
 }

@@ -4,19 +4,14 @@ import { formatDate, formatNumber, formatTimestamp } from "@/components/format";
 
 /** The Last Active value: "Invite pending", the time, "Deactivated" or "-". Renders props only. */
 export function LastActiveLabel({ user, multiTenant }: { user: UserRow; multiTenant: boolean }) {
-  if (user.status === "deactivated") return <span className="border-b border-dotted border-slate-400">Deactivated</span>;
-  if (user.status === "invite_pending") return <span className="border-b border-dotted border-slate-400">Invite pending</span>;
-  if (user.status === "active" && user.lastActive)
-    return (
-      <time dateTime={user.lastActive} className="border-b border-dotted border-slate-400">
-        {formatTimestamp(user.lastActive)}
-      </time>
-    );
+  if (user.status === "deactivated") return <>Deactivated</>;
+  if (user.status === "invite_pending") return <>Invite pending</>;
+  if (user.status === "active" && user.lastActive) return <time dateTime={user.lastActive}>{formatTimestamp(user.lastActive)}</time>;
   return (
-    <span className="border-b border-dotted border-slate-400">
+    <>
       <span aria-hidden="true">-</span>
       <span className="sr-only">{multiTenant && !user.lastActive ? "Not yet active" : "Not active in the last six months"}</span>
-    </span>
+    </>
   );
 }
 

@@ -1,7 +1,8 @@
 import type { ReactNode } from "react";
-import type { UserRow, UserStatus } from "@/lib/activity/types";
+import type { ListedUser, UserRow, UserStatus } from "@/lib/activity/types";
 import type { OptionalColumn, SortColumn } from "@/components/dashboard/use-dashboard-params";
 import { formatNumber } from "@/components/format";
+import { UserPageLink } from "@/components/user-page/user-page-link";
 import { LastActiveLabel, LastActiveTooltip } from "./last-active-cell";
 
 const collator = new Intl.Collator("en", { sensitivity: "base", numeric: true });
@@ -16,8 +17,8 @@ export function lastActiveSortValue(user: UserRow): number {
   return STATUS_RANK[user.status] * RANK_SPAN + (Number.isFinite(time) ? time : 0);
 }
 
-/** A row of the table: the API's user (rows built by hand in tests may leave `inDirectory` out). */
-export type TableUser = UserRow & { inDirectory?: boolean };
+/** A row of the table: the API's user (rows built by hand in tests may leave `id` and `inDirectory` out). */
+export type TableUser = UserRow & Partial<Pick<ListedUser, "id" | "inDirectory">>;
 
 /** Only events know this user: the table shows the email as the name, with a badge. */
 export const notInDirectory = (u: TableUser) => u.inDirectory === false;
@@ -59,19 +60,35 @@ function numberColumn(id: SortColumn, header: string, get: (u: TableUser) => num
 
 const teamsText = (u: TableUser) => (u.teams.length ? [...u.teams].sort(collator.compare).join(", ") : null);
 
+/**
+ * A link to the user's page (users.id). Not a tab stop of its own: the table's body is one
+ * (roving focus); Enter on the focused cell follows the link (components/users/users-table.tsx).
+ */
+function userLink(u: TableUser, text: string): ReactNode {
+  return u.id === undefined ? text : (
+    <UserPageLink id={u.id} tabIndex={-1}>
+      {text}
+    </UserPageLink>
+  );
+}
+
+/** The name opens the user's page; an event-only user's name is their email, with a badge. */
 function nameColumn(): UserColumn<string> {
   const base = textColumn("name", "Name", displayName, 200);
   return {
     ...base,
-    cell: (u) =>
-      notInDirectory(u) ? (
+    cell: (u) => {
+      const name = displayName(u);
+      if (!name) return "";
+      return notInDirectory(u) ? (
         <>
-          {displayName(u) ?? ""}{" "}
+          {userLink(u, name)}{" "}
           <span className="ml-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">not in directory</span>
         </>
       ) : (
-        (u.name ?? "")
-      ),
+        userLink(u, name)
+      );
+    },
     text: (u) => (notInDirectory(u) ? `${displayName(u) ?? ""} (not in directory: known from audit events only)` : (u.name ?? "")),
   };
 }
@@ -81,7 +98,7 @@ export function userColumns(multiTenant: boolean, asOfDay?: number): UserColumn[
   return [
     nameColumn(),
     textColumn("username", "Username", (u) => u.username, 150),
-    textColumn("email", "Email", (u) => u.email, 230),
+    { ...textColumn("email", "Email", (u) => u.email, 230), cell: (u) => (!u.name && u.email && "id" in u ? <UserPageLink id={(u as ListedUser).id}>{u.email}</UserPageLink> : u.email || "") },
     textColumn("role", "Role", (u) => u.role, 100),
     textColumn("teams", "Teams", teamsText, 160),
     {
@@ -91,7 +108,12 @@ export function userColumns(multiTenant: boolean, asOfDay?: number): UserColumn[
       sortDescFirst: true,
       sortValue: lastActiveSortValue,
       compare: basic,
-      cell: (u) => <LastActiveLabel user={u} multiTenant={multiTenant} />,
+      // Dotted: the cell has a tooltip (date added, active days, last activity).
+      cell: (u) => (
+        <span className="border-b border-dotted border-slate-400">
+          <LastActiveLabel user={u} multiTenant={multiTenant} />
+        </span>
+      ),
       tooltip: (u) => <LastActiveTooltip user={u} asOfDay={asOfDay} />,
     },
     numberColumn("activeDays", "Number of active days", (u) => u.activeDays, 120),

@@ -85,7 +85,8 @@ function tipStyle(cell: HTMLElement): CSSProperties {
  *
  * Keyboard: the body is one tab stop (roving focus on its cells). Up/Down move between rows,
  * Left/Right between a row's cells, Home/End to the row's first/last cell, Ctrl+Home/End to the
- * first/last row, PageUp/PageDown ten rows. A cell cut short shows its whole value on hover
+ * first/last row, PageUp/PageDown ten rows, Enter follows the cell's link (the user page; links in
+ * cells are no tab stops of their own). A cell cut short shows its whole value on hover
  * and on focus; Last Active always has its tooltip. Escape closes a tooltip.
  */
 export function UsersTable({
@@ -213,6 +214,13 @@ export function UsersTable({
   function onBodyKeyDown(event: KeyboardEvent<HTMLTableSectionElement>) {
     const cell = cellOf(event.target);
     if (!cell) return;
+    // A cell's link (the user page) is no tab stop of its own: Enter on the cell follows it.
+    const link = event.key === "Enter" && event.target === cell ? cell.querySelector<HTMLAnchorElement>("a[href]") : null;
+    if (link) {
+      event.preventDefault();
+      link.click();
+      return;
+    }
     const r = Number(cell.dataset.row);
     const c = Number(cell.dataset.col);
     const last = users.length - 1;

@@ -4,6 +4,7 @@ import { useState, type ReactNode } from "react";
 import { InviteUserLink } from "@/components/dashboard/invite-user-link";
 import { Menu } from "@/components/ui/menu";
 import { formatNumber } from "@/components/format";
+import { useCanWrite } from "@/components/auth/role";
 
 function DotsIcon() {
   return (
@@ -25,6 +26,7 @@ export interface UsersExports {
 
 /** Search box, "Invite new user" (a link to the platform, when known; not multi-tenant), the column chooser (`extra`) and the actions menu. */
 export function UsersToolbar({ query, onQueryChange, exports, multiTenant, noun, extra }: { query: string; onQueryChange: (q: string) => void; exports: UsersExports | null; multiTenant: boolean; noun: string; extra?: ReactNode }) {
+  const canWrite = useCanWrite();
   const [exportState, setExportState] = useState<{ kind: "idle" } | { kind: "busy" } | { kind: "error"; message: string }>({ kind: "idle" });
 
   async function exportCsv(run: () => Promise<void>) {
@@ -60,7 +62,8 @@ export function UsersToolbar({ query, onQueryChange, exports, multiTenant, noun,
           {exportState.kind === "busy" && <span className="text-slate-600">Preparing CSV…</span>}
           {exportState.kind === "error" && <span className="text-red-800">Export failed: {exportState.message}</span>}
         </p>
-        {!multiTenant && <InviteUserLink />}
+        {/* Inviting changes the organization: not an auditor's control. */}
+        {!multiTenant && canWrite && <InviteUserLink />}
         {extra}
         <Menu
           label="Actions"

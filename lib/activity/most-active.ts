@@ -36,5 +36,5 @@ export function rankMostActive(rows: readonly RangeActivity[], limit: number = M
   return [...rows]
     .sort(compareMostActive)
     .slice(0, limit)
-    .map((u) => ({ username: u.username, email: u.email, activeDays: u.activeDays, lastActive: formatTimestamp(u.lastActiveMs) }));
+    .map((u) => ({ id: u.userId, username: u.username, email: u.email, activeDays: u.activeDays, lastActive: formatTimestamp(u.lastActiveMs) }));
 }

@@ -43,10 +43,11 @@ export const userRowSchema = z.object({
 export type UserRow = z.infer<typeof userRowSchema>;
 
 /**
- * A user of `GET /api/v1/users`: the SPEC §6 fields, plus `inDirectory` (false for a user only
- * events created: no name, username or role to show; the page badges them "not in directory").
+ * A user of `GET /api/v1/users`: the SPEC §6 fields, plus `id` (users.id: the user page is
+ * `/org/users/[id]`) and `inDirectory` (false for a user only events created: no name, username
+ * or role to show; the page badges them "not in directory").
  */
-export const listedUserSchema = userRowSchema.extend({ inDirectory: z.boolean() });
+export const listedUserSchema = userRowSchema.extend({ id: z.number().int().positive(), inDirectory: z.boolean() });
 export type ListedUser = z.infer<typeof listedUserSchema>;
 
 export const usersResponseSchema = z.object({
@@ -78,6 +79,8 @@ export const weeklyPointSchema = z.object({
 export type WeeklyPoint = z.infer<typeof weeklyPointSchema>;
 
 export const mostActiveUserSchema = z.object({
+  /** users.id (links to the user page), beside the SPEC §6 fields. */
+  id: z.number().int().positive(),
   username: z.string().nullable(),
   email: z.string().nullable(),
   activeDays: z.number().int().nonnegative(),
@@ -102,3 +105,28 @@ export const importUsersResponseSchema = z.object({
   rejected: z.array(importRejectionSchema),
 });
 export type ImportUsersResponse = z.infer<typeof importUsersResponseSchema>;
+
+/** `GET /api/v1/users/[id]`: the user page (`/org/users/[id]`, docs/DASHBOARD.md). */
+export const userDetailSchema = z.object({
+  asOf: dateString,
+  /** The user exactly as `GET /api/v1/users` lists it as of asOf. */
+  user: listedUserSchema,
+  /** The value `actor:` finds the user's events by: the email, else the platform user id, else the username. */
+  actorTerm: z.string().nullable(),
+  /** The 12 months ending on asOf (the `12m` period; multi-tenant: no earlier than 2025-05-08). */
+  from: dateString,
+  to: dateString,
+  /** The user's active days in [from, to] with their active events (user_day), oldest first. */
+  days: z.array(z.object({ date: dateString, events: z.number().int().positive() })),
+  /** Every lifecycle event aimed at the user up to asOf, oldest first: who did it and its response code. */
+  lifecycle: z.array(
+    z.object({
+      action: z.string(),
+      timestamp: timestampString,
+      team: z.string().nullable(),
+      by: z.string().nullable(),
+      status: z.number().int().nullable(),
+    }),
+  ),
+});
+export type UserDetail = z.infer<typeof userDetailSchema>;

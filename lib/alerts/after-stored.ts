@@ -2,6 +2,7 @@ import type { NormalizedEvent } from "../audit/event";
 import { formatTimestamp } from "../audit/timestamp";
 import type { Store } from "../db/client";
 import { alertedSubjects, enqueueAlerts, type QueuedAlert } from "./outbox";
+import { queryRuleAlerts } from "./query-alerts";
 import { findBursts, isAlertable, isAuthFailure, type Burst } from "./rules";
 import { ingestRules, type IngestRules } from "./settings";
 import { actionAlertMessage, actionSummaryMessage, authBurstMessage, eventDetails } from "./slack-message";
@@ -24,6 +25,7 @@ export async function afterStored(store: Store, orgId: number, events: readonly 
     const alerts: QueuedAlert[] = [];
     if (rules.actions) alerts.push(...actionAlerts(rules, rules.actions, events, now));
     if (rules.authFailures) alerts.push(...(await burstAlerts(store, orgId, rules, rules.authFailures, events, now)));
+    if (rules.queries) alerts.push(...(await queryRuleAlerts(store, orgId, rules.orgSlug, rules.queries, events, now)));
     if (alerts.length > 0) await enqueueAlerts(store.db, orgId, alerts, now);
   } catch (error) {
     console.error("orgtrail: alert rules could not be evaluated:", error instanceof Error ? error.message : error);

@@ -1,6 +1,7 @@
 import type { Store } from "../db/client";
 import { BlockedUrlError, untrustedFetch } from "../net/outbound";
 import { getAlertSettings, openWebhook, type AlertSettings } from "./settings";
+import { escapeControl } from "../text/escape-control";
 
 /** What to do with an outbox row after one attempt. Pure; unit-tested. */
 export type Outcome = { kind: "delivered" } | { kind: "retry"; delayMs: number; error: string } | { kind: "failed"; error: string };
@@ -126,7 +127,7 @@ export async function deliverDue(store: Store, options: { now?: () => number; si
     } else {
       await base.set({ status: "failed", attempts, last_error: outcome.error }).execute();
       stats.failed++;
-      console.error(`orgtrail: Slack alert ${row.id} not delivered: ${outcome.error}`);
+      console.error(`orgtrail: Slack alert ${row.id} not delivered: ${escapeControl(outcome.error)}`);
     }
   }
   return stats;

@@ -1,5 +1,6 @@
 import type { Store } from "../db/client";
 import { listJobStates } from "../jobs/state";
+import type { JobViewer } from "../jobs/visibility";
 import { outboxCounts } from "./outbox";
 import { getAlertSettings, openClientSecret } from "./settings";
 import type { NotificationSettings } from "./settings-view";
@@ -8,10 +9,11 @@ import { redactSecrets } from "./slack-message";
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
 
 /** The settings page's view of one organization: never a secret, only whether one is set. */
-export async function getNotificationSettings(store: Store, orgId: number, redirectUri: string): Promise<NotificationSettings> {
+/** `viewer`: whose jobs to show (instance-wide ones to instance admins only: lib/jobs/visibility.ts). */
+export async function getNotificationSettings(store: Store, orgId: number, redirectUri: string, viewer: Omit<JobViewer, "orgId">): Promise<NotificationSettings> {
   const s = await getAlertSettings(store.db, orgId);
   const outbox = await outboxCounts(store.db, orgId);
-  const jobs = await listJobStates(store.db);
+  const jobs = await listJobStates(store.db, { orgId, ...viewer });
   return {
     slack: {
       clientId: s.clientId,

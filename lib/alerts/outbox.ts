@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../db/types";
 import type { SlackMessage } from "./slack-message";
 
-export type AlertRule = "action" | "auth_failures" | "job_failure" | "inactive_digest" | "test";
+export type AlertRule = "action" | "auth_failures" | "job_failure" | "inactive_digest" | "test" | "query";
 
 export interface QueuedAlert {
   rule: AlertRule;
@@ -51,6 +51,19 @@ export async function alertedSubjects(db: Kysely<Database>, orgId: number, rule:
     .where("subject_at", "<=", to)
     .execute();
   return rows.map((r) => Number(r.subject_at));
+}
+
+/** Subjects of the alerts whose dedupe key starts with `prefix` near [from, to] (a query rule's cool-down). */
+export async function alertedSubjectsWithPrefix(db: Kysely<Database>, orgId: number, prefix: string, from: number, to: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom("alert_outbox")
+    .select(["subject_at", "dedupe_key"])
+    .where("org_id", "=", orgId)
+    .where("rule", "=", "query")
+    .where("subject_at", ">=", from)
+    .where("subject_at", "<=", to)
+    .execute();
+  return rows.filter((r) => r.dedupe_key.startsWith(prefix)).map((r) => Number(r.subject_at));
 }
 
 export async function hasAlert(db: Kysely<Database>, orgId: number, dedupeKey: string): Promise<boolean> {

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { isKnownAction } from "../audit/schema";
+import { MAX_QUERY_RULES, queryRuleSchema } from "./query-rules";
 
 export const SUGGESTED_ACTIONS = ["user:create_api_key", "team:delete", "run:delete_many", "user:deactivate"] as const;
 
@@ -27,6 +28,8 @@ export const alertRulesSchema = z.object({
   jobFailures: z.object({ enabled: z.boolean(), afterFailures: z.int().min(1).max(100) }),
   /** Every Monday: the users who crossed the six-month inactivity line during the past week. */
   inactiveDigest: z.object({ enabled: z.boolean() }),
+  /** Rules in the filter language (lib/alerts/query-rules.ts); saved on their own, kept when absent from a save. */
+  queries: z.array(queryRuleSchema).max(MAX_QUERY_RULES).optional(),
 });
 export type AlertRules = z.infer<typeof alertRulesSchema>;
 

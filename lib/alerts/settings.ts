@@ -1,5 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/types";
+import { compileQueryRules, type CompiledQueryRule } from "./query-alerts";
+import type { QueryRule } from "./query-rules";
 import { DEFAULT_RULES, parseStoredRules, type AlertRules } from "./rules";
 import { openSecret, sealSecret } from "./secret-box";
 
@@ -69,7 +71,15 @@ export async function clearSlackWebhook(db: Kysely<Database>, orgId: number): Pr
 }
 
 export async function saveRules(db: Kysely<Database>, orgId: number, rules: AlertRules): Promise<void> {
-  await upsert(db, orgId, { rules: JSON.stringify(rules) });
+  // The query rules are saved on their own (saveQueryRules): a save without them keeps them.
+  const queries = rules.queries ?? (await getAlertSettings(db, orgId)).rules.queries;
+  await upsert(db, orgId, { rules: JSON.stringify({ ...rules, ...(queries ? { queries } : {}) }) });
+}
+
+/** Replaces the query rules only, keeping every other rule. */
+export async function saveQueryRules(db: Kysely<Database>, orgId: number, queries: QueryRule[]): Promise<void> {
+  const current = (await getAlertSettings(db, orgId)).rules;
+  await upsert(db, orgId, { rules: JSON.stringify({ ...current, queries }) });
 }
 
 export function openClientSecret(s: AlertSettings): string | null {
@@ -83,6 +93,8 @@ export function openWebhook(s: AlertSettings): string | null {
 /** The rules ingest evaluates, or null when none is on (or Slack is not connected): the common, free case. */
 export interface IngestRules {
   actions: ReadonlySet<string> | null;
+  /** Enabled query rules whose query parses (lib/alerts/query-alerts.ts), or null. */
+  queries?: CompiledQueryRule[] | null;
   authFailures: { threshold: number; windowMs: number; windowMinutes: number } | null;
   orgSlug: string;
 }
@@ -116,7 +128,9 @@ export async function ingestRules(db: Kysely<Database>, orgId: number, now = Dat
     const authFailures = r.authFailures.enabled
       ? { threshold: r.authFailures.threshold, windowMs: r.authFailures.windowMinutes * 60_000, windowMinutes: r.authFailures.windowMinutes }
       : null;
-    if (actions || authFailures) rules = { actions, authFailures, orgSlug: row.slug };
+    const compiled = compileQueryRules(r.queries);
+    const queries = compiled.length > 0 ? compiled : null;
+    if (actions || authFailures || queries) rules = { actions, authFailures, queries, orgSlug: row.slug };
   }
   ruleCache.set(orgId, { at: now, rules });
   return rules;

@@ -146,6 +146,40 @@ export function authBurstMessage(orgSlug: string, b: BurstDetails): SlackMessage
   };
 }
 
+/** A query rule (lib/alerts/query-rules.ts) matched an event. */
+export function queryMatchMessage(orgSlug: string, rule: { name: string; query: string }, e: EventDetails): SlackMessage {
+  const base = actionAlertMessage(orgSlug, e);
+  const actor = e.actor_email ?? e.actor_user_id;
+  return {
+    text: `orgtrail: rule ${code(rule.name, 80)}: ${code(e.action, 100)}${actor ? ` by ${code(actor, 100)}` : ""} in ${code(orgSlug, 64)}`,
+    blocks: [
+      { type: "section", text: mrkdwn(`:mag: Rule ${code(rule.name, 80)}: ${code(e.action, 100)}${actor ? ` by ${code(actor, 100)}` : ""}`) },
+      ...base.blocks.slice(1, -1),
+      footer(orgSlug, `query ${code(rule.query, 300)}`),
+    ],
+  };
+}
+
+/** More matches of a query rule in one batch than it sends one by one. */
+export function queryMatchSummaryMessage(orgSlug: string, rule: { name: string; query: string }, count: number): SlackMessage {
+  return {
+    text: `orgtrail: rule ${code(rule.name, 80)}: ${count} more matching events in ${code(orgSlug, 64)}`,
+    blocks: [{ type: "section", text: mrkdwn(`:mag: Rule ${code(rule.name, 80)}: *${count} more matching events* in one upload`) }, footer(orgSlug, `query ${code(rule.query, 300)}`)],
+  };
+}
+
+/** A query rule's count crossed its threshold within its window. */
+export function queryCountMessage(orgSlug: string, rule: { name: string; query: string }, b: { count: number; windowMinutes: number; from: string; to: string }): SlackMessage {
+  return {
+    text: `orgtrail: rule ${code(rule.name, 80)}: ${b.count} matching events within ${b.windowMinutes} min in ${code(orgSlug, 64)}`,
+    blocks: [
+      { type: "section", text: mrkdwn(`:warning: Rule ${code(rule.name, 80)}: *${b.count} matching events* within ${b.windowMinutes} min`) },
+      { type: "section", fields: [mrkdwn(`*Window (UTC)*\n${code(b.from)} → ${code(b.to)}`)] },
+      footer(orgSlug, `query ${code(rule.query, 300)}`),
+    ],
+  };
+}
+
 export function jobFailureMessage(orgSlug: string, jobName: string, error: string, consecutiveFailures: number): SlackMessage {
   const times = consecutiveFailures === 1 ? "failed" : `failed ${consecutiveFailures} times in a row`;
   return {

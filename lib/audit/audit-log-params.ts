@@ -3,6 +3,8 @@ import { z } from "zod";
 import { dayNumber, dayStartMs, parseDate, parseRfc3339 } from "./timestamp";
 import type { AnonymizeMode } from "./anonymize";
 import type { Deployment } from "../env";
+import { canonicalQuery, MAX_QUERY_CHARS, parseFilter } from "../filter/parse-filter";
+import type { FilterQuery } from "../filter/query";
 
 export const MULTI_TENANT_MAX_DAYS = 7;
 const MAX_DAYS = 36_600;
@@ -66,6 +68,8 @@ export const auditLogQuerySchema = z.object({
     .optional(),
   actor_email: textParam(320).optional(),
   actor_user_id: textParam(200).optional(),
+  /** The explorer's filter language (SPEC §8), an extension: ANDed with the window and the filters above. */
+  q: z.string().max(MAX_QUERY_CHARS, `must be at most ${MAX_QUERY_CHARS} characters`).optional(),
 });
 
 export interface AuditLogFilters {
@@ -74,6 +78,8 @@ export interface AuditLogFilters {
   /** Lower-cased; compared with the event's `actor_email` case-insensitively. */
   actorEmail: string | null;
   actorUserId: string | null;
+  /** The filter language (`q`); null or absent when not given (or blank). */
+  query?: FilterQuery | null;
 }
 
 export interface AuditLogQuery {
@@ -94,7 +100,7 @@ export interface AuditLogQuery {
 
 type Parsed = { ok: true; query: AuditLogQuery } | { ok: false; error: string };
 
-const SINGLE_KEYS = ["anonymize", "numDays", "startDate", "endDate", "limit", "cursor", "actor_email", "actor_user_id"] as const;
+const SINGLE_KEYS = ["anonymize", "numDays", "startDate", "endDate", "limit", "cursor", "actor_email", "actor_user_id", "q"] as const;
 
 const invalid = (key: string, value: string, message: string): Parsed => ({
   ok: false,
@@ -140,6 +146,12 @@ export function parseAuditLogQuery(params: URLSearchParams, deployment: Deployme
   const actions = parseActions(params);
   if (!actions.ok) return actions;
   const p = parsed.data;
+  let query: FilterQuery | null = null;
+  if (p.q !== undefined && p.q.trim() !== "") {
+    const filter = parseFilter(p.q);
+    if (!filter.ok) return { ok: false, error: `invalid q: ${filter.error.message}` };
+    query = filter.query;
+  }
   const multiTenant = deployment === "multi-tenant";
 
   let fromMs: number;
@@ -185,6 +197,7 @@ export function parseAuditLogQuery(params: URLSearchParams, deployment: Deployme
         actions: actions.actions,
         actorEmail: p.actor_email?.toLowerCase() ?? null,
         actorUserId: p.actor_user_id ?? null,
+        ...(query !== null ? { query } : {}),
       },
     },
   };
@@ -192,6 +205,9 @@ export function parseAuditLogQuery(params: URLSearchParams, deployment: Deployme
 
 /** A short digest of the filters, so a cursor cannot be replayed under other filters. */
 export function filtersDigest(filters: AuditLogFilters): string {
-  const text = JSON.stringify([filters.actions, filters.actorEmail, filters.actorUserId]);
+  // Without q, the digest is what it was before q existed: cursors issued then stay valid.
+  const parts: unknown[] = [filters.actions, filters.actorEmail, filters.actorUserId];
+  if (filters.query) parts.push(canonicalQuery(filters.query));
+  const text = JSON.stringify(parts);
   return createHash("sha256").update(text, "utf8").digest("base64url").slice(0, 16);
 }

@@ -21,6 +21,8 @@ export interface AccountsTable {
   key_hash: string;
   created_at: number;
   default_org_id: number | null;
+  /** 1: an instance admin (sees instance-wide jobs; in multi-tenant mode the only way to be one). */
+  instance_admin: Generated<number>;
   /** Verified email (lower-cased) an SSO sign-in finds the account by (migration 0018). */
   email: string | null;
   /** The identity provider and its `sub` the account is bound to after its first SSO sign-in. */
@@ -53,7 +55,15 @@ export interface SessionsTable {
   token_hash: string;
   account_id: number;
   created_at: number;
+  /** Absolute end: created_at + ORGTRAIL_SESSION_MAX_HOURS. */
   expires_at: number;
+  /** Last request seen (updated at most once a minute); the idle timeout counts from it. */
+  last_seen_at: number | null;
+  /** Client address and User-Agent at sign-in. */
+  address: string | null;
+  user_agent: string | null;
+  /** How the account signed in: `api_key`, `sso`. */
+  method: string | null;
 }
 
 /** Platform users: the directory (CSV / SCIM) merged with identities seen in events. */
@@ -158,11 +168,25 @@ export interface UserLifecycleTable {
 /** orgtrail's own access log (sign-ins, API calls), kept apart from the organization's events. */
 export interface AccessLogTable {
   id: Generated<number>;
+  /** The entry's time; for an aggregated entry, the start of its minute. */
   at: number;
   account_id: number | null;
   method: string;
   path: string;
   status: number;
+  /** `request`, `refused`, `sign_in`, `sign_out`, `key_rotated`, `sessions_revoked` (lib/auth/access-log.ts). */
+  event: Generated<string>;
+  /** The account's username, or the one a refused request tried. */
+  username: string | null;
+  /** Client address (lib/auth/client-address.ts). */
+  client: string | null;
+  user_agent: string | null;
+  detail: string | null;
+  /** Requests this entry stands for (aggregated entries: per client and minute). */
+  count: Generated<number>;
+  last_at: number | null;
+  /** Aggregation key (unique), NULL for a single entry. */
+  bucket: string | null;
 }
 
 export interface SettingsTable {
@@ -187,6 +211,8 @@ export interface JobStateTable {
   last_error_at: number | null;
   consecutive_failures: number;
   total_failures: number;
+  /** The organization the job works for; NULL for an instance-wide job (shown to instance admins only). */
+  org_id: number | null;
   /** Job-specific progress JSON for the Data page (an upstream pull: lib/sources/pull-progress.ts); null when none. */
   progress: string | null;
 }

@@ -9,6 +9,7 @@ import type { Job } from "../jobs/scheduler";
 import { recordBucketExport } from "../metrics/sync-metrics";
 import { BUCKET_EXPORT_JOB } from "./bucket-cursor";
 import { exportToBucket } from "./bucket-export";
+import { escapeControl } from "../text/escape-control";
 
 export interface BucketExportJobOptions {
   intervalMs: number;
@@ -40,7 +41,7 @@ export function createBucketExportJob(url: string, options: BucketExportJobOptio
     // Progress made before the failure is kept (the cursor moves object by object) and the next
     // run resumes at the first object not verified; job_state holds the error and the counts.
     async onFailure(error, consecutive, ctx) {
-      console.error(`orgtrail: bucket export failed (${consecutive} in a row), the next run resumes: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`orgtrail: bucket export failed (${consecutive} in a row), the next run resumes: ${escapeControl(error instanceof Error ? error.message : String(error))}`);
       await alertJobFailure(ctx.store, BUCKET_EXPORT_JOB, error, consecutive);
     },
   };

@@ -42,13 +42,15 @@ export function neutralizeFormula(value: string): string {
   return FORMULA_START.test(lines) ? `'${lines}` : lines;
 }
 
-function quoted(value: string | null): string {
+/** A string cell: double-quoted, formula-safe (null: empty). The events CSV writes its cells with this too. */
+export function quoted(value: string | null): string {
   if (value === null) return '""';
   const safe = neutralizeFormula(value);
   return `"${safe.includes('"') ? safe.replace(/"/g, '""') : safe}"`;
 }
 
-function bare(value: number): string {
+/** A number cell, bare. */
+export function bare(value: number): string {
   return Number.isFinite(value) ? String(value) : "0";
 }
 

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { observeRequest } from "../metrics/http-metrics";
-import { recordAccess } from "./access-log";
+import { recordAccess } from "../auth/access-log";
+import { describeError } from "../text/escape-control";
 
 /**
  * The one error table: every code a route may answer with, and its status. A route throws
@@ -73,10 +74,10 @@ export function errorResponse(error: unknown): Response {
     );
   }
   if (isStoreUnavailable(error)) {
-    console.error("orgtrail: store unavailable", error);
+    console.error(`orgtrail: store unavailable: ${describeError(error)}`);
     return errorResponse(apiError("unavailable", "the store is unavailable, try again later", { "Retry-After": "5" }));
   }
-  console.error("orgtrail: unexpected error", error);
+  console.error(`orgtrail: unexpected error: ${describeError(error)}`);
   return errorResponse(apiError("internal", "internal error"));
 }
 

@@ -6,3 +6,4 @@ import "../sources/upstream-job";
 import "../sources/directory-sync-job";
 import "../alerts/jobs";
 import "../trust/jobs";
+import "../auth/jobs";

@@ -1,6 +1,7 @@
 import type { Store } from "../db/client";
 import { acquireLease, HOLDER, releaseLease } from "./lease";
 import { recordJobFailure, recordJobSuccess } from "./state";
+import { describeError, escapeControl } from "../text/escape-control";
 
 export interface JobContext {
   store: Store;
@@ -10,6 +11,8 @@ export interface JobContext {
 
 export interface Job {
   name: string;
+  /** The organization this job works for; omitted for an instance-wide job (its state is shown to instance admins only). */
+  orgId?: number;
   intervalMs: number;
   run(ctx: JobContext): Promise<void>;
   /** Called after a failed run with the number of failures in a row (alerts hook in here). */
@@ -52,11 +55,11 @@ export function startScheduler(store: Store, jobs: Job[], options: { leaseTtlMs?
       const ctx: JobContext = { store, signal: lost.signal };
       try {
         await job.run(ctx);
-        await recordJobSuccess(store, job.name);
+        await recordJobSuccess(store, job.name, Date.now(), job.orgId ?? null);
       } catch (error) {
-        console.error(`orgtrail: job ${job.name} failed:`, error instanceof Error ? error.message : error);
-        const failures = await recordJobFailure(store, job.name, error).catch(() => 1);
-        await job.onFailure?.(error, failures, ctx).catch((e: unknown) => console.error(`orgtrail: job ${job.name} failure hook failed`, e));
+        console.error(`orgtrail: job ${job.name} failed: ${escapeControl(error instanceof Error ? error.message : String(error))}`);
+        const failures = await recordJobFailure(store, job.name, error, Date.now(), job.orgId ?? null).catch(() => 1);
+        await job.onFailure?.(error, failures, ctx).catch((e: unknown) => console.error(`orgtrail: job ${job.name} failure hook failed: ${describeError(e)}`));
       } finally {
         clearInterval(renew);
         stopping.signal.removeEventListener("abort", onStop);
@@ -72,7 +75,7 @@ export function startScheduler(store: Store, jobs: Job[], options: { leaseTtlMs?
     const timer = setTimeout(() => {
       timers.delete(timer);
       runOnce(job)
-        .catch((error: unknown) => console.error(`orgtrail: job ${job.name} could not start:`, error))
+        .catch((error: unknown) => console.error(`orgtrail: job ${job.name} could not start: ${describeError(error)}`))
         .finally(() => schedule(job, job.intervalMs));
     }, delay);
     timer.unref?.();

@@ -1,11 +1,13 @@
 import type { Kysely } from "kysely";
 import type { Store } from "../db/client";
 import type { Database, JobStateTable } from "../db/types";
+import { jobVisible, type JobViewer } from "./visibility";
 
-async function ensureRow(db: Kysely<Database>, name: string): Promise<void> {
+/** `orgId`: the organization a job works for; omitted for an instance-wide job (bucket sync, pull, checkpoints...). */
+async function ensureRow(db: Kysely<Database>, name: string, orgId: number | null = null): Promise<void> {
   await db
     .insertInto("job_state")
-    .values({ name, checkpoint: null, consecutive_failures: 0, total_failures: 0 })
+    .values({ name, checkpoint: null, consecutive_failures: 0, total_failures: 0, org_id: orgId })
     .onConflict((oc) => oc.column("name").doNothing())
     .execute();
 }
@@ -27,13 +29,13 @@ export async function saveJobProgress(db: Kysely<Database>, name: string, progre
   await db.updateTable("job_state").set({ progress }).where("name", "=", name).execute();
 }
 
-export async function recordJobSuccess(store: Store, name: string, at = Date.now()): Promise<void> {
-  await ensureRow(store.db, name);
-  await store.db.updateTable("job_state").set({ last_run_at: at, last_success_at: at, consecutive_failures: 0 }).where("name", "=", name).execute();
+export async function recordJobSuccess(store: Store, name: string, at = Date.now(), orgId: number | null = null): Promise<void> {
+  await ensureRow(store.db, name, orgId);
+  await store.db.updateTable("job_state").set({ last_run_at: at, last_success_at: at, consecutive_failures: 0, org_id: orgId }).where("name", "=", name).execute();
 }
 
-export async function recordJobFailure(store: Store, name: string, error: unknown, at = Date.now()): Promise<number> {
-  await ensureRow(store.db, name);
+export async function recordJobFailure(store: Store, name: string, error: unknown, at = Date.now(), orgId: number | null = null): Promise<number> {
+  await ensureRow(store.db, name, orgId);
   const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
   const row = await store.db
     .updateTable("job_state")
@@ -43,6 +45,7 @@ export async function recordJobFailure(store: Store, name: string, error: unknow
       last_error_at: at,
       consecutive_failures: eb("consecutive_failures", "+", 1),
       total_failures: eb("total_failures", "+", 1),
+      org_id: orgId,
     }))
     .where("name", "=", name)
     .returning("consecutive_failures")
@@ -50,6 +53,12 @@ export async function recordJobFailure(store: Store, name: string, error: unknow
   return Number(row?.consecutive_failures ?? 1);
 }
 
-export async function listJobStates(db: Kysely<Database>): Promise<JobStateTable[]> {
-  return db.selectFrom("job_state").selectAll().orderBy("name").execute();
+/**
+ * Job states. Without `viewer`: all of them (the CLI, /metrics with its token). With it: those
+ * the viewer may see (lib/jobs/visibility.ts): its organization's jobs, and the instance-wide
+ * ones only for an instance admin (their errors name buckets, upstreams, other organizations).
+ */
+export async function listJobStates(db: Kysely<Database>, viewer?: JobViewer): Promise<JobStateTable[]> {
+  const rows = await db.selectFrom("job_state").selectAll().orderBy("name").execute();
+  return viewer ? rows.filter((r) => jobVisible(r, viewer)) : rows;
 }

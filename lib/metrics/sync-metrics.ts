@@ -56,10 +56,10 @@ export function recordBucketImport(org: string): void {
 // Job names come from code; anything else (a URL, say) is never turned into a label.
 const JOB_NAME = /^[a-z0-9][a-z0-9:_-]{0,63}$/i;
 
-/** Refreshes the job_state gauges and the export lag; called by GET /metrics. */
-export async function collectSyncMetrics(store: Store, now = Date.now()): Promise<void> {
+/** Refreshes the job_state gauges and the export lag; called by GET /metrics. `instanceOnly`: leave out jobs of one organization. */
+export async function collectSyncMetrics(store: Store, now = Date.now(), options: { instanceOnly?: boolean } = {}): Promise<void> {
   const m = syncMetrics();
-  const states = await listJobStates(store.db);
+  const states = (await listJobStates(store.db)).filter((s) => !options.instanceOnly || s.org_id === null);
   for (const g of [m.jobLastSuccess, m.jobLastFailure, m.jobSinceSuccess, m.jobConsecutiveFailures]) g.reset();
   m.jobFailures.reset();
   for (const s of states) {

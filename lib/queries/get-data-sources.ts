@@ -4,6 +4,7 @@ import type { Store } from "../db/client";
 import type { Env } from "../env";
 import { assignJobs, NO_RUNS, sourceView, type JobRow, type RunTotals } from "../sources/data-status";
 import type { DataSourcesView, SourceId } from "../sources/data-views";
+import { jobVisible } from "../jobs/visibility";
 
 const DAY_MS = 86_400_000;
 const RUN_SOURCES = ["browser", "api", "cli", "pull"] as const;
@@ -95,7 +96,9 @@ function originOf(url: string): string {
   }
 }
 
-function pullSetup(e: Env, orgSlug: string): { configured: boolean; text: string } {
+function pullSetup(e: Env, orgSlug: string, instanceAdmin: boolean): { configured: boolean; text: string } {
+  // The upstream, and which organization it fills, are the instance's business (docs/SECURITY.md).
+  if (e.ORGTRAIL_UPSTREAM_URL && e.ORGTRAIL_UPSTREAM_ORG !== orgSlug && !instanceAdmin) return { configured: false, text: "The server does not pull into this organization." };
   if (!e.ORGTRAIL_UPSTREAM_URL) return { configured: false, text: "Not set up: set ORGTRAIL_UPSTREAM_URL, _USERNAME and _API_KEY (docs/UPSTREAM_PULL.md), or run npx orgtrail pull." };
   const where = originOf(e.ORGTRAIL_UPSTREAM_URL);
   if (!e.ORGTRAIL_UPSTREAM_USERNAME || !e.ORGTRAIL_UPSTREAM_API_KEY)
@@ -104,28 +107,34 @@ function pullSetup(e: Env, orgSlug: string): { configured: boolean; text: string
   return { configured: true, text: `The server pulls ${where} every ${minutes(e.ORGTRAIL_UPSTREAM_INTERVAL_SECONDS)}.` };
 }
 
-function bucketSetup(e: Env): { configured: boolean; text: string } {
+function bucketSetup(e: Env, instanceAdmin: boolean): { configured: boolean; text: string } {
   if (!e.ORGTRAIL_BUCKET_SOURCE_URL) return { configured: false, text: "Not set up: set ORGTRAIL_BUCKET_SOURCE_URL (docs/BUCKET_SYNC.md), or run npx orgtrail import-bucket." };
-  return { configured: true, text: `The server reads ${e.ORGTRAIL_BUCKET_SOURCE_URL} every ${minutes(e.ORGTRAIL_BUCKET_SOURCE_INTERVAL_SECONDS)}.` };
+  // The bucket's URL is the instance's; an organization's admins see that one is read.
+  const where = instanceAdmin ? e.ORGTRAIL_BUCKET_SOURCE_URL : "the instance's bucket source";
+  return { configured: true, text: `The server reads ${where} every ${minutes(e.ORGTRAIL_BUCKET_SOURCE_INTERVAL_SECONDS)}.` };
 }
 
-/** Every source of the organization's data, with its last run, last new data, lag, errors and rejected lines. */
-export async function getDataSources(store: Store, orgId: number, orgSlug: string, e: Env, now = Date.now()): Promise<DataSourcesView> {
+/**
+ * Every source of the organization's data, with its last run, last new data, lag, errors and
+ * rejected lines. Job state as the viewer may see it: instance-wide jobs to instance admins only.
+ */
+export async function getDataSources(store: Store, orgId: number, orgSlug: string, e: Env, now = Date.now(), instanceAdmin = false): Promise<DataSourcesView> {
   const since = now - 30 * DAY_MS;
   const [runs, bucket, jobRows] = await Promise.all([
     runTotals(store, orgId, since),
     bucketTotals(store, orgId, since),
     store.db.selectFrom("job_state").selectAll().orderBy("name").execute(),
   ]);
-  const { bySource, other } = assignJobs(jobRows as unknown as JobRow[], orgSlug);
+  const visible = jobRows.filter((r) => jobVisible(r, { orgId, orgSlug, instanceAdmin }));
+  const { bySource, other } = assignJobs(visible as unknown as JobRow[], orgSlug);
   const jobs = (id: SourceId) => bySource[id] ?? [];
   const directoryJobs = jobs("directory");
   const sources = [
     sourceView("browser", "Uploads from this page", { configured: true, text: "Audit logs and users files uploaded by an admin on this page." }, runs.get("browser")!, [], now),
     sourceView("api", "Uploads through the API", { configured: true, text: "POST /api/v1/ingest and /api/v1/users/import with an admin's API key." }, runs.get("api")!, [], now),
     sourceView("cli", "Command line", { configured: true, text: "npx orgtrail ingest and import-users, on the server (npx orgtrail pull is listed under Upstream pull)." }, runs.get("cli")!, [], now),
-    sourceView("pull", "Upstream pull", pullSetup(e, orgSlug), runs.get("pull")!, jobs("pull"), now),
-    sourceView("bucket", "Bucket source", bucketSetup(e), bucket, jobs("bucket"), now),
+    sourceView("pull", "Upstream pull", pullSetup(e, orgSlug, instanceAdmin), runs.get("pull")!, jobs("pull"), now),
+    sourceView("bucket", "Bucket source", bucketSetup(e, instanceAdmin), bucket, jobs("bucket"), now),
     sourceView(
       "directory",
       "Directory sync",

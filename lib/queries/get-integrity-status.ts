@@ -7,8 +7,12 @@ import { latestIntegrityCheck } from "../trust/integrity-checks";
 // lib/trust/jobs.ts CHECKPOINT_JOB (not imported: that module registers the server's jobs when loaded).
 const CHECKPOINT_JOB = "checkpoints";
 
-/** What is known of an organization's integrity without walking its chain: the last signed checkpoint and the last verification. */
-export async function getIntegrityStatus(store: Store, orgId: number, checkpointIntervalSeconds: number): Promise<IntegrityStatusView> {
+/**
+ * What is known of an organization's integrity without walking its chain: the last signed
+ * checkpoint and the last verification. The checkpoint job is instance-wide: its error (which
+ * names the organizations that failed) only for instance admins.
+ */
+export async function getIntegrityStatus(store: Store, orgId: number, checkpointIntervalSeconds: number, instanceAdmin = false): Promise<IntegrityStatusView> {
   const db = store.db;
   const [org, purge, checkpoint, job, lastCheck] = await Promise.all([
     db.selectFrom("organizations").select("last_seq").where("id", "=", orgId).executeTakeFirstOrThrow(),
@@ -29,7 +33,7 @@ export async function getIntegrityStatus(store: Store, orgId: number, checkpoint
       : null,
     unsignedEvents: Math.max(0, lastSeq - signedThrough),
     checkpointIntervalSeconds,
-    checkpointJob: job ? jobView(job as unknown as JobRow) : null,
+    checkpointJob: job ? { ...jobView(job as unknown as JobRow), ...(instanceAdmin ? {} : { lastError: null }) } : null,
     lastCheck,
   };
 }

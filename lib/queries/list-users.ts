@@ -90,21 +90,34 @@ async function readUsers(store: Store, orgId: number): Promise<UserWithActivity[
 
 /** Every user listed as of asOf (SPEC §4 and §6), in the order the store first knew them. */
 export async function listUsers(store: Store, orgId: number, q: ListUsersQuery): Promise<UserRow[]> {
-  return readListedUsers(store, orgId, q, false);
+  return readUserRows(store, orgId, q, { listed: false, only: null });
 }
 
-/** The same, each user with `inDirectory` (the users API answer). */
-export async function listUsersWithSource(store: Store, orgId: number, q: ListUsersQuery): Promise<ListedUser[]> {
-  return readListedUsers(store, orgId, q, true) as Promise<ListedUser[]>;
+/**
+ * The same, each user with `id` (users.id, the user page's `/org/users/[id]`) and `inDirectory`:
+ * the users API answer.
+ */
+export async function listListedUsers(store: Store, orgId: number, q: ListUsersQuery): Promise<ListedUser[]> {
+  return readUserRows(store, orgId, q, { listed: true, only: null }) as Promise<ListedUser[]>;
 }
 
-async function readListedUsers(store: Store, orgId: number, q: ListUsersQuery, withSource: boolean): Promise<UserRow[]> {
+/**
+ * One user (users.id) as the users list shows it as of asOf, computed by the same code over the
+ * same rows; null when the organization has no such user or does not list it (a deleted user).
+ */
+export async function getListedUser(store: Store, orgId: number, userId: number, q: ListUsersQuery): Promise<ListedUser | null> {
+  const rows = (await readUserRows(store, orgId, q, { listed: true, only: userId })) as ListedUser[];
+  return rows[0] ?? null;
+}
+
+async function readUserRows(store: Store, orgId: number, q: ListUsersQuery, o: { listed: boolean; only: number | null }): Promise<UserRow[]> {
   const asOfDay = parseDate(q.asOf);
   if (asOfDay === null) throw new Error(`invalid asOf ${JSON.stringify(q.asOf)}`);
   const db = store.db;
 
   // Each user with the summary of their active days (user_activity, kept at ingest).
-  const users = await readUsers(store, orgId);
+  const everyone = await readUsers(store, orgId);
+  const users = o.only === null ? everyone : everyone.filter((u) => u.id === o.only);
 
   // The summary is the answer when the user's last active day is not after asOf (always so
   // for today); the days up to asOf of anyone active later are counted from user_day.
@@ -182,7 +195,10 @@ async function readListedUsers(store: Store, orgId: number, q: ListUsersQuery, w
   for (const u of users) {
     const row = buildUserRow(u, activity.get(u.id) ?? NO_ACTIVITY, lifecycle.get(u.id) ?? [], ctx);
     if (!row) continue;
-    if (withSource) (row as ListedUser).inDirectory = u.in_directory === 1;
+    if (o.listed) {
+      (row as ListedUser).id = u.id;
+      (row as ListedUser).inDirectory = u.in_directory === 1;
+    }
     rows.push(row);
   }
   return rows;

@@ -9,7 +9,7 @@ import { readDataVersion } from "../db/data-version";
 import { usersToCsv } from "../export/users-csv";
 import type { CachedAnswer } from "../http/encoded-response";
 import type { Encoding } from "../http/precompressed";
-import { listUsersWithSource, type ListUsersQuery } from "./list-users";
+import { listListedUsers, type ListUsersQuery } from "./list-users";
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -83,7 +83,7 @@ function usersRows(store: Store, orgId: number, q: ListUsersQuery, version: stri
   const hit = rowsCache.get(key);
   if (hit && hit.version === version) return hit.rows;
   rowBuilds++;
-  const rows = listUsersWithSource(store, orgId, { asOf: q.asOf, deployment: q.deployment });
+  const rows = listListedUsers(store, orgId, { asOf: q.asOf, deployment: q.deployment });
   const entry = { version, rows };
   rowsCache.delete(key);
   rowsCache.set(key, entry);

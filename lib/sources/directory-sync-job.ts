@@ -7,6 +7,7 @@ import { saveCheckpoint } from "../jobs/state";
 import { registerJobFactory } from "../jobs/start";
 import { ScimSyncError, syncDirectory } from "./directory-sync";
 import { DEFAULT_RETRY } from "./upstream-http";
+import { escapeControl } from "../text/escape-control";
 
 export const DIRECTORY_SYNC_JOB = "directory-sync";
 export const SCIM_PAGE_SIZE = 100;
@@ -41,18 +42,18 @@ registerJobFactory(async () => {
           pageSize: SCIM_PAGE_SIZE,
           retry: DEFAULT_RETRY,
           signal,
-          onRetry: (at, n) => console.error(`orgtrail: directory sync ${at}: ${n.reason}; retrying in ${(n.delayMs / 1000).toFixed(1)} s`),
+          onRetry: (at, n) => console.error(`orgtrail: directory sync ${at}: ${escapeControl(n.reason)}; retrying in ${(n.delayMs / 1000).toFixed(1)} s`),
         });
       } catch (error) {
         // An upstream without a SCIM API (another orgtrail, an audit-log proxy) is a fact, not a
         // failure: noted once per server, recorded for the Data page, no failure streak or alert.
         if (!(error instanceof ScimSyncError && error.status === 404)) throw error;
-        if (!noted) console.error(`orgtrail: directory sync skipped: ${error.message}`);
+        if (!noted) console.error(`orgtrail: directory sync skipped: ${escapeControl(error.message)}`);
         noted = true;
         await saveCheckpoint(store.db, name, JSON.stringify({ v: 1, org: orgSlug, at: Date.now(), skipped: error.message }));
         return;
       }
-      for (const r of summary.rejected.slice(0, 20)) console.error(`orgtrail: directory sync: ${r.error}`);
+      for (const r of summary.rejected.slice(0, 20)) console.error(`orgtrail: directory sync: ${escapeControl(r.error)}`);
       // What the last sync found, for the Data page beside the job's last run and error.
       await saveCheckpoint(
         store.db,

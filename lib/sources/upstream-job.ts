@@ -1,5 +1,6 @@
 // The server's upstream poller: pulls ORGTRAIL_UPSTREAM_URL every ORGTRAIL_UPSTREAM_INTERVAL_SECONDS.
 import { alertJobFailure } from "../alerts/job-failure";
+import { getStore } from "../db/client";
 import { ensureOrg } from "../db/orgs";
 import { env } from "../env";
 import { registerJobFactory } from "../jobs/start";
@@ -9,6 +10,7 @@ import { formatProgress } from "./pull-progress";
 import { pullUpstream } from "./pull-upstream";
 import { recordPullRun } from "./pull-run-record";
 import { DEFAULT_RETRY } from "./upstream-http";
+import { escapeControl } from "../text/escape-control";
 
 export const UPSTREAM_JOB = "upstream-pull";
 const PAGE_SIZE = 10_000;
@@ -28,8 +30,11 @@ registerJobFactory(async () => {
   const url = e.ORGTRAIL_UPSTREAM_URL;
   const orgSlug = e.ORGTRAIL_UPSTREAM_ORG;
   const initialSince = e.ORGTRAIL_UPSTREAM_SINCE ? (parseDay(e.ORGTRAIL_UPSTREAM_SINCE) ?? undefined) : undefined;
+  // The pull fills one organization: its state and failure alerts are that organization's (docs/SECURITY.md).
+  const targetOrgId = await ensureOrg((await getStore()).db, orgSlug);
   return {
     name: UPSTREAM_JOB,
+    orgId: targetOrgId,
     intervalMs: e.ORGTRAIL_UPSTREAM_INTERVAL_SECONDS * 1000,
     async run({ store, signal }) {
       const orgId = await ensureOrg(store.db, orgSlug);
@@ -60,8 +65,8 @@ registerJobFactory(async () => {
           logged = Date.now();
           console.error(`orgtrail: upstream pull ${window}: ${formatProgress(p)}`);
         },
-        onRetry: (window, n) => console.error(`orgtrail: upstream pull ${window}: ${n.reason}; retrying in ${(n.delayMs / 1000).toFixed(1)} s`),
-        onReject: (window, r) => console.error(`orgtrail: upstream pull ${window}: line ${r.line}: ${r.error}`),
+        onRetry: (window, n) => console.error(`orgtrail: upstream pull ${window}: ${escapeControl(n.reason)}; retrying in ${(n.delayMs / 1000).toFixed(1)} s`),
+        onReject: (window, r) => console.error(`orgtrail: upstream pull ${window}: line ${r.line}: ${escapeControl(r.error)}`),
       });
       if (summary.accepted > 0 || summary.rejected > 0) {
         console.error(`orgtrail: upstream pull: fetched ${summary.fetched}, accepted ${summary.accepted}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`);
@@ -71,7 +76,7 @@ registerJobFactory(async () => {
     },
     // A Slack alert when the organization's job-failure rule is on (lib/alerts); never throws.
     onFailure: async (error, failures, ctx) => {
-      await alertJobFailure(ctx.store, UPSTREAM_JOB, error, failures);
+      await alertJobFailure(ctx.store, UPSTREAM_JOB, error, failures, Date.now(), targetOrgId);
     },
   };
 });

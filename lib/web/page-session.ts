@@ -1,19 +1,36 @@
 import "server-only";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { cache } from "react";
-import { resolveOrg } from "../auth/authorize";
-import { accountForSession, SESSION_COOKIE } from "../auth/sessions";
 import type { Account } from "../auth/accounts";
+import { resolveOrg } from "../auth/authorize";
+import { accountForSession, SECURE_SESSION_COOKIE, SESSION_COOKIE } from "../auth/sessions";
 import { getStore } from "../db/client";
 import type { Database } from "../db/types";
 import { env, type Deployment } from "../env";
 import { HttpError } from "../http/errors";
 import type { Kysely } from "kysely";
 
+/**
+ * Who is looking at a page. `admin` and `auditor` may view the dashboard (an auditor reads
+ * everything and changes nothing: pages hide what it cannot use, and the API refuses it
+ * anyway); a `member` gets `forbidden`. Pages that only admins may see (Settings) check
+ * `kind === "admin"`.
+ */
 export type PageSession =
   | { kind: "signed-out" }
   | { kind: "forbidden"; username: string; message: string }
-  | { kind: "admin"; username: string; orgSlug: string; deployment: Deployment };
+  | { kind: "admin" | "auditor"; role: "admin" | "auditor"; username: string; orgSlug: string; deployment: Deployment };
+
+/** The session's account, or null; cached per request (the layout and the page both ask). */
+const getPageAccount = cache(async (): Promise<Account | null> => {
+  const jar = await cookies();
+  // Over https only the __Host- cookie counts (lib/auth/sessions.ts).
+  const secure = ((await headers()).get("x-forwarded-proto") ?? "").split(",")[0]!.trim() === "https";
+  const token = jar.get(SECURE_SESSION_COOKIE)?.value ?? (secure ? undefined : jar.get(SESSION_COOKIE)?.value);
+  if (!token) return null;
+  const { db } = await getStore();
+  return accountForSession(db, token);
+});
 
 /** One of the account's organizations, for the header's switcher. */
 export interface AccountOrg {
@@ -22,13 +39,6 @@ export interface AccountOrg {
   /** Created as a demo organization (the demo banner shows on it). */
   demo: boolean;
 }
-
-const sessionAccount = cache(async (): Promise<Account | null> => {
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
-  if (!token) return null;
-  const { db } = await getStore();
-  return accountForSession(db, token);
-});
 
 /**
  * The organization a page opens on without `?org=`: the API's (the account's default, else
@@ -57,14 +67,16 @@ async function landingOrg(db: Kysely<Database>, account: Account, deployment: De
  * (`requested`), else the landing organization. Cached per request and organization.
  */
 export const getPageSession = cache(async (requested?: string | null): Promise<PageSession> => {
-  const account = await sessionAccount();
+  const account = await getPageAccount();
   if (!account) return { kind: "signed-out" };
   const { db } = await getStore();
   const deployment = env().ORGTRAIL_DEPLOYMENT;
   try {
     const org = await resolveOrg(db, account, deployment, requested || (await landingOrg(db, account, deployment)));
-    if (org.role !== "admin") return { kind: "forbidden", username: account.username, message: "You need to be an organization admin to view this dashboard." };
-    return { kind: "admin", username: account.username, orgSlug: org.slug, deployment };
+    if (org.role !== "admin" && org.role !== "auditor") {
+      return { kind: "forbidden", username: account.username, message: `Your role in ${org.slug} is ${org.role}.` };
+    }
+    return { kind: org.role, role: org.role, username: account.username, orgSlug: org.slug, deployment };
   } catch (error) {
     if (error instanceof HttpError) return { kind: "forbidden", username: account.username, message: error.message };
     throw error;
@@ -73,7 +85,7 @@ export const getPageSession = cache(async (requested?: string | null): Promise<P
 
 /** The signed-in account's organizations (oldest membership first), and where a page opens without `?org=`. */
 export const getAccountOrgs = cache(async (): Promise<{ orgs: AccountOrg[]; landing: string | null }> => {
-  const account = await sessionAccount();
+  const account = await getPageAccount();
   if (!account) return { orgs: [], landing: null };
   const { db } = await getStore();
   const rows = await db
@@ -100,7 +112,7 @@ export type ReaderPageSession =
   | { kind: "reader"; username: string; orgSlug: string; role: "admin" | "auditor"; deployment: Deployment };
 
 export const getReaderPageSession = cache(async (requested?: string): Promise<ReaderPageSession> => {
-  const account = await sessionAccount();
+  const account = await getPageAccount();
   if (!account) return { kind: "signed-out" };
   const { db } = await getStore();
   const deployment = env().ORGTRAIL_DEPLOYMENT;

@@ -42,9 +42,7 @@ test.describe("single sign-on (OpenID Connect)", () => {
     expect((await page.request.get("/api/v1/settings/notifications")).status()).toBe(403);
   });
 
-  // The page session that shows auditors the dashboard (and hides Settings) is the "access"
-  // branch's work (w/access); until it lands, an auditor's dashboard page says "Access denied".
-  test.fixme("an auditor signed in through SSO sees the dashboard without the settings", async ({ page }) => {
+  test("an auditor signed in through SSO sees the dashboard without the settings", async ({ page }) => {
     await signInWithSso(page, accounts().sso.auditor);
     await expect(page).toHaveURL(/\/org\/dashboard$/);
     await expect(page.getByRole("heading", { name: "Organization Dashboard" })).toBeVisible();

@@ -125,11 +125,21 @@ test.describe("Users tab", () => {
     await page.keyboard.press("Tab");
     const focused = page.locator(":focus");
     await expect(focused).toHaveText("Bo Builder");
+    // The name's link to the user page is inside the cell, not a Tab stop of its own.
+    const link = focused.getByRole("link", { name: "Bo Builder" });
+    await expect(link).toHaveAttribute("href", new RegExp(`^/org/users/\\d+\\?org=default&asOf=`));
+    await expect(link).toHaveAttribute("tabindex", "-1");
     for (let i = 0; i < COLUMN.lastActive; i++) await page.keyboard.press("ArrowRight");
     await expect(focused).toHaveAccessibleDescription(new RegExp(`Date added: ${utcDate(bo.addedAt!)}\\s*Total active days: ${bo.activeDays}`));
     await expect(page.getByRole("tooltip")).toContainText(`Total active days: ${bo.activeDays}`);
     await page.keyboard.press("Escape");
     await expect(page.getByRole("tooltip")).toHaveCount(0);
+
+    // Enter on the Name cell follows its link.
+    await page.keyboard.press("Home");
+    await expect(focused).toHaveText("Bo Builder");
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/\/org\/users\/\d+\?org=default&asOf=/);
   });
 
   test("Export as CSV (all) downloads the export, matching the API column by column", async ({ page }) => {

@@ -5,6 +5,7 @@ import { lineAnonymizer } from "@/lib/audit/anonymize";
 import { envelopeBody, ndjsonBody, ndjsonBytesBody } from "@/lib/audit/audit-log-body";
 import { filtersDigest, parseAuditLogQuery } from "@/lib/audit/audit-log-params";
 import { cursorKey } from "@/lib/audit/cursor-key";
+import { auditLogPagesWithQuery } from "@/lib/explorer/explore";
 import { badRequest } from "@/lib/http/errors";
 import { orgRoute } from "@/lib/http/route";
 import { pageAuditLogs } from "@/lib/queries/page-audit-logs";
@@ -26,9 +27,13 @@ export const GET = orgRoute({ role: "reader", basicChallenge: true }, async (ctx
   const range = { orgId: ctx.orgId, fromMs: q.fromMs, toMs: q.toMs, filters: q.filters };
   // anonymize=true removes the PII keys, anonymize=hash replaces them with per-organization HMACs.
   const transform = lineAnonymizer(q.anonymize, ctx.orgId);
+  // `q` (the explorer's filter language, an extension) is answered from the explorer's index.
+  const query = q.filters.query ?? null;
   if (!q.envelope) {
     // Stored lines as they are (the export fast path), or line by line through the transform.
-    const body = transform === null ? ndjsonBytesBody(streamAuditLogBytes(ctx.store, range)) : ndjsonBody(pageAuditLogs(ctx.store, { ...range, after: null, max: Infinity }), transform);
+    const body = query !== null
+      ? ndjsonBody(await auditLogPagesWithQuery(ctx.store, { ...range, after: null, max: Infinity }, query), transform)
+      : transform === null ? ndjsonBytesBody(streamAuditLogBytes(ctx.store, range)) : ndjsonBody(pageAuditLogs(ctx.store, { ...range, after: null, max: Infinity }), transform);
     return new Response(body, {
       headers: { ...HEADERS, "Content-Type": "application/x-ndjson; charset=utf-8" },
     });
@@ -41,7 +46,7 @@ export const GET = orgRoute({ role: "reader", basicChallenge: true }, async (ctx
     if (!decoded.ok) throw badRequest(decoded.error);
     after = decoded.position;
   }
-  const pages = pageAuditLogs(ctx.store, { ...range, after, max: q.limit + 1 });
+  const pages = query !== null ? await auditLogPagesWithQuery(ctx.store, { ...range, after, max: q.limit + 1 }, query) : pageAuditLogs(ctx.store, { ...range, after, max: q.limit + 1 });
   const body = envelopeBody(pages, {
     transform,
     limit: q.limit,

@@ -1,4 +1,5 @@
 import { SsoError } from "./errors";
+import { recordRefusal } from "../access-log";
 import { DEFAULT_NEXT } from "./urls";
 
 /**
@@ -9,6 +10,8 @@ import { DEFAULT_NEXT } from "./urls";
 export function ssoRefusal(request: Request, error: unknown, next?: string): Response {
   if (!(error instanceof SsoError)) throw error;
   console.warn(`orgtrail: SSO sign-in refused (${error.code}) on ${new URL(request.url).pathname}: ${JSON.stringify(error.detail)}`);
+  // orgtrail's access log: a refused access, aggregated per client and minute (lib/auth/access-log.ts).
+  recordRefusal({ request, detail: `sso: ${error.code}` });
   const params = new URLSearchParams({ sso: error.code });
   if (next && next !== DEFAULT_NEXT) params.set("next", next);
   return new Response(null, { status: 303, headers: { location: `/signin?${params}`, "cache-control": "no-store" } });

@@ -30,7 +30,7 @@ describe("rankMostActive", () => {
     const rows = Array.from({ length: 15 }, (_, i) => r(i + 1, `u${String(i).padStart(2, "0")}`, null, 15 - i, Date.UTC(2026, 2, 1)));
     const ranked = rankMostActive(rows);
     expect(ranked).toHaveLength(10);
-    expect(ranked[0]).toEqual({ username: "u00", email: null, activeDays: 15, lastActive: "2026-03-01T00:00:00.000Z" });
+    expect(ranked[0]).toEqual({ id: 1, username: "u00", email: null, activeDays: 15, lastActive: "2026-03-01T00:00:00.000Z" });
     expect(ranked[9]?.username).toBe("u09");
   });
 });

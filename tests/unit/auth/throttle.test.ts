@@ -16,7 +16,17 @@ describe("FailureThrottle", () => {
     expect(t.retryAfter("u", t0 + 60_001)).toBe(0);
   });
 
-  it("forgets a username's failures on success", () => {
+  it("keeps its memory bounded: a few times per key, a few keys in all", () => {
+    const t = new FailureThrottle({ limit: 5, windowMs: 60_000, maxKeys: 1_000 });
+    for (let i = 0; i < 100_000; i++) t.fail(`203.0.${i >> 8}.${i & 255}`, 1_000 + i);
+    expect(t.size).toBeLessThanOrEqual(1_000);
+    // The latest clients are still tracked; one hammering key keeps only `limit` times.
+    for (let i = 0; i < 10_000; i++) t.fail("hammer", 200_000 + i);
+    expect(t.retryAfter("hammer", 210_000)).toBeGreaterThan(0);
+    expect((t as unknown as { failures: Map<string, number[]> }).failures.get("hammer")!.length).toBe(5);
+  });
+
+  it("forgets a key's failures when cleared", () => {
     const t = new FailureThrottle({ limit: 1, windowMs: 60_000 });
     t.fail("u", 0);
     expect(t.retryAfter("u", 1)).toBeGreaterThan(0);

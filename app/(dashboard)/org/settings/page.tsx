@@ -13,7 +13,9 @@ export default async function OrgSettingsPage({ searchParams }: { searchParams: 
   const org = typeof search.org === "string" ? search.org : null;
   const session = await getPageSession(org);
   if (session.kind === "signed-out") redirect(`/signin?next=${encodeURIComponent(org ? `/org/settings?org=${org}` : "/org/settings")}`);
-  if (session.kind === "forbidden") return <ForbiddenNotice detail={session.message} />;
+  if (session.kind === "forbidden") return <ForbiddenNotice need="an organization admin" what="Settings" detail={session.message} />;
+  // Settings change things: admins only (the settings API refuses auditors too).
+  if (session.kind === "auditor") return <ForbiddenNotice need="an organization admin" what="Settings" detail={`Your role in ${session.orgSlug} is auditor: you can read the dashboard, not change settings.`} />;
   const slack = search.slack;
   return <SettingsPage orgSlug={session.orgSlug} slackOutcome={typeof slack === "string" ? slack : undefined} />;
 }

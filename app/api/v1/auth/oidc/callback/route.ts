@@ -1,11 +1,11 @@
 // GET /api/v1/auth/oidc/callback?code=&state=: the identity provider's redirect back. Uses the
 // flow once, checks the ID token, finds or creates the account, opens a session (docs/SSO.md).
 import { z } from "zod";
-import { noteAccount } from "@/lib/http/access-log";
+import { noteAccount } from "@/lib/auth/access-log";
+import { startSession } from "@/lib/auth/sign-in";
 import { getStore } from "@/lib/db/client";
 import { notFound } from "@/lib/http/errors";
 import { publicRoute } from "@/lib/http/route";
-import { createSession, sessionCookie } from "@/lib/auth/sessions";
 import { accountForSso, identityFromClaims } from "@/lib/auth/sso/accounts";
 import { readFlowCookie } from "@/lib/auth/sso/cookie";
 import { takeFlow } from "@/lib/auth/sso/flows";
@@ -31,9 +31,10 @@ export const GET = publicRoute({ query: callbackQuery }, async ({ request, query
     next = flow.next;
     const claims = await verifiedClaims(settings, new URL(request.url).search, flow);
     const account = await accountForSso(db, identityFromClaims(claims, settings.roleClaim), settings.roleMap);
-    const { token, expiresAt } = await createSession(db, account.id);
-    noteAccount(request, account.id);
-    return new Response(null, { status: 303, headers: { location: flow.next, "set-cookie": sessionCookie(token, expiresAt, secure), "cache-control": "no-store" } });
+    // The session (address, browser, method "sso") and the sign-in in the access log (lib/auth/sign-in.ts).
+    const cookie = await startSession(request, db, account, "sso");
+    noteAccount(request, account.id, account.username);
+    return new Response(null, { status: 303, headers: { location: flow.next, "set-cookie": cookie, "cache-control": "no-store" } });
   } catch (error) {
     return ssoRefusal(request, error, next);
   }

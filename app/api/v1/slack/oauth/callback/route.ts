@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { getAlertSettings, openClientSecret, saveSlackWebhook } from "@/lib/alerts/settings";
 import { exchangeCode, redirectUri, SlackOAuthError, verifyOAuthState } from "@/lib/alerts/slack-oauth";
-import { readCookie, SESSION_COOKIE } from "@/lib/auth/sessions";
+import { requestSessionToken } from "@/lib/auth/sign-in";
 import { forbidden } from "@/lib/http/errors";
 import { orgRoute } from "@/lib/http/route";
 
@@ -17,7 +17,7 @@ const callbackQuery = z.looseObject({ code: z.string().optional(), state: z.stri
 
 // A browser flow: an expired session goes to the sign-in page, not to a Basic auth prompt.
 export const GET = orgRoute({ role: "admin", signInNext: "/org/settings", query: callbackQuery }, async (ctx) => {
-  const token = readCookie(ctx.request.headers.get("cookie"), SESSION_COOKIE);
+  const token = requestSessionToken(ctx.request);
   if (!token || !verifyOAuthState(ctx.query.state ?? "", token, ctx.orgId)) throw forbidden("invalid or expired OAuth state: start again from Add to Slack");
   if (ctx.query.error) return back("denied");
   const code = ctx.query.code;
