@@ -98,7 +98,8 @@ export function userColumns(multiTenant: boolean, asOfDay?: number): UserColumn[
   return [
     nameColumn(),
     textColumn("username", "Username", (u) => u.username, 150),
-    { ...textColumn("email", "Email", (u) => u.email, 230), cell: (u) => (!u.name && u.email && "id" in u ? <UserPageLink id={(u as ListedUser).id}>{u.email}</UserPageLink> : u.email || "") },
+    // A user without a name to show is opened from the email.
+    { ...textColumn("email", "Email", (u) => u.email, 230), cell: (u) => (u.email && !displayName(u) ? userLink(u, u.email) : u.email || "") },
     textColumn("role", "Role", (u) => u.role, 100),
     textColumn("teams", "Teams", teamsText, 160),
     {
