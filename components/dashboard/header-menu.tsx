@@ -65,12 +65,12 @@ export function HeaderMenu({
         </svg>
         Menu
       </button>
-      {/* Rendered only while open: the account and Sign out are in the page once (the bar's copy is hidden below 640 px). */}
+      {/* Rendered only while open: the account and Sign out are in the page once (the bar's copy is hidden below 1024 px). */}
       {open && (
         <div
           ref={panelRef}
           id={`${id}-menu`}
-          className="absolute inset-x-0 top-14 z-40 border-b border-slate-200 bg-white px-4 py-3 shadow-lg"
+          className="absolute inset-x-0 top-full z-40 border-b border-slate-200 bg-white px-4 py-3 shadow-lg"
         >
           {links.length > 0 && (
             <nav aria-label="Main" className="flex flex-col">
