@@ -26,7 +26,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <RoleProvider roles={Object.fromEntries(orgs.filter((o) => o.role === "admin" || o.role === "auditor").map((o) => [o.slug, o.role as "admin" | "auditor"]))}>
             {session.kind !== "signed-out" && <DashboardHeader username={session.username} orgSlug={orgSlug ?? undefined} />}
             {session.kind !== "signed-out" && <DemoBanner />}
-            {children}
+            {/* The header's "Skip to main content" lands here, on every page of the group. */}
+            <div id="main-content" tabIndex={-1} className="focus:outline-none">
+              {children}
+            </div>
           </RoleProvider>
         </OrgProvider>
       </DashboardContextProvider>

@@ -1,6 +1,9 @@
 "use client";
 
+import { useMemo } from "react";
+import { isOngoingRange, weeklyChartPoints } from "@/lib/activity/partial";
 import type { PanelRange } from "@/lib/activity/types";
+import { parseDate } from "@/lib/audit/timestamp";
 import { formatDate, formatNumber } from "@/components/format";
 import { Select } from "@/components/ui/select";
 import { EmptyState, ErrorState, LoadingBlock, Skeleton } from "@/components/ui/states";
@@ -14,9 +17,12 @@ const CHART_HEIGHT = 290;
 const BODY_HEIGHT = "lg:h-[340px]";
 
 /** The Activity panel: active user count, weekly active users and the most active users of a 7/30/90-day range. */
-export function ActivityPanel({ range, asOf, onRangeChange }: { range: PanelRange; asOf?: string; onRangeChange: (r: PanelRange) => void }) {
+export function ActivityPanel({ range, asOf, today, onRangeChange }: { range: PanelRange; asOf?: string; today: string; onRangeChange: (r: PanelRange) => void }) {
   const query = usePanelQuery(range, asOf);
   const data = query.data;
+  const todayDay = parseDate(today) ?? 0;
+  const weekly = useMemo(() => (data ? weeklyChartPoints(data.weekly, data, todayDay) : []), [data, todayDay]);
+  const ongoing = data ? isOngoingRange({ from: parseDate(data.from) ?? 0, to: parseDate(data.to) ?? 0 }, todayDay) : false;
   const dim = query.isPlaceholderData ? "opacity-60" : "";
   return (
     <section aria-labelledby="activity-panel-title" className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
@@ -45,11 +51,20 @@ export function ActivityPanel({ range, asOf, onRangeChange }: { range: PanelRang
               <Skeleton className="mt-2 h-10 w-20" />
             )}
             <p className="mt-1 text-sm text-slate-600">unique users in the last {range} days</p>
+            {ongoing && <p className="mt-1 text-sm text-amber-800">Partial: includes today, which is not over</p>}
           </div>
           <div role="group" aria-labelledby="weekly-active-title">
-            <h3 id="weekly-active-title" className="mb-2 text-sm font-medium text-slate-700">
-              Weekly active users
-            </h3>
+            <div className="mb-2 flex items-baseline justify-between gap-2">
+              <h3 id="weekly-active-title" className="text-sm font-medium text-slate-700">
+                Weekly active users
+              </h3>
+              {weekly.some((w) => w.partial) && (
+                <p className="flex items-center gap-1.5 text-xs text-slate-600">
+                  <span aria-hidden="true" className="inline-block h-3 w-3 rounded-sm border border-dashed border-indigo-600 bg-[repeating-linear-gradient(45deg,#4f46e5_0_2px,#e0e7ff_2px_5px)]" />
+                  Hatched: partial week
+                </p>
+              )}
+            </div>
             <div style={{ height: CHART_HEIGHT }}>
               {!data ? (
                 <LoadingBlock label="Loading weekly active users…" className="h-full" />
@@ -57,8 +72,8 @@ export function ActivityPanel({ range, asOf, onRangeChange }: { range: PanelRang
                 <EmptyState className="h-full">No activity in this period</EmptyState>
               ) : (
                 <>
-                  <LazyWeeklyActiveChart weekly={data.weekly} height={CHART_HEIGHT} />
-                  <WeeklyTable weekly={data.weekly} />
+                  <LazyWeeklyActiveChart weekly={weekly} from={data.from} to={data.to} height={CHART_HEIGHT} />
+                  <WeeklyTable weekly={weekly} />
                 </>
               )}
             </div>

@@ -11,22 +11,25 @@ export function ActivityTab({
   trend,
   range,
   asOf,
+  today,
   onChange,
 }: {
   period: Period;
   trend: Period;
   range: PanelRange;
   asOf?: string;
+  /** The server's today (`YYYY-MM-DD`): marks what is not over. */
+  today: string;
   onChange: (patch: { period?: Period; trend?: Period; range?: PanelRange }) => void;
 }) {
   return (
     <div className="space-y-5">
       <EmptyOrgBanner />
-      <div className="grid grid-cols-1 gap-5 lg:grid-cols-[400px_minmax(0,1fr)]">
-        <TotalActiveUsersCard period={period} asOf={asOf} onPeriodChange={(p) => onChange({ period: p })} />
-        <UsersOverTimeCard period={trend} asOf={asOf} onPeriodChange={(p) => onChange({ trend: p })} />
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-[400px_minmax(0,1fr)] 2xl:grid-cols-[480px_minmax(0,1fr)]">
+        <TotalActiveUsersCard period={period} asOf={asOf} today={today} onPeriodChange={(p) => onChange({ period: p })} />
+        <UsersOverTimeCard period={trend} asOf={asOf} today={today} onPeriodChange={(p) => onChange({ trend: p })} />
       </div>
-      <ActivityPanel range={range} asOf={asOf} onRangeChange={(r) => onChange({ range: r })} />
+      <ActivityPanel range={range} asOf={asOf} today={today} onRangeChange={(r) => onChange({ range: r })} />
     </div>
   );
 }

@@ -1,6 +1,8 @@
 "use client";
 
+import { isOngoingRange } from "@/lib/activity/partial";
 import type { Period } from "@/lib/activity/types";
+import { parseDate } from "@/lib/audit/timestamp";
 import { formatDate, formatNumber } from "@/components/format";
 import { Select } from "@/components/ui/select";
 import { Card, ErrorState, Skeleton } from "@/components/ui/states";
@@ -8,9 +10,10 @@ import { PERIOD_OPTIONS } from "./options";
 import { useActivityQuery } from "./use-activity-query";
 
 /** "Total active users": distinct users active in the selected period. */
-export function TotalActiveUsersCard({ period, asOf, onPeriodChange }: { period: Period; asOf?: string; onPeriodChange: (p: Period) => void }) {
+export function TotalActiveUsersCard({ period, asOf, today, onPeriodChange }: { period: Period; asOf?: string; today: string; onPeriodChange: (p: Period) => void }) {
   const query = useActivityQuery(period, asOf);
   const data = query.data;
+  const ongoing = data ? isOngoingRange({ from: parseDate(data.from) ?? 0, to: parseDate(data.to) ?? 0 }, parseDate(today) ?? 0) : false;
   return (
     <Card title="Total active users" actions={<Select label="Total active users period" hideLabel value={period} options={PERIOD_OPTIONS} onChange={onPeriodChange} />}>
       <div className="flex h-[244px] flex-col justify-center">
@@ -30,6 +33,7 @@ export function TotalActiveUsersCard({ period, asOf, onPeriodChange }: { period:
             <p className="mt-1 text-sm text-slate-600">
               Unique active users, {formatDate(data.from)} – {formatDate(data.to)}
             </p>
+            {ongoing && <p className="mt-1 text-sm text-amber-800">Partial: includes today, which is not over</p>}
             {data.totalActiveUsers === 0 && <p className="mt-1 text-sm text-slate-600">No activity in this period</p>}
           </div>
         )}

@@ -11,6 +11,10 @@ export const LazyActivityTab = dynamic(() => import("@/components/activity/activ
   loading: () => <LoadingBlock label="Loading activity…" className="h-[900px] lg:h-[760px]" />,
 });
 
+export const LazySeatsTab = dynamic(() => import("@/components/seats/seats-tab").then((m) => m.SeatsTab), {
+  loading: () => <LoadingBlock label="Loading seats…" className="h-[760px]" />,
+});
+
 const loadUsersTable = () => import("@/components/users/users-table").then((m) => m.UsersTable);
 
 /** Starts loading the table's code (the Users tab calls it on mount, while its data is on the way). */

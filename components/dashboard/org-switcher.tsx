@@ -18,14 +18,14 @@ export function OrgSwitcher() {
   const pathname = usePathname();
   if (orgs.length < 2 || !current) {
     return current ? (
-      <span className="rounded bg-slate-100 px-2 py-0.5 text-sm text-slate-700">
+      <span className="min-w-0 truncate rounded bg-slate-100 px-2 py-0.5 text-sm text-slate-700">
         <span className="sr-only">Organization: </span>
         {current}
       </span>
     ) : null;
   }
   return (
-    <span className="flex items-center gap-2">
+    <span className="flex min-w-0 items-center gap-2">
       <label htmlFor={id} className="sr-only">
         Organization
       </label>
@@ -33,7 +33,7 @@ export function OrgSwitcher() {
         id={id}
         value={current}
         onChange={(e) => router.push(`${pathname}?org=${encodeURIComponent(e.target.value)}`)}
-        className="h-8 rounded-md border border-slate-300 bg-white pl-2 pr-8 text-sm text-slate-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+        className="h-8 min-w-0 max-w-full truncate rounded-md border border-slate-300 bg-white pl-2 pr-8 text-sm text-slate-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
       >
         {orgs.some((o) => o.slug === current) ? null : <option value={current}>{current}</option>}
         {orgs.map((o) => (

@@ -2,17 +2,40 @@
 
 import { useSearchParams } from "next/navigation";
 import { useCallback, useMemo } from "react";
+import type { SeatInactiveDays } from "@/lib/activity/seats";
+import type { StatusFilter } from "@/lib/activity/status";
 import type { PanelRange, Period } from "@/lib/activity/types";
-import { DEFAULTS, parseDashboardParams, type DashboardParams, type SortState, type Tab } from "./dashboard-params";
+import { DEFAULTS, parseDashboardParams, type DashboardParams, type OptionalColumn, type SortState, type Tab } from "./dashboard-params";
 
-export { DEFAULTS, parseDashboardParams, parseSort, SORTABLE_COLUMNS, TABS } from "./dashboard-params";
-export type { DashboardParams, SortColumn, SortState, Tab } from "./dashboard-params";
+export { DEFAULTS, OPTIONAL_COLUMNS, parseDashboardParams, parseSort, SORTABLE_COLUMNS, TABS } from "./dashboard-params";
+export type { DashboardParams, InvalidParam, OptionalColumn, SortColumn, SortState, Tab } from "./dashboard-params";
 
-export type ParamsPatch = Partial<{ tab: Tab; period: Period; trend: Period; range: PanelRange; sort: SortState | null; q: string }>;
+export type ParamsPatch = Partial<{
+  tab: Tab;
+  period: Period;
+  trend: Period;
+  range: PanelRange;
+  sort: SortState | null;
+  q: string;
+  status: StatusFilter;
+  cols: OptionalColumn[];
+  days: SeatInactiveDays;
+  /** undefined removes it (the server's today). */
+  asOf: string | undefined;
+}>;
+
+/** A parameter's text in the URL; null leaves it out. */
+function paramText(key: string, value: unknown): string | null {
+  if (value === undefined || value === null || value === "") return null;
+  if (key === "sort") return `${(value as SortState).id}.${(value as SortState).desc ? "desc" : "asc"}`;
+  if (Array.isArray(value)) return value.length ? value.join(",") : null;
+  return String(value);
+}
 
 /**
  * The view lives in the URL (bookmarkable). Updates go through history.replaceState, which Next
  * folds into useSearchParams without a server round trip; defaults are left out of the URL.
+ * A key present in the patch with the value undefined is removed (Reset of a bad link).
  */
 export function useDashboardParams(): [DashboardParams, (patch: ParamsPatch) => void] {
   const search = useSearchParams();
@@ -20,9 +43,7 @@ export function useDashboardParams(): [DashboardParams, (patch: ParamsPatch) => 
   const update = useCallback((patch: ParamsPatch) => {
     const next = new URLSearchParams(window.location.search);
     for (const [key, value] of Object.entries(patch)) {
-      let text: string | null;
-      if (key === "sort") text = value ? `${(value as SortState).id}.${(value as SortState).desc ? "desc" : "asc"}` : null;
-      else text = value === undefined || value === null || value === "" ? null : String(value);
+      const text = paramText(key, value);
       const fallback = (DEFAULTS as Record<string, string | number>)[key];
       if (text === null || (fallback !== undefined && text === String(fallback))) next.delete(key);
       else next.set(key, text);

@@ -3,7 +3,8 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/states";
-import { alertRulesSchema, SUGGESTED_ACTIONS, type AlertRules } from "@/lib/alerts/rules";
+import { alertRulesInputSchema, SUGGESTED_ACTIONS, type AlertRules } from "@/lib/alerts/rules";
+import { ActionPicker } from "./action-picker";
 import { StatusLine, TextField } from "./field";
 import { useSaveRules } from "./use-notification-settings";
 
@@ -27,13 +28,12 @@ const toInt = (value: string) => (value.trim() === "" ? Number.NaN : Number(valu
 export function AlertRulesCard({ rules, connected }: { rules: AlertRules; connected: boolean }) {
   const save = useSaveRules();
   const [draft, setDraft] = useState(rules);
-  const [actionsText, setActionsText] = useState(rules.actions.actions.join(", "));
   const [invalid, setInvalid] = useState<string | undefined>();
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const actions = actionsText.split(/[\s,]+/).filter(Boolean);
-    const parsed = alertRulesSchema.safeParse({ ...draft, actions: { ...draft.actions, actions } });
+    // The server's own check: every watched action from the catalogue.
+    const parsed = alertRulesInputSchema.safeParse(draft);
     if (!parsed.success) {
       setInvalid(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
       return;
@@ -47,13 +47,12 @@ export function AlertRulesCard({ rules, connected }: { rules: AlertRules; connec
       {!connected && <p className="mb-3 text-sm text-amber-900">Rules take effect once Slack is connected.</p>}
       <form onSubmit={onSubmit} className="space-y-3" aria-label="Alert rules">
         <Rule id="rule-actions" title="Watched actions" checked={draft.actions.enabled} onChange={(enabled) => setDraft({ ...draft, actions: { ...draft.actions, enabled } })}>
-          <TextField
+          <ActionPicker
             id="rule-actions-list"
             label="Actions"
-            value={actionsText}
-            onChange={(e) => setActionsText(e.target.value)}
-            hint={`One message per event with one of these actions, e.g. ${SUGGESTED_ACTIONS.join(", ")}.`}
-            spellCheck={false}
+            value={draft.actions.actions}
+            onChange={(actions) => setDraft({ ...draft, actions: { ...draft.actions, actions } })}
+            hint={`One message per event with one of these actions (the audit-log catalogue), e.g. ${SUGGESTED_ACTIONS.join(", ")}.`}
           />
         </Rule>
         <Rule id="rule-auth" title="Burst of refused requests (401/403)" checked={draft.authFailures.enabled} onChange={(enabled) => setDraft({ ...draft, authFailures: { ...draft.authFailures, enabled } })}>

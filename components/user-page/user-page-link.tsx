@@ -15,12 +15,13 @@ export function userPageUrl(id: number, o: { org?: string | null; asOf?: string 
  * organization the list shows (`?org=`, else the landing one) and as of its `?asOf=`, so the
  * user is shown as that list shows them.
  */
-export function UserPageLink({ id, children, className = "" }: { id: number; children: ReactNode; className?: string }) {
+export function UserPageLink({ id, children, className = "", tabIndex }: { id: number; children: ReactNode; className?: string; tabIndex?: number }) {
   const search = useSearchParams();
   const org = useOrgSlug();
   return (
     <a
       href={userPageUrl(id, { org, asOf: search.get("asOf") })}
+      tabIndex={tabIndex}
       className={`rounded-sm text-indigo-800 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600 ${className}`}
     >
       {children}

@@ -1,11 +1,10 @@
 "use client";
 
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { InviteUserLink } from "@/components/dashboard/invite-user-link";
 import { Menu } from "@/components/ui/menu";
+import { formatNumber } from "@/components/format";
 import { useCanWrite } from "@/components/auth/role";
-import { useOrgSlug } from "@/components/dashboard/org-context";
-import { downloadUsersCsv } from "./download-users-csv";
 
 function DotsIcon() {
   return (
@@ -17,26 +16,34 @@ function DotsIcon() {
   );
 }
 
-/** Search box, "Invite new user" (a link to the platform, when known; not multi-tenant) and the actions menu. */
-export function UsersToolbar({ query, onQueryChange, asOf, multiTenant, noun }: { query: string; onQueryChange: (q: string) => void; asOf: string | undefined; multiTenant: boolean; noun: string }) {
+/** The two exports: the users shown (filter and sort as on screen) and all of them. */
+export interface UsersExports {
+  shown: number;
+  total: number;
+  shownCsv: () => Promise<void>;
+  allCsv: () => Promise<void>;
+}
+
+/** Search box, "Invite new user" (a link to the platform, when known; not multi-tenant), the column chooser (`extra`) and the actions menu. */
+export function UsersToolbar({ query, onQueryChange, exports, multiTenant, noun, extra }: { query: string; onQueryChange: (q: string) => void; exports: UsersExports | null; multiTenant: boolean; noun: string; extra?: ReactNode }) {
   const canWrite = useCanWrite();
   const [exportState, setExportState] = useState<{ kind: "idle" } | { kind: "busy" } | { kind: "error"; message: string }>({ kind: "idle" });
-  const org = useOrgSlug();
 
-  async function exportCsv() {
-    if (!asOf) return;
+  async function exportCsv(run: () => Promise<void>) {
     setExportState({ kind: "busy" });
     try {
-      await downloadUsersCsv(asOf, org);
+      await run();
       setExportState({ kind: "idle" });
     } catch (error) {
       setExportState({ kind: "error", message: error instanceof Error ? error.message : "export failed" });
     }
   }
+  const busy = !exports || exportState.kind === "busy";
+  const plural = noun.toLowerCase();
 
   return (
     <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
-      <div className="flex items-center gap-2">
+      <div className="flex w-full items-center gap-2 sm:w-auto">
         <label htmlFor="user-search" className="sr-only">
           Search {noun.toLowerCase()}
         </label>
@@ -45,9 +52,9 @@ export function UsersToolbar({ query, onQueryChange, asOf, multiTenant, noun }: 
           type="search"
           value={query}
           onChange={(e) => onQueryChange(e.target.value)}
-          placeholder="Search by name, username or email"
+          placeholder="Search by name, username, email or team"
           autoComplete="off"
-          className="h-8 w-80 rounded-md border border-slate-300 bg-white px-3 text-sm placeholder:text-slate-500 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600"
+          className="h-8 w-full rounded-md sm:w-80 border border-slate-300 bg-white px-3 text-sm placeholder:text-slate-500 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600"
         />
       </div>
       <div className="flex items-center gap-2">
@@ -57,7 +64,15 @@ export function UsersToolbar({ query, onQueryChange, asOf, multiTenant, noun }: 
         </p>
         {/* Inviting changes the organization: not an auditor's control. */}
         {!multiTenant && canWrite && <InviteUserLink />}
-        <Menu label="Actions" buttonContent={<DotsIcon />} items={[{ label: "Export as CSV", onSelect: () => void exportCsv(), disabled: !asOf || exportState.kind === "busy" }]} />
+        {extra}
+        <Menu
+          label="Actions"
+          buttonContent={<DotsIcon />}
+          items={[
+            { label: `Export as CSV: the ${formatNumber(exports?.shown ?? 0)} shown`, onSelect: () => exports && void exportCsv(exports.shownCsv), disabled: busy },
+            { label: `Export as CSV: all ${formatNumber(exports?.total ?? 0)} ${plural}`, onSelect: () => exports && void exportCsv(exports.allCsv), disabled: busy },
+          ]}
+        />
       </div>
     </div>
   );

@@ -102,3 +102,19 @@ export function daysOf(range: DayRange): number[] {
   for (let d = range.from; d <= range.to; d++) days.push(d);
   return days;
 }
+
+/**
+ * Whole calendar months from `fromDay` to `toDay` (0 when less than one, or when `fromDay` is
+ * later): the largest N with `toDay` minus N months (SPEC §4 clamping) on or after `fromDay`.
+ * A user shown "-" (last active before asOf − 6 months) is always 6 or more.
+ */
+export function wholeMonthsBetween(fromDay: number, toDay: number): number {
+  if (fromDay >= toDay) return 0;
+  const a = civil(fromDay);
+  const b = civil(toDay);
+  // A first guess from the calendar fields, then corrected against the clamped rule.
+  let n = Math.max(0, (b.y - a.y) * 12 + (b.m - a.m));
+  while (n > 0 && minusMonths(toDay, n) < fromDay) n--;
+  while (minusMonths(toDay, n + 1) >= fromDay) n++;
+  return n;
+}

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { formatDate, parseDate, todayDay } from "../audit/timestamp";
 import { badRequest } from "../http/errors";
+import { USER_STATUSES } from "./status";
 import { DEFAULT_PANEL_RANGE, DEFAULT_PERIOD, PERIODS, type PanelRange, type Period } from "./types";
 
 /** A real calendar date `YYYY-MM-DD` (`2026-02-30` is refused). */
@@ -19,7 +20,10 @@ export const panelRangeParamSchema = z
   .refine((s) => s === "7" || s === "30" || s === "90", { message: "range must be 7, 30 or 90" })
   .transform((s) => Number(s) as PanelRange);
 
-export const usersQuerySchema = z.object({ asOf: asOfSchema.optional() });
+/** `?status=`: only the users of this status (SPEC §4 values). */
+export const userStatusParamSchema = z.enum(USER_STATUSES, { message: `status must be one of ${USER_STATUSES.join(", ")}` });
+
+export const usersQuerySchema = z.object({ asOf: asOfSchema.optional(), status: userStatusParamSchema.optional() });
 export const activityQuerySchema = z.object({
   asOf: asOfSchema.optional(),
   period: periodParamSchema.default(DEFAULT_PERIOD),

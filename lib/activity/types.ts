@@ -4,8 +4,9 @@
  */
 import { z } from "zod";
 import { PANEL_RANGES, PERIODS } from "./periods";
+import { STATUS_LABELS, USER_STATUSES } from "./status";
 
-export { PANEL_RANGES, PERIODS };
+export { PANEL_RANGES, PERIODS, STATUS_LABELS, USER_STATUSES };
 
 export const periodSchema = z.enum(PERIODS);
 export type Period = z.infer<typeof periodSchema>;
@@ -17,17 +18,8 @@ export type PanelRange = z.infer<typeof panelRangeSchema>;
 export const DEFAULT_PERIOD: Period = "3m";
 export const DEFAULT_PANEL_RANGE: PanelRange = 30;
 
-export const USER_STATUSES = ["active", "invite_pending", "deactivated", "inactive"] as const;
 export const userStatusSchema = z.enum(USER_STATUSES);
 export type UserStatus = z.infer<typeof userStatusSchema>;
-
-/** The label the page and the CSV show for each status. */
-export const STATUS_LABELS: Record<UserStatus, string> = {
-  active: "Active",
-  invite_pending: "Invite pending",
-  deactivated: "Deactivated",
-  inactive: "Inactive",
-};
 
 /** `YYYY-MM-DD` (UTC calendar day). */
 const dateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -50,8 +42,12 @@ export const userRowSchema = z.object({
 });
 export type UserRow = z.infer<typeof userRowSchema>;
 
-/** A user of `GET /api/v1/users`: the SPEC §6 fields, plus `id` (users.id: the user page is `/org/users/[id]`). */
-export const listedUserSchema = userRowSchema.extend({ id: z.number().int().positive() });
+/**
+ * A user of `GET /api/v1/users`: the SPEC §6 fields, plus `id` (users.id: the user page is
+ * `/org/users/[id]`) and `inDirectory` (false for a user only events created: no name, username
+ * or role to show; the page badges them "not in directory").
+ */
+export const listedUserSchema = userRowSchema.extend({ id: z.number().int().positive(), inDirectory: z.boolean() });
 export type ListedUser = z.infer<typeof listedUserSchema>;
 
 export const usersResponseSchema = z.object({

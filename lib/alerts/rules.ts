@@ -3,6 +3,7 @@
  * imports the schema too.
  */
 import { z } from "zod";
+import { isKnownAction } from "../audit/schema";
 import { MAX_QUERY_RULES, queryRuleSchema } from "./query-rules";
 
 export const SUGGESTED_ACTIONS = ["user:create_api_key", "team:delete", "run:delete_many", "user:deactivate"] as const;
@@ -31,6 +32,18 @@ export const alertRulesSchema = z.object({
   queries: z.array(queryRuleSchema).max(MAX_QUERY_RULES).optional(),
 });
 export type AlertRules = z.infer<typeof alertRulesSchema>;
+
+/**
+ * The rules as a caller may save them: every watched action is one of the seed's catalogue
+ * (lib/audit/schema.ts), since a misspelt one ("user:create_api_kye") could never fire. Stored
+ * rules are read with the plain schema, so an action saved before this check still loads
+ * (the settings page flags it).
+ */
+export const alertRulesInputSchema = alertRulesSchema.superRefine((rules, ctx) => {
+  rules.actions.actions.forEach((action, i) => {
+    if (!isKnownAction(action)) ctx.addIssue({ code: "custom", path: ["actions", "actions", i], message: `unknown action "${action}": not in the audit-log action catalogue` });
+  });
+});
 
 export const DEFAULT_RULES: AlertRules = {
   actions: { enabled: false, actions: [...SUGGESTED_ACTIONS] },

@@ -200,17 +200,53 @@ export interface InactiveUser {
 
 const DIGEST_LIST_MAX = 40;
 
-export function inactiveDigestMessage(orgSlug: string, weekStart: string, weekEnd: string, users: readonly InactiveUser[]): SlackMessage {
+/** `username` (`email`), or whichever of the two there is. */
+function userLabel(u: { email: string | null; username: string | null }): string {
+  return u.username && u.email ? `${code(u.username, 80)} (${code(u.email, 120)})` : code(u.email ?? u.username ?? "unknown", 120);
+}
+
+/** One list of the dormant seats worklist as the digest reports it (lib/alerts/seats-digest.ts builds them). */
+export interface DigestList {
+  title: string;
+  users: readonly { email: string | null; username: string | null; note: string | null }[];
+}
+
+/** Users shown per worklist list; the rest are counted ("…and N more"). */
+export const SEAT_LIST_MAX = 10;
+
+/** The digest's section for one worklist list: its title and count, then its first users. */
+export function digestListBlock(list: DigestList): Block {
+  const n = list.users.length;
+  const lines = list.users.slice(0, SEAT_LIST_MAX).map((u) => `• ${userLabel(u)}${u.note ? ` · ${code(u.note, 120)}` : ""}`);
+  if (n > SEAT_LIST_MAX) lines.push(`…and ${n - SEAT_LIST_MAX} more (see the Seats tab)`);
+  return { type: "section", text: mrkdwn([`*${escapeSlackText(list.title)}:* ${n} user${n === 1 ? "" : "s"}`, ...lines].join("\n")) };
+}
+
+/** The digest's "Dormant seats" part: a heading, then one section per list. */
+export function seatsDigestBlocks(asOf: string, lists: readonly DigestList[]): Block[] {
+  return [{ type: "section", text: mrkdwn(`:chair: *Dormant seats* as of ${code(asOf, 10)}`) }, ...lists.map(digestListBlock)];
+}
+
+export function inactiveDigestMessage(orgSlug: string, weekStart: string, weekEnd: string, users: readonly InactiveUser[], seats?: readonly DigestList[]): SlackMessage {
   const title = users.length === 0 ? "No user went inactive" : `${users.length} user${users.length === 1 ? "" : "s"} went inactive`;
-  const lines = users.slice(0, DIGEST_LIST_MAX).map((u) => {
-    const who = u.username && u.email ? `${code(u.username, 80)} (${code(u.email, 120)})` : code(u.email ?? u.username ?? "unknown", 120);
-    return `• ${who}${u.lastActive ? ` · last active ${code(u.lastActive.slice(0, 10), 10)}` : ""}`;
-  });
+  const lines = users.slice(0, DIGEST_LIST_MAX).map((u) => `• ${userLabel(u)}${u.lastActive ? ` · last active ${code(u.lastActive.slice(0, 10), 10)}` : ""}`);
   if (users.length > DIGEST_LIST_MAX) lines.push(`…and ${users.length - DIGEST_LIST_MAX} more (see the Users tab)`);
   const blocks: Block[] = [{ type: "section", text: mrkdwn(`:calendar: *Weekly digest:* ${title} (no activity for six months), week of ${code(weekStart, 10)} to ${code(weekEnd, 10)}`) }];
   if (lines.length) blocks.push({ type: "section", text: mrkdwn(lines.join("\n")) });
+  if (seats) blocks.push({ type: "divider" }, ...seatsDigestBlocks(weekEnd, seats));
   blocks.push(footer(orgSlug));
   return { text: `orgtrail weekly digest: ${title} in ${code(orgSlug, 64)}`, blocks };
+}
+
+/**
+ * What the weekly digest posts about one worklist list (the Seats tab's preview): the digest's
+ * dormant-seats heading and that list's section, with the digest's footer.
+ */
+export function seatListPreviewMessage(orgSlug: string, asOf: string, list: DigestList): SlackMessage {
+  return {
+    text: `orgtrail weekly digest: ${escapeSlackText(list.title)}: ${list.users.length} in ${code(orgSlug, 64)}`,
+    blocks: [...seatsDigestBlocks(asOf, [list]), footer(orgSlug)],
+  };
 }
 
 export function testMessage(orgSlug: string, who: string): SlackMessage {

@@ -2,7 +2,8 @@
  * The users CSV export (SPEC §6, the seed's columns and format): comma separator, a header
  * row, every string double-quoted, numbers bare, LF line ends (as the seed's example).
  */
-import { STATUS_LABELS, type UserRow } from "../activity/types";
+import { STATUS_LABELS } from "../activity/status";
+import type { UserRow } from "../activity/types";
 import { sortTeams } from "../activity/user-state";
 
 export const USERS_CSV_COLUMNS = [

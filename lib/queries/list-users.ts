@@ -90,12 +90,15 @@ async function readUsers(store: Store, orgId: number): Promise<UserWithActivity[
 
 /** Every user listed as of asOf (SPEC §4 and §6), in the order the store first knew them. */
 export async function listUsers(store: Store, orgId: number, q: ListUsersQuery): Promise<UserRow[]> {
-  return readUserRows(store, orgId, q, { withIds: false, only: null });
+  return readUserRows(store, orgId, q, { listed: false, only: null });
 }
 
-/** The same, each user with `id` (users.id, the user page's `/org/users/[id]`): the users API answer. */
-export async function listUsersWithIds(store: Store, orgId: number, q: ListUsersQuery): Promise<ListedUser[]> {
-  return readUserRows(store, orgId, q, { withIds: true, only: null }) as Promise<ListedUser[]>;
+/**
+ * The same, each user with `id` (users.id, the user page's `/org/users/[id]`) and `inDirectory`:
+ * the users API answer.
+ */
+export async function listListedUsers(store: Store, orgId: number, q: ListUsersQuery): Promise<ListedUser[]> {
+  return readUserRows(store, orgId, q, { listed: true, only: null }) as Promise<ListedUser[]>;
 }
 
 /**
@@ -103,11 +106,11 @@ export async function listUsersWithIds(store: Store, orgId: number, q: ListUsers
  * same rows; null when the organization has no such user or does not list it (a deleted user).
  */
 export async function getListedUser(store: Store, orgId: number, userId: number, q: ListUsersQuery): Promise<ListedUser | null> {
-  const rows = (await readUserRows(store, orgId, q, { withIds: true, only: userId })) as ListedUser[];
+  const rows = (await readUserRows(store, orgId, q, { listed: true, only: userId })) as ListedUser[];
   return rows[0] ?? null;
 }
 
-async function readUserRows(store: Store, orgId: number, q: ListUsersQuery, o: { withIds: boolean; only: number | null }): Promise<UserRow[]> {
+async function readUserRows(store: Store, orgId: number, q: ListUsersQuery, o: { listed: boolean; only: number | null }): Promise<UserRow[]> {
   const asOfDay = parseDate(q.asOf);
   if (asOfDay === null) throw new Error(`invalid asOf ${JSON.stringify(q.asOf)}`);
   const db = store.db;
@@ -192,7 +195,10 @@ async function readUserRows(store: Store, orgId: number, q: ListUsersQuery, o: {
   for (const u of users) {
     const row = buildUserRow(u, activity.get(u.id) ?? NO_ACTIVITY, lifecycle.get(u.id) ?? [], ctx);
     if (!row) continue;
-    if (o.withIds) (row as ListedUser).id = u.id;
+    if (o.listed) {
+      (row as ListedUser).id = u.id;
+      (row as ListedUser).inDirectory = u.in_directory === 1;
+    }
     rows.push(row);
   }
   return rows;

@@ -2,19 +2,25 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { brotliCompress, constants as zlibConstants, gzip } from "node:zlib";
-import type { UsersResponse } from "../activity/types";
+import type { UserStatus } from "../activity/status";
+import type { ListedUser, UsersResponse } from "../activity/types";
 import type { Store } from "../db/client";
 import { readDataVersion } from "../db/data-version";
 import { usersToCsv } from "../export/users-csv";
 import type { CachedAnswer } from "../http/encoded-response";
 import type { Encoding } from "../http/precompressed";
-import { listUsers, listUsersWithIds, type ListUsersQuery } from "./list-users";
+import { listListedUsers, type ListUsersQuery } from "./list-users";
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
 
 /** Which users answer: the JSON list or the CSV export. */
 export type UsersAnswerKind = "json" | "csv";
+
+/** The list's query, optionally only the users of one status (`?status=`). */
+export interface UsersAnswerQuery extends ListUsersQuery {
+  status?: UserStatus;
+}
 
 /**
  * One serialized users answer and its compressed forms, made once each and then reused. Its
@@ -32,7 +38,7 @@ interface Entry {
   kind: UsersAnswerKind;
   store: Store;
   orgId: number;
-  q: ListUsersQuery;
+  q: UsersAnswerQuery;
   /** When a request last took it (ms since epoch). */
   usedAt: number;
   /** A request took it (a rebuilt entry has earned no further rebuild until one does). */
@@ -40,7 +46,7 @@ interface Entry {
 }
 
 /**
- * Serialized answers by (kind, organization, asOf, deployment); each remembers the store's
+ * Serialized answers by (kind, organization, asOf, deployment, status); each remembers the store's
  * data version it was made at (organizations.last_seq and the data_versions counter, moved by
  * triggers on every change of users, activity and lifecycle, from any process). A request
  * reads the version first (one indexed row) and reuses the answer only when it is the same,
@@ -51,12 +57,41 @@ const cache = new Map<string, Entry>();
 /** About 4 MB per 10,000-user answer with its compressed forms. */
 const MAX_ENTRIES = 8;
 let builds = 0;
+let rowBuilds = 0;
 /** Validators of another process (or an older build) never match this one's. */
 const INSTANCE = randomBytes(4).toString("hex");
 
 /** How many answers were computed (not taken from the cache): for tests. */
 export function usersAnswerBuilds(): number {
   return builds;
+}
+
+/** How many times the users were read from the store (every status shares one read): for tests. */
+export function usersRowsBuilds(): number {
+  return rowBuilds;
+}
+
+/**
+ * The users as of (organization, asOf, deployment) at a data version: the answers of every
+ * status (and the CSV) are cut from one read, so `?status=` costs a filter, not a query.
+ */
+const rowsCache = new Map<string, { version: string; rows: Promise<ListedUser[]> }>();
+const MAX_ROWS = 4;
+
+function usersRows(store: Store, orgId: number, q: ListUsersQuery, version: string): Promise<ListedUser[]> {
+  const key = `${store.url}|${orgId}|${q.asOf}|${q.deployment}`;
+  const hit = rowsCache.get(key);
+  if (hit && hit.version === version) return hit.rows;
+  rowBuilds++;
+  const rows = listListedUsers(store, orgId, { asOf: q.asOf, deployment: q.deployment });
+  const entry = { version, rows };
+  rowsCache.delete(key);
+  rowsCache.set(key, entry);
+  while (rowsCache.size > MAX_ROWS) rowsCache.delete(rowsCache.keys().next().value!);
+  rows.catch(() => {
+    if (rowsCache.get(key) === entry) rowsCache.delete(key);
+  });
+  return rows;
 }
 
 /** Fast levels: the answer is compressed once per data version, and on the admin's wait. */
@@ -90,17 +125,19 @@ function makeAnswer(body: Buffer, etag: string): UsersAnswer {
   };
 }
 
-async function build(kind: UsersAnswerKind, store: Store, orgId: number, q: ListUsersQuery, etag: string): Promise<UsersAnswer> {
+async function build(kind: UsersAnswerKind, store: Store, orgId: number, q: UsersAnswerQuery, version: string, etag: string): Promise<UsersAnswer> {
   builds++;
-  if (kind === "csv") return makeAnswer(Buffer.from(usersToCsv(await listUsers(store, orgId, q))), etag);
-  const response: UsersResponse = { asOf: q.asOf, users: await listUsersWithIds(store, orgId, q) };
+  const all = await usersRows(store, orgId, q, version);
+  const users = q.status ? all.filter((u) => u.status === q.status) : all;
+  if (kind === "csv") return makeAnswer(Buffer.from(usersToCsv(users)), etag);
+  const response: UsersResponse = { asOf: q.asOf, users };
   return makeAnswer(Buffer.from(JSON.stringify(response)), etag);
 }
 
 /** Starts building the answer at `version` and caches it under `key`. */
 function startEntry(key: string, from: Omit<Entry, "answer">, encodings: readonly Encoding[]): Entry {
-  const etag = `W/"${from.kind}-${INSTANCE}-${from.orgId}-${from.q.asOf}-${from.q.deployment}-${from.version}"`;
-  const answer = build(from.kind, from.store, from.orgId, from.q, etag).then(async (made) => {
+  const etag = `W/"${from.kind}-${INSTANCE}-${from.orgId}-${from.q.asOf}-${from.q.deployment}-${from.q.status ?? "all"}-${from.version}"`;
+  const answer = build(from.kind, from.store, from.orgId, from.q, from.version, etag).then(async (made) => {
     await Promise.all(encodings.map((e) => made.encoded(e)));
     return made;
   });
@@ -149,12 +186,12 @@ async function refreshChanged(): Promise<void> {
   if ([...cache.values()].some((e) => e.taken && Date.now() - e.usedAt <= KEEP_WARM_MS)) scheduleRefresh();
 }
 
-/** The users answer as of q.asOf, from the cache when the store has not changed since. */
-export async function usersAnswer(kind: UsersAnswerKind, store: Store, orgId: number, q: ListUsersQuery): Promise<UsersAnswer> {
+/** The users answer as of q.asOf (of one status when q.status), from the cache when the store has not changed since. */
+export async function usersAnswer(kind: UsersAnswerKind, store: Store, orgId: number, q: UsersAnswerQuery): Promise<UsersAnswer> {
   // The version is read before the data: a change committed in between makes the answer
   // newer than its version, never older.
   const version = await readDataVersion(store, orgId);
-  const key = `${kind}|${store.url}|${orgId}|${q.asOf}|${q.deployment}`;
+  const key = `${kind}|${store.url}|${orgId}|${q.asOf}|${q.deployment}|${q.status ?? "all"}`;
   const usedAt = Date.now();
   scheduleRefresh();
   const hit = cache.get(key);

@@ -37,6 +37,15 @@ test.describe("accessibility (axe-core)", () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  test("Seats tab, with a digest preview open", async ({ page }) => {
+    await signInViaApi(page, accounts().admin);
+    await page.goto(dashboardUrl({ tab: "seats" }));
+    await expect(page.getByTestId("seat-count-inactive")).toBeVisible();
+    await page.getByRole("button", { name: /^Preview Slack digest: Inactive/ }).click();
+    await expect(page.getByRole("figure", { name: /Slack digest preview/ })).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   test("member's access-denied page", async ({ page }) => {
     await signInViaApi(page, accounts().member);
     await page.goto(dashboardUrl());

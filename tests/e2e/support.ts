@@ -38,6 +38,8 @@ export interface ApiUser {
   reports: number;
   runs: number;
   modelsSeat: string | null;
+  /** False for a user only events know (not in the directory). */
+  inDirectory?: boolean;
 }
 
 export async function apiJson<T>(request: APIRequestContext, path: string): Promise<T> {
@@ -46,8 +48,8 @@ export async function apiJson<T>(request: APIRequestContext, path: string): Prom
   return (await response.json()) as T;
 }
 
-export async function apiUsers(request: APIRequestContext): Promise<ApiUser[]> {
-  return (await apiJson<{ users: ApiUser[] }>(request, `/api/v1/users?asOf=${AS_OF}`)).users;
+export async function apiUsers(request: APIRequestContext, status?: string): Promise<ApiUser[]> {
+  return (await apiJson<{ users: ApiUser[] }>(request, `/api/v1/users?asOf=${AS_OF}${status ? `&status=${status}` : ""}`)).users;
 }
 
 /** The text of one column of the rendered (virtualized) rows, whitespace collapsed. */

@@ -5,7 +5,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import type { UserDetail } from "@/lib/activity/types";
-import { accounts, apiJson, AS_OF, dashboardUrl, signInViaApi, utcDate } from "./support";
+import { accounts, apiJson, AS_OF, COLUMN, dashboardUrl, signInViaApi, utcDate } from "./support";
 
 interface EventsPage {
   events: Record<string, unknown>[];
@@ -32,7 +32,7 @@ test.describe("a user's page", () => {
     // What the Users tab shows for Bo: the row's cells and the Last Active tooltip.
     await expect(row).toBeVisible();
     const cells = (await row.getByRole("cell").allInnerTexts()).map(oneLine);
-    await row.locator("td").nth(5).locator("[tabindex]").first().hover();
+    await row.getByRole("cell").nth(COLUMN.lastActive).hover();
     const tabTooltip = oneLine(await page.getByRole("tooltip").filter({ hasText: "Date added" }).innerText());
     await row.getByRole("link", { name: "Bo Builder" }).click();
     await expect(page).toHaveURL(new RegExp(`/org/users/\\d+\\?org=default&asOf=${AS_OF}$`));

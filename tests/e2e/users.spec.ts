@@ -65,19 +65,24 @@ test.describe("Users tab", () => {
     await expect(table.getByRole("columnheader", { name: "Last Active" })).toHaveAttribute("aria-sort", "ascending");
   });
 
-  test("clicking Name sorts alphabetically, missing names last", async ({ page }) => {
+  test("clicking Name sorts alphabetically (an event-only user by the email shown as its name), missing names last", async ({ page }) => {
     const table = await openUsers(page);
     const users = await apiUsers(page.request);
     const header = table.getByRole("columnheader", { name: "Name", exact: true });
     await header.getByRole("button").click();
     await expect(header).toHaveAttribute("aria-sort", "ascending");
-    const named = users.filter((u) => u.name).map((u) => u.name!);
-    const expected = [...named.sort(collator.compare).map(oneLine), ...users.filter((u) => !u.name).map(() => "")];
+    // The Name column shows the directory's name, else (a user only events know) the email and a badge.
+    const shown = (u: ApiUser) => u.name ?? (u.inDirectory === false ? u.email : null);
+    const cell = (u: ApiUser) => (u.name ? oneLine(u.name) : `${u.email} not in directory`);
+    const withName = users.filter((u) => shown(u));
+    expect(withName.some((u) => u.inDirectory === false)).toBe(true);
+    const named = withName.sort((a, b) => collator.compare(shown(a)!, shown(b)!)).map(cell);
+    const expected = [...named, ...users.filter((u) => !shown(u)).map(() => "")];
     expect(await columnTexts(page, "Users", COLUMN.name)).toEqual(expected);
     await page.keyboard.press("Space");
     await expect(header).toHaveAttribute("aria-sort", "descending");
     const descending = await columnTexts(page, "Users", COLUMN.name);
-    expect(descending.slice(0, named.length)).toEqual(named.map(oneLine).reverse());
+    expect(descending.slice(0, named.length)).toEqual([...named].reverse());
     await expect(page).toHaveURL(/sort=name\.desc/);
   });
 
@@ -113,20 +118,31 @@ test.describe("Users tab", () => {
     await page.mouse.move(0, 0);
     await expect(page.getByRole("tooltip")).toHaveCount(0);
 
-    // Keyboard: Tab from the column header reaches the first row's link to the user page, then its Last Active value.
+    // Keyboard: Tab from the column header enters the rows (one tab stop), ArrowRight reaches Last Active.
     await page.getByRole("searchbox", { name: "Search users" }).fill("bo@e2e");
+    await expect.poll(() => columnTexts(page, "Users", COLUMN.email)).toEqual(["bo@e2e.test"]);
     await table.getByRole("columnheader", { name: "Number of active days" }).getByRole("button").focus();
     await page.keyboard.press("Tab");
-    await expect(page.locator(":focus")).toHaveAttribute("href", new RegExp(`^/org/users/\\d+\\?org=default&asOf=`));
-    await page.keyboard.press("Tab");
     const focused = page.locator(":focus");
+    await expect(focused).toHaveText("Bo Builder");
+    // The name's link to the user page is inside the cell, not a Tab stop of its own.
+    const link = focused.getByRole("link", { name: "Bo Builder" });
+    await expect(link).toHaveAttribute("href", new RegExp(`^/org/users/\\d+\\?org=default&asOf=`));
+    await expect(link).toHaveAttribute("tabindex", "-1");
+    for (let i = 0; i < COLUMN.lastActive; i++) await page.keyboard.press("ArrowRight");
     await expect(focused).toHaveAccessibleDescription(new RegExp(`Date added: ${utcDate(bo.addedAt!)}\\s*Total active days: ${bo.activeDays}`));
     await expect(page.getByRole("tooltip")).toContainText(`Total active days: ${bo.activeDays}`);
     await page.keyboard.press("Escape");
     await expect(page.getByRole("tooltip")).toHaveCount(0);
+
+    // Enter on the Name cell follows its link.
+    await page.keyboard.press("Home");
+    await expect(focused).toHaveText("Bo Builder");
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/\/org\/users\/\d+\?org=default&asOf=/);
   });
 
-  test("Export as CSV downloads the export, matching the API column by column", async ({ page }) => {
+  test("Export as CSV (all) downloads the export, matching the API column by column", async ({ page }) => {
     await openUsers(page);
     const users = await apiUsers(page.request);
     const actions = page.getByRole("button", { name: "Actions" });
@@ -134,16 +150,16 @@ test.describe("Users tab", () => {
     // Keyboard: the menu opens on Enter, Escape closes it and returns focus.
     await actions.focus();
     await page.keyboard.press("Enter");
-    await expect(page.getByRole("menuitem", { name: "Export as CSV" })).toBeFocused();
+    await expect(page.getByRole("menuitem", { name: `Export as CSV: the ${users.length} shown` })).toBeFocused();
     await page.keyboard.press("Escape");
     await expect(page.getByRole("menu")).toHaveCount(0);
     await expect(actions).toBeFocused();
 
     await actions.click();
     const downloadPromise = page.waitForEvent("download");
-    await page.getByRole("menuitem", { name: "Export as CSV" }).click();
+    await page.getByRole("menuitem", { name: `Export as CSV: all ${users.length} users` }).click();
     const download = await downloadPromise;
-    expect(download.suggestedFilename()).toBe(`orgtrail-users-${AS_OF}.csv`);
+    expect(download.suggestedFilename()).toBe(`users-default-${AS_OF}.csv`);
     const text = await readFile((await download.path())!, "utf8");
 
     expect(text.split("\n")[0]).toBe('"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"');

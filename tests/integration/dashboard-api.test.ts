@@ -59,6 +59,26 @@ describe(`dashboard API routes on ${testStoreKind()}`, () => {
     expect(body.users.map((u) => u.email)).toEqual(["ana@acme.test", "bo@acme.test", "root@acme.test", "cy@acme.test", "di@acme.test", "eve@acme.test"]);
   });
 
+  it("?status= lists only the users of that status, the same rows as the whole list; inDirectory tells event-only users", async () => {
+    type Row = { email: string; status: string; inDirectory: boolean };
+    const all = ((await (await getUsersRoute(get("/api/v1/users"))).json()) as { users: Row[] }).users;
+    const seen = new Set<string>();
+    for (const status of ["active", "inactive", "invite_pending", "deactivated"]) {
+      const res = await getUsersRoute(get(`/api/v1/users?status=${status}`));
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { asOf: string; users: Row[] };
+      expect(body.asOf).toBe("2026-03-31");
+      expect(body.users).toEqual(all.filter((u) => u.status === status));
+      for (const u of body.users) seen.add(u.email);
+    }
+    // Every user is in exactly one status.
+    expect(seen.size).toBe(all.length);
+    expect(all.filter((u) => !u.inDirectory).map((u) => u.email)).toEqual(["root@acme.test", "cy@acme.test", "di@acme.test", "eve@acme.test"]);
+    const csv = await getExportRoute(get("/api/v1/users/export.csv?status=invite_pending"));
+    expect(csv.headers.get("content-disposition")).toBe('attachment; filename="users-default-2026-03-31-invite_pending.csv"');
+    expect((await csv.text()).trim().split("\n").slice(1)).toEqual(['"","","","","di@acme.test","vision","Invite pending",0,0,0,""']);
+  });
+
   it("answers activity (default period 3m) and the panel (default range 30)", async () => {
     const activity = (await (await getActivityRoute(get("/api/v1/activity"))).json()) as { period: string; from: string; totalActiveUsers: number };
     expect(activity).toMatchObject({ period: "3m", from: "2025-12-31", to: "2026-03-31", totalActiveUsers: 3 });
@@ -74,6 +94,8 @@ describe(`dashboard API routes on ${testStoreKind()}`, () => {
     ["/api/v1/activity?period=2w", getActivityRoute, /period/],
     ["/api/v1/activity?asOf=2026-13-01", getActivityRoute, /asOf/],
     ["/api/v1/activity/panel?range=14", getPanelRoute, /range/],
+    ["/api/v1/users?status=pending", getUsersRoute, /status must be one of active, invite_pending, deactivated, inactive/],
+    ["/api/v1/users/export.csv?status=all", getExportRoute, /status/],
   ] as const)("400 for %s", async (path, route, message) => {
     const res = await route(get(path));
     expect(res.status).toBe(400);
@@ -105,12 +127,16 @@ describe(`dashboard API routes on ${testStoreKind()}`, () => {
     expect(lines).toHaveLength(8);
   });
 
-  it("re-importing the export updates and changes nothing", async () => {
+  it("re-importing the export updates and changes nothing (but that every user is now in the directory)", async () => {
+    type Body = { users: { inDirectory: boolean }[] };
+    const withoutSource = (b: Body) => ({ ...b, users: b.users.map(({ inDirectory: _, ...u }) => u) });
     const csv = await (await getExportRoute(get("/api/v1/users/export.csv"))).text();
-    const before = await (await getUsersRoute(get("/api/v1/users"))).json();
+    const before = (await (await getUsersRoute(get("/api/v1/users"))).json()) as Body;
     const res = await postImportRoute(post("/api/v1/users/import", csv));
     expect(await res.json()).toEqual({ format: "csv", created: 0, updated: 6, rejected: [] });
-    expect(await (await getUsersRoute(get("/api/v1/users"))).json()).toEqual(before);
+    const after = (await (await getUsersRoute(get("/api/v1/users"))).json()) as Body;
+    expect(withoutSource(after)).toEqual(withoutSource(before));
+    expect(after.users.every((u) => u.inDirectory)).toBe(true);
   });
 
   it("import: 400 for malformed input or invalid UTF-8, 413 past the limit", async () => {

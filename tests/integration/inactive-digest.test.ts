@@ -71,7 +71,21 @@ describe(`weekly inactivity digest on ${testStoreKind()}`, () => {
     const row = await store.db.selectFrom("alert_outbox").selectAll().executeTakeFirstOrThrow();
     expect(row.dedupe_key).toBe("inactive_digest:2026-03-23");
     expect(row.payload).toContain("2 users went inactive");
-    expect(row.payload).toContain("crossed@acme.test");
-    expect(row.payload).not.toContain("still-active");
+    const message = JSON.parse(row.payload) as { blocks: { type: string; text?: { text: string } }[] };
+    // The week's list: who crossed the line (still-active@ did not).
+    const wentInactive = message.blocks[1]!.text!.text;
+    expect(wentInactive).toContain("crossed@acme.test");
+    expect(wentInactive).not.toContain("still-active");
+    // Then the dormant seats worklist as of the week's last day (2026-03-29), at 90 days: every
+    // user last active before 2025-12-29 (root@ too: the deactivation was its activity) but the
+    // deactivated one, who is on no team; failed@ never succeeded, so is a pending invite,
+    // added with its first event on 2025-09-24.
+    const seats = message.blocks.slice(2).map((b) => b.text?.text ?? "").join("\n");
+    expect(seats).toContain("*Dormant seats* as of `2026-03-29`");
+    expect(seats).toContain("*Inactive for more than 90 days:* 5 users");
+    for (const email of ["long-gone", "crossed", "crossed-late", "still-active", "root"]) expect(seats).toContain(`\`${email}@acme.test\``);
+    expect(seats).not.toContain("deactivated@acme.test");
+    expect(seats).toContain("*Invites pending for more than 30 days:* 1 user\n• `failed@acme.test` · `added 2025-09-24`");
+    expect(seats).toContain("*Deactivated users still on teams:* 0 users");
   });
 });

@@ -9,7 +9,7 @@ import { GET as getExportRoute } from "@/app/api/v1/users/export.csv/route";
 import { GET as getUsersRoute } from "@/app/api/v1/users/route";
 import { getStore, openStore } from "@/lib/db/client";
 import { resetEnvCache } from "@/lib/env";
-import { usersAnswerBuilds } from "@/lib/queries/users-answer";
+import { usersAnswerBuilds, usersRowsBuilds } from "@/lib/queries/users-answer";
 import { runCli } from "../support/server";
 import { createTestDatabaseUrl, testStoreKind } from "../support/store";
 
@@ -47,6 +47,22 @@ describe(`users answer cache in-process on ${testStoreKind()}`, () => {
     expect(await users()).toEqual(first);
     expect(await users()).toEqual(first);
     expect(usersAnswerBuilds()).toBe(builds);
+  });
+
+  it("answers each ?status= from the same read of the store while nothing changes", async () => {
+    const all = (await users()).users as unknown as { status: string }[];
+    const reads = usersRowsBuilds();
+    const builds = usersAnswerBuilds();
+    for (const status of ["active", "inactive", "invite_pending", "deactivated"]) {
+      const body = (await (await getUsersRoute(get(`/api/v1/users?status=${status}`))).json()) as { users: { status: string }[] };
+      expect(body.users).toEqual(all.filter((u) => u.status === status));
+    }
+    // Four new answers (one per status), cut from the rows the whole list was made from.
+    expect(usersAnswerBuilds()).toBe(builds + 4);
+    expect(usersRowsBuilds()).toBe(reads);
+    // And each is cached in turn.
+    await getUsersRoute(get("/api/v1/users?status=active"));
+    expect(usersAnswerBuilds()).toBe(builds + 4);
   });
 
   it("sees a CLI ingest and a CLI users import at the next request", async () => {

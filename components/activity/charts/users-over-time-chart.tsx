@@ -1,20 +1,34 @@
 "use client";
 
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { ActivityResponse } from "@/lib/activity/types";
-import { formatShortDate } from "@/components/format";
-import { ChartTooltipBody } from "./chart-tooltip";
+import type { DailyChartPoint } from "@/lib/activity/partial";
+import { axisDateFormatter } from "./axis-dates";
+import { ChartTooltipBody, pointNote } from "./chart-tooltip";
 
-/** Daily active users as a line; renders its props, never fetches. */
-export default function UsersOverTimeChart({ series, height }: { series: ActivityResponse["series"]; height: number }) {
+const COLOR = "#4338ca";
+
+/** A hollow dot on the unfinished day(s) only. */
+function UnfinishedDot(props: { cx?: number; cy?: number; payload?: DailyChartPoint; index?: number }) {
+  const { cx, cy, payload, index } = props;
+  if (cx === undefined || cy === undefined || !payload?.note) return <g key={`dot-${index}`} />;
+  return <circle key={`dot-${index}`} cx={cx} cy={cy} r={3.5} fill="#fff" stroke={COLOR} strokeWidth={2} data-partial="true" />;
+}
+
+/**
+ * Daily active users: a solid line over finished days, a dashed one (and a hollow dot) for
+ * today, which is not over. Renders its props, never fetches.
+ */
+export default function UsersOverTimeChart({ points, height }: { points: DailyChartPoint[]; height: number }) {
+  const tick = axisDateFormatter(points[0]?.date, points.at(-1)?.date);
   return (
     <ResponsiveContainer width="100%" height={height}>
-      <LineChart data={series} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+      <LineChart data={points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
         <CartesianGrid stroke="#e2e8f0" vertical={false} />
-        <XAxis dataKey="date" tickFormatter={formatShortDate} minTickGap={32} tick={{ fill: "#475569", fontSize: 12 }} tickLine={false} axisLine={{ stroke: "#cbd5e1" }} />
+        <XAxis dataKey="date" tickFormatter={tick} minTickGap={32} tick={{ fill: "#475569", fontSize: 12 }} tickLine={false} axisLine={{ stroke: "#cbd5e1" }} />
         <YAxis allowDecimals={false} width={48} tick={{ fill: "#475569", fontSize: 12 }} tickLine={false} axisLine={false} />
-        <Tooltip content={({ active, label, payload }) => <ChartTooltipBody active={active} label={label} value={payload[0]?.value} />} />
-        <Line type="monotone" dataKey="activeUsers" name="Active users" stroke="#4338ca" strokeWidth={2} dot={false} activeDot={{ r: 4 }} isAnimationActive={false} />
+        <Tooltip content={({ active, label, payload }) => <ChartTooltipBody active={active} label={label} value={(payload[0]?.payload as DailyChartPoint | undefined)?.activeUsers} note={pointNote(payload)} />} />
+        <Line type="monotone" dataKey="complete" name="Active users" stroke={COLOR} strokeWidth={2} dot={false} activeDot={{ r: 4 }} isAnimationActive={false} connectNulls={false} />
+        <Line type="monotone" dataKey="unfinished" name="Active users so far (day not over)" stroke={COLOR} strokeWidth={2} strokeDasharray="5 4" dot={UnfinishedDot} activeDot={{ r: 4 }} isAnimationActive={false} connectNulls={false} className="partial-line" />
       </LineChart>
     </ResponsiveContainer>
   );

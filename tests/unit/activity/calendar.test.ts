@@ -7,6 +7,7 @@ import {
   panelBounds,
   periodBounds,
   sixMonthCutoff,
+  wholeMonthsBetween,
 } from "@/lib/activity/calendar";
 import { formatDate, parseDate } from "@/lib/audit/timestamp";
 
@@ -94,5 +95,26 @@ describe("panel ranges and ISO weeks", () => {
   });
   it("daysOf lists every day inclusively", () => {
     expect(daysOf({ from: d("2026-02-27"), to: d("2026-03-01") }).map(f)).toEqual(["2026-02-27", "2026-02-28", "2026-03-01"]);
+  });
+});
+
+describe("wholeMonthsBetween (the '-' tooltip's 'N months ago')", () => {
+  const day = (s: string) => parseDate(s)!;
+  it("counts whole calendar months with the SPEC's month-end clamping", () => {
+    expect(wholeMonthsBetween(day("2025-09-30"), day("2026-03-31"))).toBe(6);
+    expect(wholeMonthsBetween(day("2025-10-01"), day("2026-03-31"))).toBe(5);
+    expect(wholeMonthsBetween(day("2026-02-28"), day("2026-03-31"))).toBe(1);
+    expect(wholeMonthsBetween(day("2026-03-01"), day("2026-03-31"))).toBe(0);
+    expect(wholeMonthsBetween(day("2024-06-01"), day("2026-03-31"))).toBe(21);
+    expect(wholeMonthsBetween(day("2026-04-01"), day("2026-03-31"))).toBe(0);
+  });
+  it("is six or more for every user the six-month rule calls inactive, and below six for the others but the edge day", () => {
+    for (const asOf of [day("2026-03-31"), day("2024-08-31"), day("2026-01-15")]) {
+      const cutoff = sixMonthCutoff(asOf);
+      for (let last = asOf - 400; last <= asOf; last++) {
+        const inactive = last < cutoff;
+        expect(wholeMonthsBetween(last, asOf) >= 6, `${formatDate(last)} to ${formatDate(asOf)}`).toBe(inactive || last === cutoff);
+      }
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RULES, findBursts, isAlertable, parseStoredRules } from "@/lib/alerts/rules";
+import { alertRulesInputSchema, DEFAULT_RULES, findBursts, isAlertable, parseStoredRules } from "@/lib/alerts/rules";
+import { zodMessage } from "@/lib/http/errors";
 
 const MIN = 60_000;
 
@@ -52,5 +53,24 @@ describe("rules", () => {
     expect(isAlertable(now - 60 * MIN, now)).toBe(true);
     expect(isAlertable(now - 25 * 60 * MIN, now)).toBe(false);
     expect(isAlertable(now + 30 * MIN, now)).toBe(true);
+  });
+});
+
+describe("watched actions come from the catalogue", () => {
+  const withActions = (actions: string[]) => ({ ...DEFAULT_RULES, actions: { enabled: true, actions } });
+
+  it("refuses a misspelt action, naming it", () => {
+    const parsed = alertRulesInputSchema.safeParse(withActions(["user:create_api_key", "user:create_api_kye"]));
+    expect(parsed.success).toBe(false);
+    expect(zodMessage(parsed.error!, "body")).toBe('actions.actions.1: unknown action "user:create_api_kye": not in the audit-log action catalogue');
+  });
+
+  it("accepts the catalogue's actions (the defaults among them)", () => {
+    expect(alertRulesInputSchema.safeParse(withActions(["user:create_api_key", "team:delete", "run:delete_many", "user:permanently_delete"])).success).toBe(true);
+    expect(alertRulesInputSchema.safeParse(DEFAULT_RULES).success).toBe(true);
+  });
+
+  it("stored rules with an action saved before the check still load (the page flags it)", () => {
+    expect(parseStoredRules(JSON.stringify(withActions(["user:create_api_kye"]))).actions.actions).toEqual(["user:create_api_kye"]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { actionAlertMessage, code, escapeSlackText, eventDetails, inactiveDigestMessage, jobFailureMessage, redactSecrets } from "@/lib/alerts/slack-message";
+import { actionAlertMessage, code, digestListBlock, escapeSlackText, eventDetails, inactiveDigestMessage, jobFailureMessage, redactSecrets, SEAT_LIST_MAX, seatListPreviewMessage } from "@/lib/alerts/slack-message";
+import { seatsDigestLists } from "@/lib/alerts/seats-digest";
 
 describe("escaping for Slack", () => {
   it("escapes &, < and > (and only those)", () => {
@@ -72,5 +73,39 @@ describe("messages", () => {
     expect(redactSecrets("GET https://user:pw@host/x?token=abc&y=1 failed, xoxb-123-abc, https://hooks.slack.com/services/T/B/X")).toBe(
       "GET https://***@host/x?token=***&y=1 failed, xox*-***, https://hooks.slack.com/services/***",
     );
+  });
+
+  it("the digest reports each dormant-seats list with its count, its first users and how many more", () => {
+    const many = Array.from({ length: SEAT_LIST_MAX + 3 }, (_, i) => ({ email: `u${i}@x`, username: null, note: null }));
+    const block = digestListBlock({ title: "Inactive for more than 90 days", users: many });
+    const text = block.type === "section" ? block.text!.text : "";
+    expect(text.split("\n")[0]).toBe(`*Inactive for more than 90 days:* ${SEAT_LIST_MAX + 3} users`);
+    expect(text).toContain("`u0@x`");
+    expect(text).not.toContain(`u${SEAT_LIST_MAX}@x`);
+    expect(text).toContain("…and 3 more (see the Seats tab)");
+
+    const lists = seatsDigestLists(
+      [
+        { name: null, username: "old", email: "<!here>@x", teams: [], status: "inactive", lastActive: "2025-01-02T00:00:00.000Z", addedAt: null },
+        { name: null, username: null, email: "gone@x", teams: ["nlp"], status: "deactivated", lastActive: null, addedAt: null },
+      ],
+      "2026-03-29",
+      90,
+    );
+    expect(lists.map((l) => [l.title, l.users.length])).toEqual([
+      ["Inactive for more than 90 days", 1],
+      ["Invites pending for more than 30 days", 0],
+      ["Deactivated users still on teams", 1],
+    ]);
+    const digest = inactiveDigestMessage("default", "2026-03-23", "2026-03-29", [], lists);
+    const all = JSON.stringify(digest);
+    expect(all).toContain("Dormant seats");
+    expect(all).toContain("&lt;!here&gt;@x");
+    expect(all).not.toContain("<!here>");
+    expect(all).toContain("last active 2025-01-02");
+    expect(all).toContain("teams nlp");
+    const preview = seatListPreviewMessage("default", "2026-03-29", lists[2]!);
+    expect(preview.blocks.map((b) => b.type)).toEqual(["section", "section", "context"]);
+    expect(JSON.stringify(preview)).toContain("*Deactivated users still on teams:* 1 user");
   });
 });

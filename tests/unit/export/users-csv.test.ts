@@ -80,3 +80,10 @@ describe("formula neutralization", () => {
     expect(unneutralizeFormula("'quoted'")).toBe("'quoted'");
   });
 });
+
+describe("the export of the rows shown (the page writes them with this same code)", () => {
+  it("ignores the list's extra inDirectory field: the same bytes as the server's rows", () => {
+    const listed = [{ ...ana, inDirectory: true }, { ...di, inDirectory: false }];
+    expect(usersToCsv(listed)).toBe(usersToCsv([ana, di]));
+  });
+});

@@ -5,6 +5,8 @@ import { parseDashboardParams } from "@/components/dashboard/dashboard-params";
 import { ForbiddenNotice } from "@/components/dashboard/forbidden-notice";
 import { OrgDashboard } from "@/components/dashboard/org-dashboard";
 import { usersUrl } from "@/components/users/users-url";
+import { formatDate } from "@/lib/audit/timestamp";
+import { today } from "@/lib/today";
 import { getPageSession } from "@/lib/web/page-session";
 
 export const metadata: Metadata = { title: "Organization Dashboard · orgtrail" };
@@ -22,6 +24,6 @@ export default async function OrgDashboardPage({ searchParams }: { searchParams:
   // The browser fetches the users while the page's code loads and hydrates; the tab's query
   // then gets this response (same URL and credentials mode) instead of starting after hydration.
   const params = parseDashboardParams(search);
-  if (params.tab === "users") preload(usersUrl(session.orgSlug, params.asOf), { as: "fetch", crossOrigin: "anonymous" });
-  return <OrgDashboard orgSlug={session.orgSlug} username={session.username} deployment={session.deployment} />;
+  if (params.tab === "users" && params.invalid.length === 0) preload(usersUrl(session.orgSlug, params.asOf), { as: "fetch", crossOrigin: "anonymous" });
+  return <OrgDashboard orgSlug={session.orgSlug} username={session.username} deployment={session.deployment} today={formatDate(today())} />;
 }
