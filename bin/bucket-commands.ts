@@ -28,7 +28,9 @@ async function exportCommand(opts: { to?: string; org: string[] }): Promise<numb
         },
       });
     } catch (error) {
-      process.stderr.write(`orgtrail: export to ${bucket.location.url} failed after ${objects} objects (${events} events, all verified and kept): ${error instanceof Error ? error.message : String(error)}\nRun the command again to resume.\n`);
+      process.stderr.write(
+        `orgtrail: export to ${bucket.location.url} failed after ${objects} objects (${events} events, all verified and kept): ${error instanceof Error ? error.message : String(error)}\nRun the command again to resume.\n`,
+      );
       return 1;
     }
     process.stdout.write(`exported ${events} events in ${objects} objects to ${bucket.location.url}\n`);
@@ -59,7 +61,6 @@ async function importBucketCommand(opts: { from?: string; org?: string }): Promi
     await store.close();
   }
 }
-
 
 export function addBucketCommands(program: Command, run: (code: Promise<number>) => void): void {
   program

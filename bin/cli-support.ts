@@ -7,7 +7,8 @@ export type Run = (code: Promise<number>) => void;
 /** commander's collector for repeatable options (`--org a --org b`). */
 /** A numeric option: a whole number from 1 to max, or an error naming the option. */
 export function positiveInt(name: string, value: string, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new Error(`invalid ${name} ${JSON.stringify(value)}: a whole number from 1 to ${max}`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max)
+    throw new Error(`invalid ${name} ${JSON.stringify(value)}: a whole number from 1 to ${max}`);
   return Number(value);
 }
 

@@ -22,7 +22,6 @@ import { addTrustCommands } from "./trust-commands";
 /** Thrown for a failure the user can fix: printed without a stack trace. */
 class UserError extends Error {}
 
-
 async function orgIdFor(store: Store, slug: string | undefined, create: boolean): Promise<number> {
   const name = slug ?? DEFAULT_ORG;
   const existing = await findOrgBySlug(store.db, name);
@@ -60,7 +59,8 @@ const CLI_BATCH_EVENTS = 50_000;
 
 async function ingestCommand(files: string[], opts: { org?: string; workers?: string }): Promise<number> {
   const workers = opts.workers === undefined ? availableParallelism() : Number(opts.workers);
-  if (!Number.isSafeInteger(workers) || workers < 0 || workers > 64) throw new UserError(`--workers must be an integer from 0 to 64, got ${JSON.stringify(opts.workers)}`);
+  if (!Number.isSafeInteger(workers) || workers < 0 || workers > 64)
+    throw new UserError(`--workers must be an integer from 0 to 64, got ${JSON.stringify(opts.workers)}`);
   return withStore(async (store) => {
     bulkLoadPragmas(store);
     const orgId = await orgIdFor(store, opts.org, true);
@@ -97,10 +97,25 @@ async function ingestCommand(files: string[], opts: { org?: string; workers?: st
         },
       }).catch(async (error: unknown) => {
         const p: IngestSummary | null = partial;
-        await recordIngestRun(store.db, { ...run, accepted: p?.accepted ?? 0, duplicates: p?.duplicates, skipped: p?.skipped, rejected: p?.rejectedTotal ?? sample.length, rejectedSample: sample, error: error instanceof Error ? error.message : String(error) });
+        await recordIngestRun(store.db, {
+          ...run,
+          accepted: p?.accepted ?? 0,
+          duplicates: p?.duplicates,
+          skipped: p?.skipped,
+          rejected: p?.rejectedTotal ?? sample.length,
+          rejectedSample: sample,
+          error: error instanceof Error ? error.message : String(error),
+        });
         throw error;
       });
-      await recordIngestRun(store.db, { ...run, accepted: summary.accepted, duplicates: summary.duplicates, skipped: summary.skipped, rejected: summary.rejectedTotal, rejectedSample: sample });
+      await recordIngestRun(store.db, {
+        ...run,
+        accepted: summary.accepted,
+        duplicates: summary.duplicates,
+        skipped: summary.skipped,
+        rejected: summary.rejectedTotal,
+        rejectedSample: sample,
+      });
       progress.done();
       total.accepted += summary.accepted;
       total.duplicates += summary.duplicates;
@@ -129,11 +144,15 @@ function printProfile(p: WriteProfile, wallMs: number): void {
   const top = WRITE_STEPS.filter((s) => !(inPlan && ["dedupeLookup", "identityLookup", "rollupLookup", "chain"].includes(s)));
   const writer = total(p.wall, top);
   const cpu = total(p.cpu, top);
-  process.stderr.write(`writer profile: ${p.events} events in ${p.batches} batches; wall ${(wallMs / 1000).toFixed(2)} s, writer ${(writer / 1000).toFixed(2)} s wall, ${(cpu / 1000).toFixed(2)} s process CPU\n`);
+  process.stderr.write(
+    `writer profile: ${p.events} events in ${p.batches} batches; wall ${(wallMs / 1000).toFixed(2)} s, writer ${(writer / 1000).toFixed(2)} s wall, ${(cpu / 1000).toFixed(2)} s process CPU\n`,
+  );
   const row = (name: string, wall: number, cpuMs: number | null) =>
     process.stderr.write(
       `  ${name.padEnd(22)} ${(wall / 1000).toFixed(2).padStart(8)} s ${((1000 * wall) / Math.max(p.events, 1)).toFixed(2).padStart(7)} µs/event ${((100 * wall) / Math.max(writer, 1e-9)).toFixed(1).padStart(5)} %` +
-        (cpuMs === null ? "" : `   CPU ${(cpuMs / 1000).toFixed(2).padStart(7)} s ${((1000 * cpuMs) / Math.max(p.events, 1)).toFixed(2).padStart(7)} µs/event`) +
+        (cpuMs === null
+          ? ""
+          : `   CPU ${(cpuMs / 1000).toFixed(2).padStart(7)} s ${((1000 * cpuMs) / Math.max(p.events, 1)).toFixed(2).padStart(7)} µs/event`) +
         "\n",
     );
   for (const s of WRITE_STEPS) {
@@ -149,9 +168,12 @@ function formatCounts(accepted: number, duplicates: number, rejected: number, sk
 }
 
 async function importUsersCommand(file: string, opts: { org?: string }): Promise<number> {
-  const text = file === "-" ? await readStdin() : await readFile(file, "utf8").catch(() => {
-    throw new UserError(`cannot read ${file}: no such file`);
-  });
+  const text =
+    file === "-"
+      ? await readStdin()
+      : await readFile(file, "utf8").catch(() => {
+          throw new UserError(`cannot read ${file}: no such file`);
+        });
   const { importUsers, UsersImportError } = await import("../lib/users/import-users");
   return withStore(async (store) => {
     const orgId = await orgIdFor(store, opts.org, true);
@@ -180,10 +202,7 @@ async function readStdin(): Promise<string> {
 }
 
 export function buildProgram(run: (code: Promise<number>) => void): Command {
-  const program = new Command("orgtrail")
-    .description("orgtrail: organization activity dashboard and audit-log warehouse")
-    .showHelpAfterError()
-    .exitOverride();
+  const program = new Command("orgtrail").description("orgtrail: organization activity dashboard and audit-log warehouse").showHelpAfterError().exitOverride();
 
   program
     .command("ingest")
@@ -220,7 +239,9 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
             process.stdout.write(`${result.apiKey}\n`);
           } else {
             // SPEC §7: the key is kept (scripts use it); a new one only from rotate-key.
-            process.stderr.write(`account ${username} exists: now ${opts.role} of ${orgs.join(", ")}${flag}; its API key is kept (a new one: npx orgtrail admin rotate-key ${username})\n`);
+            process.stderr.write(
+              `account ${username} exists: now ${opts.role} of ${orgs.join(", ")}${flag}; its API key is kept (a new one: npx orgtrail admin rotate-key ${username})\n`,
+            );
           }
           return 0;
         }),
@@ -312,7 +333,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 /** What `npm start` runs before serving. */
 async function initCommand(store: Store): Promise<number> {
   await ensureOrg(store.db, DEFAULT_ORG);
-  const empty = !(await store.db.selectFrom("events").select("seq").limit(1).executeTakeFirst()) &&
+  const empty =
+    !(await store.db.selectFrom("events").select("seq").limit(1).executeTakeFirst()) &&
     !(await store.db.selectFrom("users").select("id").limit(1).executeTakeFirst());
   const { seedFirstStartDemo } = await import("./demo-command");
   await seedFirstStartDemo(store, empty);

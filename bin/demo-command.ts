@@ -12,7 +12,8 @@ export interface DemoCommandOptions {
 
 const count = (name: string, value: string | undefined): number | undefined => {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 10_000_000) throw new Error(`invalid ${name} ${JSON.stringify(value)}: a whole number from 1 to 10000000`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 10_000_000)
+    throw new Error(`invalid ${name} ${JSON.stringify(value)}: a whole number from 1 to 10000000`);
   return Number(value);
 };
 

@@ -22,7 +22,8 @@ export async function directoryCommand(store: Store, orgId: number, opts: Direct
   const apiKey = opts.apiKey ?? e.ORGTRAIL_UPSTREAM_API_KEY;
   // A service account has no username: it sends `:API-KEY`.
   const username = opts.username ?? e.ORGTRAIL_UPSTREAM_USERNAME ?? "";
-  if (!url || !apiKey) throw new Error("sync-directory needs --url and --api-key (or ORGTRAIL_UPSTREAM_URL and _API_KEY); --username unless the key is a service account's");
+  if (!url || !apiKey)
+    throw new Error("sync-directory needs --url and --api-key (or ORGTRAIL_UPSTREAM_URL and _API_KEY); --username unless the key is a service account's");
   const tty = process.stderr.isTTY === true;
   let shown = false;
   try {

@@ -103,7 +103,9 @@ export async function pullCommand(store: Store, orgId: number, orgSlug: string, 
   await recordPullRun(store.db, { orgId, url, actor: cliActor(), startedAt: started, summary, error });
   process.stdout.write(`${counts(summary)}\n`);
   if (error) {
-    process.stderr.write(`orgtrail: pull stopped: ${escapeControl(error.message)}${summary.nextDay ? ` (the days before ${summary.nextDay} are complete; run again to resume)` : ""}\n`);
+    process.stderr.write(
+      `orgtrail: pull stopped: ${escapeControl(error.message)}${summary.nextDay ? ` (the days before ${summary.nextDay} are complete; run again to resume)` : ""}\n`,
+    );
     return 2;
   }
   return summary.rejected > 0 ? 1 : 0;

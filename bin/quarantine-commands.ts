@@ -34,7 +34,8 @@ async function listCommand(opts: { org?: string }): Promise<number> {
     const total = await countQuarantine(store, id);
     const dropped = (await listQuarantineDays(store, id)).filter((d) => d.dropped > 0);
     process.stderr.write(`${total} lines in the quarantine of ${opts.org ?? DEFAULT_ORG}\n`);
-    for (const d of dropped) process.stderr.write(`  ${formatDate(d.day)} ${d.source}: ${d.dropped} more lines refused past the quarantine's bounds (counted, not kept)\n`);
+    for (const d of dropped)
+      process.stderr.write(`  ${formatDate(d.day)} ${d.source}: ${d.dropped} more lines refused past the quarantine's bounds (counted, not kept)\n`);
     return 0;
   });
 }

@@ -10,7 +10,6 @@ import { purgeExpired } from "../lib/trust/purge";
 import { loadPublicKeyFile, loadSigningKey, publicKeyPem } from "../lib/trust/signing-key";
 import { verifyStore } from "../lib/trust/verify";
 
-
 async function orgIds(store: Store, slugs: string[]): Promise<{ id: number; slug: string }[]> {
   if (slugs.length === 0) return store.db.selectFrom("organizations").select(["id", "slug"]).orderBy("slug").execute();
   const out: { id: number; slug: string }[] = [];
@@ -60,7 +59,8 @@ async function verifyCommand(opts: VerifyOpts): Promise<number> {
         for (const p of o.problems.slice(1)) process.stdout.write(`  also: ${p.reason}\n`);
       }
     }
-    for (const s of exportedOrgs.filter((o) => removedDemos.has(o))) process.stdout.write(`${s}: removed as a demo organization (demo --remove); its exported checkpoints are not checked\n`);
+    for (const s of exportedOrgs.filter((o) => removedDemos.has(o)))
+      process.stdout.write(`${s}: removed as a demo organization (demo --remove); its exported checkpoints are not checked\n`);
     for (const s of strays) process.stdout.write(`${s}: FAILED: exported checkpoints name this organization but the store has none (deleted?)\n`);
     return ok ? 0 : 1;
   });

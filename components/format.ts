@@ -1,5 +1,12 @@
 // Display formats. Every date is shown in UTC: SPEC §4 counts UTC calendar days.
-const timestampFormat = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
+const timestampFormat = new Intl.DateTimeFormat("en-US", {
+  timeZone: "UTC",
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+});
 const dateFormat = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", year: "numeric", month: "short", day: "numeric" });
 const shortDateFormat = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", month: "short", day: "numeric" });
 const numberFormat = new Intl.NumberFormat("en-US");
@@ -13,4 +20,3 @@ export const formatDate = (isoOrDay: string) => dateFormat.format(toDate(isoOrDa
 /** "Mar 31" (chart axes) */
 export const formatShortDate = (isoOrDay: string) => shortDateFormat.format(toDate(isoOrDay));
 export const formatNumber = (n: number) => numberFormat.format(n);
-

@@ -62,7 +62,11 @@ function orgtrailUsers(route: string, body: string): Compared[] {
       .map((c) => ({ user: (c[email] ?? "").toLowerCase(), activeDays: Number(c[days]), lastActiveMs: c[last] ? Date.parse(c[last]) : null }));
   }
   const json = JSON.parse(body) as { users: { email: string | null; activeDays: number; lastActive: string | null }[] };
-  return json.users.map((u) => ({ user: (u.email ?? "").toLowerCase(), activeDays: u.activeDays, lastActiveMs: u.lastActive === null ? null : Date.parse(u.lastActive) }));
+  return json.users.map((u) => ({
+    user: (u.email ?? "").toLowerCase(),
+    activeDays: u.activeDays,
+    lastActiveMs: u.lastActive === null ? null : Date.parse(u.lastActive),
+  }));
 }
 
 const fromDuck = (u: DuckUser): Compared => ({ user: u.email ?? u.key, activeDays: u.activeDays, lastActiveMs: u.lastActiveMs });

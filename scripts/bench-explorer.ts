@@ -99,8 +99,23 @@ export function explorerPath(x: ExplorerQuestion): string {
 // ---- DuckDB ----
 
 const STRING_COLUMNS = [
-  "action", "actor_email", "actor_ip", "actor_user_id", "artifact_asset", "artifact_digest", "artifact_qualified_name", "artifact_sequence_asset",
-  "cli_version", "entity_asset", "entity_name", "project_asset", "project_name", "report_asset", "report_name", "user_asset", "user_email",
+  "action",
+  "actor_email",
+  "actor_ip",
+  "actor_user_id",
+  "artifact_asset",
+  "artifact_digest",
+  "artifact_qualified_name",
+  "artifact_sequence_asset",
+  "cli_version",
+  "entity_asset",
+  "entity_name",
+  "project_asset",
+  "project_name",
+  "report_asset",
+  "report_name",
+  "user_asset",
+  "user_email",
 ];
 
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -150,7 +165,13 @@ function conditionSql(c: Condition): string {
 /** The WHERE clause of a query (NULL comparisons count as false, so exclusions keep events without the field). */
 export function whereSql(query: FilterQuery): string {
   const parts = [
-    ...query.groups.map((g) => `coalesce(${g.map(conditionSql).map((s) => `(${s})`).join(" OR ")}, false)`),
+    ...query.groups.map(
+      (g) =>
+        `coalesce(${g
+          .map(conditionSql)
+          .map((s) => `(${s})`)
+          .join(" OR ")}, false)`,
+    ),
     ...query.excluded.map((c) => `NOT coalesce((${conditionSql(c)}), false)`),
   ];
   return parts.length ? parts.join(" AND ") : "TRUE";
@@ -175,7 +196,10 @@ export async function duckExplorerAnswer(c: DuckDBConnection, x: ExplorerQuestio
   const where = whereSql(parsed.query);
   if (x.ask === "page") {
     const total = Number((await all(c, `SELECT count(*) FROM ev WHERE ${where}`))[0]![0]);
-    const rows = await all(c, `SELECT epoch_ms(ts), action, actor_user_id, actor_email, actor_ip, response_code FROM ev WHERE ${where} ORDER BY ts DESC, rowid DESC LIMIT 50`);
+    const rows = await all(
+      c,
+      `SELECT epoch_ms(ts), action, actor_user_id, actor_email, actor_ip, response_code FROM ev WHERE ${where} ORDER BY ts DESC, rowid DESC LIMIT 50`,
+    );
     const keys = rows.map((r) => [new Date(Number(r[0])).toISOString(), r[1], r[2] ?? "", r[3] ?? "", r[4] ?? "", r[5] ?? ""].join("|"));
     return { kind: "explorer-page", total, keys };
   }
@@ -197,8 +221,11 @@ export function crossCheckExplorer(body: string, answer: ExplorerAnswer): { ok: 
     const problems: string[] = [];
     if (json.total !== answer.total) problems.push(`total ${json.total} vs ${answer.total}`);
     const at = keys.findIndex((k, i) => k !== answer.keys[i]);
-    if (keys.length !== answer.keys.length || at !== -1) problems.push(`page differs at ${at === -1 ? keys.length : at}: ${keys[at] ?? "(end)"} vs ${answer.keys[at] ?? "(end)"}`);
-    return problems.length ? { ok: false, detail: problems.join("; ") } : { ok: true, detail: `${answer.total.toLocaleString("en")} matches, first page alike` };
+    if (keys.length !== answer.keys.length || at !== -1)
+      problems.push(`page differs at ${at === -1 ? keys.length : at}: ${keys[at] ?? "(end)"} vs ${answer.keys[at] ?? "(end)"}`);
+    return problems.length
+      ? { ok: false, detail: problems.join("; ") }
+      : { ok: true, detail: `${answer.total.toLocaleString("en")} matches, first page alike` };
   }
   if (answer.kind === "explorer-facets") {
     const json = JSON.parse(body) as { values: { value: string; count: number }[] };

@@ -36,7 +36,10 @@ async function main(): Promise<void> {
     const cpu0 = process.cpuUsage();
     const started = performance.now();
     const range = { orgId: org.id, fromMs, toMs, filters };
-    const body = values.path === "rows" ? ndjsonBody(pageAuditLogs(store, { ...range, after: null, max: Infinity }), (line) => line) : ndjsonBytesBody(streamAuditLogBytes(store, range));
+    const body =
+      values.path === "rows"
+        ? ndjsonBody(pageAuditLogs(store, { ...range, after: null, max: Infinity }), (line) => line)
+        : ndjsonBytesBody(streamAuditLogBytes(store, range));
     const hash = createHash("sha256");
     let lines = 0;
     let bytes = 0;
@@ -48,7 +51,9 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    process.stdout.write(`${values.path} path, ${values.days} days: ${lines} events, ${(bytes / 1e6).toFixed(0)} MB in ${seconds.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} s CPU: ${Math.round(lines / seconds).toLocaleString("en")} events/s wall, ${Math.round(lines / cpuSeconds).toLocaleString("en")} events/s CPU; peak RSS ${vmHwmMb().toFixed(0)} MB; sha256 ${hash.digest("hex").slice(0, 16)}\n`);
+    process.stdout.write(
+      `${values.path} path, ${values.days} days: ${lines} events, ${(bytes / 1e6).toFixed(0)} MB in ${seconds.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} s CPU: ${Math.round(lines / seconds).toLocaleString("en")} events/s wall, ${Math.round(lines / cpuSeconds).toLocaleString("en")} events/s CPU; peak RSS ${vmHwmMb().toFixed(0)} MB; sha256 ${hash.digest("hex").slice(0, 16)}\n`,
+    );
   }
   await store.close();
 }

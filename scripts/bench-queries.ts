@@ -71,7 +71,11 @@ async function fill(store: Store, orgId: number): Promise<void> {
   }));
   const ids: number[] = [];
   for (let i = 0; i < userRows.length; i += 500) {
-    const r = await store.db.insertInto("users").values(userRows.slice(i, i + 500)).returning("id").execute();
+    const r = await store.db
+      .insertInto("users")
+      .values(userRows.slice(i, i + 500))
+      .returning("id")
+      .execute();
     ids.push(...r.map((x) => Number(x.id)));
   }
   let batch: { org_id: number; user_id: number; day: number; events: number; first_ts: number; last_ts: number }[] = [];
@@ -99,14 +103,20 @@ async function fill(store: Store, orgId: number): Promise<void> {
     const u = plan[i]!;
     const ts = (u.stop + 1) * DAY_MS;
     await store.db.insertInto("user_lifecycle").values({ org_id: orgId, user_id: ids[i]!, seq: seq++, ts, action: "user:delete", entity_name: null }).execute();
-    if (i % 1000 === 0) await store.db.insertInto("user_lifecycle").values({ org_id: orgId, user_id: ids[i]!, seq: seq++, ts: ts + 5 * DAY_MS, action: "user:create", entity_name: null }).execute();
+    if (i % 1000 === 0)
+      await store.db
+        .insertInto("user_lifecycle")
+        .values({ org_id: orgId, user_id: ids[i]!, seq: seq++, ts: ts + 5 * DAY_MS, action: "user:create", entity_name: null })
+        .execute();
   }
   // The rollups ingest keeps, computed from user_day.
   const early = activityStartDay("multi-tenant")!;
   await sql`INSERT INTO user_activity (org_id, user_id, days, early_days, first_day, last_day, last_ts)
     SELECT org_id, user_id, COUNT(*), SUM(CASE WHEN day < ${early} THEN 1 ELSE 0 END), MIN(day), MAX(day), MAX(last_ts)
     FROM user_day WHERE org_id = ${orgId} GROUP BY org_id, user_id`.execute(store.db);
-  await sql`INSERT INTO day_activity (org_id, day, users) SELECT org_id, day, COUNT(*) FROM user_day WHERE org_id = ${orgId} GROUP BY org_id, day`.execute(store.db);
+  await sql`INSERT INTO day_activity (org_id, day, users) SELECT org_id, day, COUNT(*) FROM user_day WHERE org_id = ${orgId} GROUP BY org_id, day`.execute(
+    store.db,
+  );
   await sql`UPDATE user_activity SET (d7, d30, d90) = (
     SELECT SUM(CASE WHEN ud.day > user_activity.last_day - 7 THEN 1 ELSE 0 END), SUM(CASE WHEN ud.day > user_activity.last_day - 30 THEN 1 ELSE 0 END), COUNT(*)
     FROM user_day ud WHERE ud.org_id = user_activity.org_id AND ud.user_id = user_activity.user_id AND ud.day > user_activity.last_day - 90)
@@ -159,7 +169,11 @@ async function main(): Promise<void> {
         await time(`getActivity ${period}`, runs, async () => `${(await getActivity(store, orgId, { period, asOf, deployment })).totalActiveUsers} active`);
       }
       for (const range of [7, 30, 90] as const) {
-        await time(`getActivityPanel ${range}`, runs, async () => `${(await getActivityPanel(store, orgId, { range, asOf, deployment })).activeUserCount} active`);
+        await time(
+          `getActivityPanel ${range}`,
+          runs,
+          async () => `${(await getActivityPanel(store, orgId, { range, asOf, deployment })).activeUserCount} active`,
+        );
       }
     }
   } finally {

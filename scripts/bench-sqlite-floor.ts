@@ -34,7 +34,20 @@ async function readRows(): Promise<RowValues[]> {
     const o = JSON.parse(line) as { action: string; timestamp: string };
     const leaf = createHash("sha256").update(line).digest();
     chain = createHash("sha256").update(chain).update(leaf).digest();
-    rows.push([1, rows.length + 1, Date.parse(o.timestamp), o.action, 1 + (rows.length % 10_000), null, 200, leaf.toString("hex"), line, null, 0, chain.toString("hex")]);
+    rows.push([
+      1,
+      rows.length + 1,
+      Date.parse(o.timestamp),
+      o.action,
+      1 + (rows.length % 10_000),
+      null,
+      200,
+      leaf.toString("hex"),
+      line,
+      null,
+      0,
+      chain.toString("hex"),
+    ]);
     if (rows.length >= limit) break;
   }
   lines.close();
@@ -73,7 +86,9 @@ const variants: Variant[] = [
 
 const rows = await readRows();
 const bytes = rows.reduce((n, r) => n + Buffer.byteLength(r[8]) + 1, 0);
-console.log(`${rows.length.toLocaleString("en-US")} rows of ${values.file} (${(bytes / 1e6).toFixed(0)} MB of lines), ${batch.toLocaleString("en-US")} per transaction, WAL, synchronous=FULL, 1 GiB page cache, checkpoint every 128 MiB\n`);
+console.log(
+  `${rows.length.toLocaleString("en-US")} rows of ${values.file} (${(bytes / 1e6).toFixed(0)} MB of lines), ${batch.toLocaleString("en-US")} per transaction, WAL, synchronous=FULL, 1 GiB page cache, checkpoint every 128 MiB\n`,
+);
 console.log("| what is inserted | wall s | CPU s | rows/s (wall) | CPU µs/row | file MB |");
 console.log("|---|---:|---:|---:|---:|---:|");
 for (const v of variants) {
@@ -102,5 +117,7 @@ for (const v of variants) {
   db.close();
   const size = statSync(path).size / 1e6;
   clean();
-  console.log(`| ${v.name} | ${seconds.toFixed(2)} | ${cpuSeconds.toFixed(2)} | ${Math.round(rows.length / seconds).toLocaleString("en-US")} | ${((cpuSeconds * 1e6) / rows.length).toFixed(1)} | ${size.toFixed(0)} |`);
+  console.log(
+    `| ${v.name} | ${seconds.toFixed(2)} | ${cpuSeconds.toFixed(2)} | ${Math.round(rows.length / seconds).toLocaleString("en-US")} | ${((cpuSeconds * 1e6) / rows.length).toFixed(1)} | ${size.toFixed(0)} |`,
+  );
 }

@@ -55,7 +55,9 @@ const asOf = process.env.ORGTRAIL_TODAY || (values.input ? values.end! : formatD
 const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ORGTRAIL_DEMO: "0", ORGTRAIL_TODAY: asOf };
 const smoke = values.smoke!;
 const phases = new Set(values.only!.split(",").map((p) => p.trim()));
-for (const p of phases) if (!["ingest", "stream", "dashboard", "explorer", "duckdb"].includes(p)) throw new Error(`--only: unknown phase ${p} (ingest, stream, dashboard, explorer, duckdb)`);
+for (const p of phases)
+  if (!["ingest", "stream", "dashboard", "explorer", "duckdb"].includes(p))
+    throw new Error(`--only: unknown phase ${p} (ingest, stream, dashboard, explorer, duckdb)`);
 const runs = Number(values.runs ?? (smoke ? 3 : 30));
 const warmup = Number(values.warmup ?? (smoke ? 1 : 3));
 const duckRuns = Number(values["duckdb-runs"] ?? Math.min(runs, 10));
@@ -86,7 +88,29 @@ function generate(): { events: string; usersCsv: string } {
     return { events: file, usersCsv: csv };
   }
   log(`generating ${events} events for ${users} users (seed ${seed})...`);
-  const r = spawnSync(process.execPath, ["--import", "tsx/esm", join(root, "scripts/generate.ts"), "--events", String(events), "--users", String(users), "--days", "730", "--end", values.end!, "--seed", String(seed), "--out", file, "--users-csv", csv], { cwd: root, stdio: "inherit", env: baseEnv });
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx/esm",
+      join(root, "scripts/generate.ts"),
+      "--events",
+      String(events),
+      "--users",
+      String(users),
+      "--days",
+      "730",
+      "--end",
+      values.end!,
+      "--seed",
+      String(seed),
+      "--out",
+      file,
+      "--users-csv",
+      csv,
+    ],
+    { cwd: root, stdio: "inherit", env: baseEnv },
+  );
   if (r.status !== 0) throw new Error("generation failed");
   return { events: file, usersCsv: csv };
 }
@@ -167,7 +191,14 @@ async function ingest(label: string, databaseUrl: string, file: string): Promise
   // The events of the file as the CLI counted them (a given --input may hold duplicates or bad lines).
   const summary = /accepted (\d+), duplicates (\d+), rejected (\d+)/.exec(r.stdout);
   const events = summary ? Number(summary[1]) + Number(summary[2]) + Number(summary[3]) : 0;
-  rows.push({ what: `orgtrail ingest (CLI) → ${label}`, events, seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRssMb: r.peakRssMb, goal: "≥ 0.5× DuckDB's load" });
+  rows.push({
+    what: `orgtrail ingest (CLI) → ${label}`,
+    events,
+    seconds: r.seconds,
+    cpuSeconds: r.cpuSeconds,
+    peakRssMb: r.peakRssMb,
+    goal: "≥ 0.5× DuckDB's load",
+  });
 }
 
 async function importUsers(label: string, databaseUrl: string, csv: string): Promise<void> {
@@ -186,7 +217,13 @@ async function checkpoint(label: string, databaseUrl: string): Promise<void> {
   const range = /checkpoint (\d+)-(\d+)/.exec(r.stdout);
   const events = range ? Number(range[2]) - Number(range[1]) + 1 : 0;
   log(`${label}: ${r.stdout.trim()} in ${r.seconds.toFixed(1)} s (${r.cpuSeconds.toFixed(1)} s CPU)`);
-  rows.push({ what: `orgtrail checkpoint (re-hash the whole chain, sign) ← ${label}`, events, seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRssMb: r.peakRssMb });
+  rows.push({
+    what: `orgtrail checkpoint (re-hash the whole chain, sign) ← ${label}`,
+    events,
+    seconds: r.seconds,
+    cpuSeconds: r.cpuSeconds,
+    peakRssMb: r.peakRssMb,
+  });
 }
 
 interface Server {
@@ -197,18 +234,30 @@ interface Server {
 
 /** Starts the built server on the store with a fresh admin account; stops it (and its children) after. */
 async function withServer(databaseUrl: string, fn: (server: Server) => Promise<void>): Promise<void> {
-  const key = spawnSync(process.execPath, [cli, "admin", "create", "bench"], { cwd: root, env: { ...baseEnv, ORGTRAIL_DATABASE_URL: databaseUrl }, encoding: "utf8" }).stdout.trim();
+  const key = spawnSync(process.execPath, [cli, "admin", "create", "bench"], {
+    cwd: root,
+    env: { ...baseEnv, ORGTRAIL_DATABASE_URL: databaseUrl },
+    encoding: "utf8",
+  }).stdout.trim();
   const port = await freePort();
   // The server's output goes to a file next to the store, so a failed run can be read.
   mkdirSync(benchDir, { recursive: true });
   const logFile = join(benchDir, `server-${port}.log`);
   const out = openSync(logFile, "w");
-  const server = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], { cwd: root, env: { ...baseEnv, ORGTRAIL_DATABASE_URL: databaseUrl }, stdio: ["ignore", out, out], detached: true });
+  const server = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
+    cwd: root,
+    env: { ...baseEnv, ORGTRAIL_DATABASE_URL: databaseUrl },
+    stdio: ["ignore", out, out],
+    detached: true,
+  });
   closeSync(out);
   try {
     let up = false;
     for (let i = 0; i < 240 && !up; i++) {
-      up = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(5000) }).then((r) => r.ok, () => false);
+      up = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(5000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (!up) await new Promise((r) => setTimeout(r, 500));
     }
     if (!up) throw new Error(`the server did not answer /api/health within 2 minutes; its output: ${logFile}`);
@@ -245,13 +294,23 @@ async function streamOnce({ port, pid, auth }: Server, query: string): Promise<{
 async function streamAll(label: string, server: Server): Promise<void> {
   await streamOnce(server, `startDate=${values.end}&numDays=0`);
   const times = smoke ? 1 : 3;
-  for (const [name, query] of [["30-day window", `startDate=${values.end}&numDays=29`], ["all-time window", `startDate=${values.end}&numDays=800`]] as const) {
+  for (const [name, query] of [
+    ["30-day window", `startDate=${values.end}&numDays=29`],
+    ["all-time window", `startDate=${values.end}&numDays=800`],
+  ] as const) {
     const samples: { lines: number; seconds: number; cpuSeconds: number }[] = [];
     for (let i = 0; i < times; i++) samples.push(await streamOnce(server, query));
     samples.sort((a, b) => a.seconds - b.seconds);
     const m = samples[Math.floor((samples.length - 1) / 2)]!;
     log(`${label}: /admin/audit_logs ${name}: ${m.lines} events in ${m.seconds.toFixed(2)} s (server ${m.cpuSeconds.toFixed(2)} s CPU; median of ${times})`);
-    rows.push({ what: `/admin/audit_logs ${name} ← ${label} (server; median of ${times})`, events: m.lines, seconds: m.seconds, cpuSeconds: m.cpuSeconds, peakRssMb: vmHwmMb(server.pid), goal: "≥ 500,000 events/s" });
+    rows.push({
+      what: `/admin/audit_logs ${name} ← ${label} (server; median of ${times})`,
+      events: m.lines,
+      seconds: m.seconds,
+      cpuSeconds: m.cpuSeconds,
+      peakRssMb: vmHwmMb(server.pid),
+      goal: "≥ 500,000 events/s",
+    });
   }
 }
 
@@ -287,12 +346,28 @@ const past = formatDate(parseDate(values.end!)! - 365);
 const variants: [string, string, DuckQuestion][] = [
   ["/api/v1/users", "/api/v1/users", { id: "users", kind: "users", asOf }],
   ["/api/v1/users/export.csv", "/api/v1/users/export.csv", { id: "users", kind: "users", asOf }],
-  ...(["30d", "3m", "6m", "12m", "all"] as const).map((p): [string, string, DuckQuestion] => [`/api/v1/activity?period=${p}`, `/api/v1/activity?period=${p}`, { id: `activity-${p}`, kind: "activity", asOf, period: p }]),
-  ...([7, 30, 90] as const).map((r): [string, string, DuckQuestion] => [`/api/v1/activity/panel?range=${r}`, `/api/v1/activity/panel?range=${r}`, { id: `panel-${r}`, kind: "panel", asOf, range: r }]),
+  ...(["30d", "3m", "6m", "12m", "all"] as const).map((p): [string, string, DuckQuestion] => [
+    `/api/v1/activity?period=${p}`,
+    `/api/v1/activity?period=${p}`,
+    { id: `activity-${p}`, kind: "activity", asOf, period: p },
+  ]),
+  ...([7, 30, 90] as const).map((r): [string, string, DuckQuestion] => [
+    `/api/v1/activity/panel?range=${r}`,
+    `/api/v1/activity/panel?range=${r}`,
+    { id: `panel-${r}`, kind: "panel", asOf, range: r },
+  ]),
   // asOf a year back: users active since then are counted from user_day, not the summary.
   [`/api/v1/users (asOf ${past})`, `/api/v1/users?asOf=${past}`, { id: `users@${past}`, kind: "users", asOf: past }],
-  [`/api/v1/activity?period=3m (asOf ${past})`, `/api/v1/activity?period=3m&asOf=${past}`, { id: `activity-3m@${past}`, kind: "activity", asOf: past, period: "3m" }],
-  [`/api/v1/activity/panel?range=90 (asOf ${past})`, `/api/v1/activity/panel?range=90&asOf=${past}`, { id: `panel-90@${past}`, kind: "panel", asOf: past, range: 90 }],
+  [
+    `/api/v1/activity?period=3m (asOf ${past})`,
+    `/api/v1/activity?period=3m&asOf=${past}`,
+    { id: `activity-3m@${past}`, kind: "activity", asOf: past, period: "3m" },
+  ],
+  [
+    `/api/v1/activity/panel?range=90 (asOf ${past})`,
+    `/api/v1/activity/panel?range=90&asOf=${past}`,
+    { id: `panel-90@${past}`, kind: "panel", asOf: past, range: 90 },
+  ],
 ];
 
 /** The explorer's questions (scripts/bench-explorer.ts), picked from the input once it is known. */
@@ -329,7 +404,18 @@ async function dashboard(label: string, { port, auth }: Server): Promise<void> {
       }
     }
     samples.sort((a, b) => a - b);
-    const l: Latency = { store: label, route, question, body: first, median: percentile(samples, 0.5), p95: percentile(samples, 0.95), min: samples[0]!, max: samples[samples.length - 1]!, bytes, detail };
+    const l: Latency = {
+      store: label,
+      route,
+      question,
+      body: first,
+      median: percentile(samples, 0.5),
+      p95: percentile(samples, 0.95),
+      min: samples[0]!,
+      max: samples[samples.length - 1]!,
+      bytes,
+      detail,
+    };
     latencies.push(l);
     log(`${label}: ${route}: median ${l.median.toFixed(1)} ms, p95 ${l.p95.toFixed(1)} ms (${detail})`);
   }
@@ -346,16 +432,23 @@ function describe(path: string, body: string): string {
 
 function latencyTable(): string {
   const header = "| store | route | median (ms) | p95 (ms) | min (ms) | max (ms) | answer |\n|---|---|---:|---:|---:|---:|---|";
-  const body = latencies.map((l) => `| ${l.store} | \`${l.route}\` | ${l.median.toFixed(1)} | ${l.p95.toFixed(1)} | ${l.min.toFixed(1)} | ${l.max.toFixed(1)} | ${l.detail}, ${(l.bytes / 1024).toFixed(0)} KiB |`);
+  const body = latencies.map(
+    (l) =>
+      `| ${l.store} | \`${l.route}\` | ${l.median.toFixed(1)} | ${l.p95.toFixed(1)} | ${l.min.toFixed(1)} | ${l.max.toFixed(1)} | ${l.detail}, ${(l.bytes / 1024).toFixed(0)} KiB |`,
+  );
   return [header, ...body].join("\n");
 }
 
 const rate = (events: number, seconds: number) => Math.round(events / seconds).toLocaleString("en");
 
 function table(): string {
-  const header = "| measurement | events | wall s | CPU s | events/s (wall) | events/s (CPU) | peak RSS (MB) | goal | vs DuckDB load |\n|---|---:|---:|---:|---:|---:|---:|---|---:|";
+  const header =
+    "| measurement | events | wall s | CPU s | events/s (wall) | events/s (CPU) | peak RSS (MB) | goal | vs DuckDB load |\n|---|---:|---:|---:|---:|---:|---:|---|---:|";
   const body = rows.map((r) => {
-    const versus = duck && r.what.startsWith("orgtrail ingest") ? `${(duck.loadSeconds / r.seconds).toFixed(2)}× ${duck.loadSeconds / r.seconds >= 0.5 ? "met" : "**missed**"}` : "";
+    const versus =
+      duck && r.what.startsWith("orgtrail ingest")
+        ? `${(duck.loadSeconds / r.seconds).toFixed(2)}× ${duck.loadSeconds / r.seconds >= 0.5 ? "met" : "**missed**"}`
+        : "";
     const goal = r.goal === "≥ 500,000 events/s" ? `${r.goal}: ${r.events / r.seconds >= 500_000 ? "met" : "**missed**"}` : (r.goal ?? "");
     return `| ${r.what} | ${r.events.toLocaleString("en")} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${rate(r.events, r.seconds)} | ${r.cpuSeconds > 0 ? rate(r.events, r.cpuSeconds) : ""} | ${r.peakRssMb.toFixed(0)} | ${goal} | ${versus} |`;
   });
@@ -371,17 +464,38 @@ const cpuChecks: number[] = [];
 async function duckdb(file: string): Promise<void> {
   const questions = duckQuestions();
   log(`DuckDB: loading ${file}, then ${questions.length} questions × ${duckRuns} runs...`);
-  const r = await runMeasured(["--import", "tsx/esm", join(root, "scripts/bench-duckdb.ts"), "--file", file, "--runs", String(duckRuns), "--warmup", "1", "--questions", JSON.stringify(questions)], baseEnv);
+  const r = await runMeasured(
+    [
+      "--import",
+      "tsx/esm",
+      join(root, "scripts/bench-duckdb.ts"),
+      "--file",
+      file,
+      "--runs",
+      String(duckRuns),
+      "--warmup",
+      "1",
+      "--questions",
+      JSON.stringify(questions),
+    ],
+    baseEnv,
+  );
   const last = r.stdout.trim().split("\n").pop() ?? "";
   // DuckDB refuses a file with a malformed line (orgtrail rejects that line and goes on).
-  if (!last.startsWith("{")) throw new Error(`DuckDB could not load ${file} (its error is above): the side by side needs a file both can read; drop the lines \`orgtrail ingest\` reports as rejected, or run with --only ingest,stream,dashboard`);
+  if (!last.startsWith("{"))
+    throw new Error(
+      `DuckDB could not load ${file} (its error is above): the side by side needs a file both can read; drop the lines \`orgtrail ingest\` reports as rejected, or run with --only ingest,stream,dashboard`,
+    );
   duck = JSON.parse(last) as DuckResult;
   duckPeakRssMb = r.peakRssMb;
-  log(`DuckDB ${duck.version}: loaded ${duck.events} events in ${duck.loadSeconds.toFixed(1)} s (${duck.loadCpuSeconds.toFixed(1)} s CPU, ${duck.threads} threads), peak RSS ${r.peakRssMb.toFixed(0)} MB`);
+  log(
+    `DuckDB ${duck.version}: loaded ${duck.events} events in ${duck.loadSeconds.toFixed(1)} s (${duck.loadCpuSeconds.toFixed(1)} s CPU, ${duck.threads} threads), peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+  );
 }
 
 function pairsTable(): string {
-  const header = "| store | route | DuckDB question | orgtrail median (ms) | DuckDB median (ms) | DuckDB CPU median (ms) | ratio DuckDB / orgtrail | goal ≥ 5× | same answer? |\n|---|---|---|---:|---:|---:|---:|---|---|";
+  const header =
+    "| store | route | DuckDB question | orgtrail median (ms) | DuckDB median (ms) | DuckDB CPU median (ms) | ratio DuckDB / orgtrail | goal ≥ 5× | same answer? |\n|---|---|---|---:|---:|---:|---:|---|---|";
   const body = checks.map(({ latency: l, check }) => {
     const d = duck!.questions.find((q) => q.id === l.question.id)!;
     const ratio = d.median / l.median;
@@ -475,7 +589,8 @@ async function explorer(label: string, { port, auth }: Server): Promise<void> {
     }
     samples.sort((a, b) => a - b);
     const json = JSON.parse(first) as { total?: number; values?: unknown[]; days?: unknown[] };
-    const detail = json.total !== undefined ? `${json.total.toLocaleString("en")} matches` : json.values ? `${json.values.length} values` : `${json.days?.length ?? 0} days`;
+    const detail =
+      json.total !== undefined ? `${json.total.toLocaleString("en")} matches` : json.values ? `${json.values.length} values` : `${json.days?.length ?? 0} days`;
     const l: ExplorerLatency = { store: label, question: x, body: first, median: percentile(samples, 0.5), p95: percentile(samples, 0.95), detail };
     explorerLatencies.push(l);
     log(`${label}: explorer ${x.id} \`${x.q}\`: median ${l.median.toFixed(1)} ms, p95 ${l.p95.toFixed(1)} ms (${detail})`);
@@ -483,7 +598,8 @@ async function explorer(label: string, { port, auth }: Server): Promise<void> {
 }
 
 function explorerTable(): string {
-  const header = "| store | question | orgtrail median (ms) | p95 (ms) | goal | DuckDB median (ms) | ratio DuckDB / orgtrail | goal ≥ 5× | same answer? |\n|---|---|---:|---:|---|---:|---:|---|---|";
+  const header =
+    "| store | question | orgtrail median (ms) | p95 (ms) | goal | DuckDB median (ms) | ratio DuckDB / orgtrail | goal ≥ 5× | same answer? |\n|---|---|---:|---:|---|---:|---:|---|---|";
   const body = explorerLatencies.map((l) => {
     const d = duck?.questions.find((q) => q.id === l.question.id);
     const check = d ? crossCheck("explorer", l.body, d.answer) : null;
@@ -536,7 +652,8 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   cpuChecks.push(cpuCalibrationMs());
   // ORGTRAIL_DIST_DIR (next.config.ts) selects a private build, for `next start` too.
-  if (!existsSync(join(root, process.env.ORGTRAIL_DIST_DIR || ".next", "BUILD_ID"))) spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: baseEnv });
+  if (!existsSync(join(root, process.env.ORGTRAIL_DIST_DIR || ".next", "BUILD_ID")))
+    spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: baseEnv });
   let inputLine: string;
   if (values.store) {
     const label = /^postgres(ql)?:/i.test(values.store) ? "PostgreSQL" : "SQLite";
@@ -568,21 +685,31 @@ async function main(): Promise<void> {
     }
   }
   cpuChecks.push(cpuCalibrationMs());
-  if (duck) for (const latency of latencies) checks.push({ latency, check: crossCheck(latency.route, latency.body, duck.questions.find((q) => q.id === latency.question.id)!.answer) });
+  if (duck)
+    for (const latency of latencies)
+      checks.push({ latency, check: crossCheck(latency.route, latency.body, duck.questions.find((q) => q.id === latency.question.id)!.answer) });
   let out = `Machine: ${machineDescription(loadBefore)}\n\n${inputLine}\n`;
   if (duck) {
     const d: DuckResult = duck;
-    rows.unshift({ what: "DuckDB load (`CREATE TABLE … FROM read_ndjson`)", events: d.events, seconds: d.loadSeconds, cpuSeconds: d.loadCpuSeconds, peakRssMb: d.peakRssAfterLoadMb });
+    rows.unshift({
+      what: "DuckDB load (`CREATE TABLE … FROM read_ndjson`)",
+      events: d.events,
+      seconds: d.loadSeconds,
+      cpuSeconds: d.loadCpuSeconds,
+      peakRssMb: d.peakRssAfterLoadMb,
+    });
     out += `\nDuckDB process peak RSS (load and every question): ${duckPeakRssMb.toFixed(0)} MB.\n`;
   }
   if (rows.length > 0) out += `\n${table()}\n`;
-  if (checks.length > 0) out += `\nSide by side (orgtrail: ${runs} requests each after ${warmup} warm-ups over HTTP, time to the last byte; DuckDB: ${duckRuns} runs after 1 warm-up over its loaded table, in-process; medians):\n\n${pairsTable()}\n`;
+  if (checks.length > 0)
+    out += `\nSide by side (orgtrail: ${runs} requests each after ${warmup} warm-ups over HTTP, time to the last byte; DuckDB: ${duckRuns} runs after 1 warm-up over its loaded table, in-process; medians):\n\n${pairsTable()}\n`;
   if (latencies.length > 0) out += `\nDashboard routes (${runs} requests each after ${warmup} warm-ups, one at a time):\n\n${latencyTable()}\n`;
   if (explorerLatencies.length > 0) {
     out += `\nExplorer (${runs} requests each after ${warmup} warm-ups over HTTP, time to the last byte; DuckDB: the same filter as SQL over its loaded table, ${duckRuns} runs; medians):\n\n${explorerBuilds.map((b) => `- ${b}`).join("\n")}\n\n${explorerTable()}\n`;
   }
   process.stdout.write(`\n${out}`);
-  if (!smoke && !values["no-write"]) writeDoc(`_Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 16)}Z; do not edit between the markers._\n\n${out}`);
+  if (!smoke && !values["no-write"])
+    writeDoc(`_Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 16)}Z; do not edit between the markers._\n\n${out}`);
   const diffs = checks.filter((c) => !c.check.ok);
   if (explorerDiffs.length > 0) {
     log(`${explorerDiffs.length} explorer answers differ from DuckDB's: ${explorerDiffs.join("; ")}`);

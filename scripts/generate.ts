@@ -92,8 +92,7 @@ async function main(): Promise<void> {
   const rate = Math.round(count / Math.max(seconds, 1e-9));
   if (progress) process.stderr.write("\r\x1b[K");
   process.stderr.write(
-    `wrote ${count} events to ${out} in ${seconds.toFixed(2)} s (${rate.toLocaleString("en-US")} events/s)` +
-      (csvPath ? `; users CSV ${csvPath}` : "") + "\n",
+    `wrote ${count} events to ${out} in ${seconds.toFixed(2)} s (${rate.toLocaleString("en-US")} events/s)` + (csvPath ? `; users CSV ${csvPath}` : "") + "\n",
   );
 }
 

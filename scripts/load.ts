@@ -66,7 +66,12 @@ const scenarios = values.scenarios!.split(",").map((s) => {
   if (!scenario) throw new Error(`--scenarios: unknown ${s} (dashboard, audit)`);
   return scenario;
 });
-const ingestModes = new Set(values.ingest!.split(",").map((m) => m.trim()).filter((m) => m !== "" && m !== "none"));
+const ingestModes = new Set(
+  values
+    .ingest!.split(",")
+    .map((m) => m.trim())
+    .filter((m) => m !== "" && m !== "none"),
+);
 for (const m of ingestModes) if (m !== "http" && m !== "cli") throw new Error(`--ingest: unknown ${m} (http, cli, none)`);
 const history = intOption("events", 0);
 const live = intOption("live", 0);
@@ -190,7 +195,9 @@ async function runStore(store: string, databaseUrl: string, data: LoadData): Pro
     let expected = await countStoredEvents(databaseUrl);
     for (const [k, scenario] of scenarios.entries()) {
       const queue = queues[k]!;
-      log(`${store}: ${scenario.name}, ${connections} connections for ${duration} s, ingest ${[...ingestModes].join("+") || "none"} (${queue.remaining} batches)...`);
+      log(
+        `${store}: ${scenario.name}, ${connections} connections for ${duration} s, ingest ${[...ingestModes].join("+") || "none"} (${queue.remaining} batches)...`,
+      );
       const serverCpu = groupCpuSeconds(pid);
       const machine = machineJiffies();
       const loadRange = loadSampler();
@@ -221,7 +228,9 @@ async function runStore(store: string, databaseUrl: string, data: LoadData): Pro
       if (stored !== expected) problems.push(`${scenario.name}: the store holds ${stored} events, expected ${expected} (history + accepted)`);
       expected = stored;
       run.problems.push(...problems.map((p) => `${store}: ${p}`));
-      log(`${store}: ${result.requests} requests, ${result.requestsPerSecond.toFixed(1)}/s, p99 ${result.p99.toFixed(0)} ms, non-2xx ${result.non2xx}, errors ${result.errors}; ${usage}`);
+      log(
+        `${store}: ${result.requests} requests, ${result.requestsPerSecond.toFixed(1)}/s, p99 ${result.p99.toFixed(0)} ms, non-2xx ${result.non2xx}, errors ${result.errors}; ${usage}`,
+      );
       for (const p of problems) log(`${store}: PROBLEM ${p}`);
     }
   } catch (error) {
@@ -241,7 +250,9 @@ async function main(): Promise<void> {
   const runs: StoreRun[] = [];
   try {
     const generate = { seed: intOption("seed", 0), users, events: history + live, days: intOption("days", 1), endDate: values.end! };
-    log(`generating ${history.toLocaleString("en")} + ${live.toLocaleString("en")} events for ${users} users (seed ${generate.seed}, ending ${generate.endDate}) in ${dir}...`);
+    log(
+      `generating ${history.toLocaleString("en")} + ${live.toLocaleString("en")} events for ${users} users (seed ${generate.seed}, ending ${generate.endDate}) in ${dir}...`,
+    );
     const data = await writeLoadData({ ...generate, live, batchLines, dir });
     if (!values["no-sqlite"]) runs.push(await runStore("SQLite", `file:${join(dir, "load.db")}`, data));
     if (values.pg) {
@@ -260,12 +271,15 @@ async function main(): Promise<void> {
   const rows = runs.flatMap((r) => r.results);
   const problems = runs.flatMap((r) => r.problems);
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  let out = `Machine: ${machine}; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} at the end\n`;
+  let out = `Machine: ${machine}; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")} at the end\n`;
   out += `Input: ${history.toLocaleString("en")} events of history + ${live.toLocaleString("en")} (one in every ${((history + live) / Math.max(live, 1)).toFixed(1)}, all days) held back for the concurrent ingest (batches of ${batchLines}), ${users.toLocaleString("en")} users, seed ${values.seed}, ${values.days} days ending ${values.end}\n`;
   out += `Each scenario: ${connections} connections for ${duration} s (timeout ${timeout} s), concurrent ingest: ${[...ingestModes].join(" + ") || "none"}\n`;
   for (const r of runs) out += `\n${r.store}: history ingested in ${r.seedSeconds.toFixed(1)} s; answers: ${r.answers.join("; ")}\n`;
   out += `\n${scenarioTable(rows)}\n\n${routeTable(rows)}\n\nCPU during each scenario:\n\n${rows.map((r) => `- ${r.store}, ${r.result.name}: ${r.usage}`).join("\n")}\n`;
-  out += problems.length === 0 ? "\nNo errors, no non-2xx answers, every ingested line stored.\n" : `\nPROBLEMS:\n${problems.map((p) => `- ${p}`).join("\n")}\n`;
+  out +=
+    problems.length === 0 ? "\nNo errors, no non-2xx answers, every ingested line stored.\n" : `\nPROBLEMS:\n${problems.map((p) => `- ${p}`).join("\n")}\n`;
   process.stdout.write(`\n${out}`);
   if (problems.length > 0) process.exitCode = 1;
 }

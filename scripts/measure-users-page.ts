@@ -30,7 +30,14 @@ const { values } = parseArgs({
 });
 if (!values.store) throw new Error("--store file:/path.db or postgres://… is required");
 const root = resolve(import.meta.dirname, "..");
-const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ORGTRAIL_DEMO: "0", ORGTRAIL_DATABASE_URL: values.store, ORGTRAIL_DIST_DIR: values.dist };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  NODE_ENV: "production",
+  NEXT_TELEMETRY_DISABLED: "1",
+  ORGTRAIL_DEMO: "0",
+  ORGTRAIL_DATABASE_URL: values.store,
+  ORGTRAIL_DIST_DIR: values.dist,
+};
 if (values["as-of"]) env.ORGTRAIL_TODAY = values["as-of"];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
@@ -59,7 +66,10 @@ function cpuMs(pid: number): number {
     }
   };
   // next start runs the server in a child process: count the whole group.
-  const pids = spawnSync("pgrep", ["-g", String(pid)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
+  const pids = spawnSync("pgrep", ["-g", String(pid)], { encoding: "utf8" })
+    .stdout.split("\n")
+    .filter(Boolean)
+    .map(Number);
   return pids.reduce((s, p) => s + ticks(p), 0) * 10;
 }
 
@@ -81,7 +91,11 @@ function mainThreadCpuMs(trace: Buffer, shownMs: number): number {
   if (!main) return NaN;
   const start = Math.min(...events.filter((e) => onMain(e, main) && e.name === "ParseHTML").map((e) => e.ts));
   const end = start + shownMs * 1000;
-  return events.filter((e) => onMain(e, main) && e.ph === "X" && e.name === "RunTask" && e.ts >= start - 200_000 && e.ts <= end).reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000;
+  return (
+    events
+      .filter((e) => onMain(e, main) && e.ph === "X" && e.name === "RunTask" && e.ts >= start - 200_000 && e.ts <= end)
+      .reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000
+  );
 }
 
 const user = `measure-${process.pid}`;
@@ -90,7 +104,12 @@ if (!key) throw new Error("could not create an admin account on the store");
 const auth = `Basic ${Buffer.from(`${user}:${key}`).toString("base64")}`;
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, [resolve(root, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], { cwd: root, env, stdio: "ignore", detached: true });
+const server = spawn(process.execPath, [resolve(root, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
+  cwd: root,
+  env,
+  stdio: "ignore",
+  detached: true,
+});
 const stop = () => {
   try {
     process.kill(-server.pid!, "SIGTERM");
@@ -102,7 +121,13 @@ process.on("exit", stop);
 
 try {
   for (let i = 0; i < 240; i++) {
-    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${base}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     await new Promise((r) => setTimeout(r, 250));
   }
   console.log(`load average ${spawnSync("cat", ["/proc/loadavg"], { encoding: "utf8" }).stdout.trim()}`);
@@ -118,7 +143,12 @@ try {
     };
     /** A change the cache must see, through another connection (a no-op update still moves the data version). */
     const other = await openStore(values.store);
-    const touch = () => other.db.updateTable("users").set((eb) => ({ runs: eb.ref("runs") })).where("id", "=", (eb) => eb.selectFrom("users").select((e) => e.fn.min("id").as("m"))).execute();
+    const touch = () =>
+      other.db
+        .updateTable("users")
+        .set((eb) => ({ runs: eb.ref("runs") }))
+        .where("id", "=", (eb) => eb.selectFrom("users").select((e) => e.fn.min("id").as("m")))
+        .execute();
     for (const path of ["/api/v1/users", "/api/v1/users/export.csv"]) {
       for (const encoding of ["gzip, deflate, br", "identity"]) {
         const cold: number[] = [];
@@ -182,7 +212,12 @@ try {
           const res = performance.getEntriesByType("resource") as PerformanceResourceTiming[];
           const users = res.find((r) => r.name.includes("/api/v1/users"));
           const scripts = res.filter((r) => r.initiatorType === "script" || r.name.endsWith(".js"));
-          return { doc: nav.responseStart, scripts: Math.max(0, ...scripts.map((r) => r.responseEnd)), usersStart: users?.startTime ?? -1, usersEnd: users?.responseEnd ?? -1 };
+          return {
+            doc: nav.responseStart,
+            scripts: Math.max(0, ...scripts.map((r) => r.responseEnd)),
+            usersStart: users?.startTime ?? -1,
+            usersEnd: users?.responseEnd ?? -1,
+          };
         });
         phases["document's first byte"]!.push(timing.doc);
         phases["last script loaded"]!.push(timing.scripts);

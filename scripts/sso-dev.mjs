@@ -15,7 +15,9 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log("usage: npm run sso:dev -- [--port 9400] [--public-url http://127.0.0.1:3000]\n\n--public-url is orgtrail's ORGTRAIL_PUBLIC_URL (the provider accepts its callback only).");
+  console.log(
+    "usage: npm run sso:dev -- [--port 9400] [--public-url http://127.0.0.1:3000]\n\n--public-url is orgtrail's ORGTRAIL_PUBLIC_URL (the provider accepts its callback only).",
+  );
   process.exit(0);
 }
 

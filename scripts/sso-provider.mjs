@@ -80,7 +80,12 @@ export async function startOidcProvider({ host = "127.0.0.1", port = 0, users = 
 
   function build() {
     const p = new Provider(issuer, {
-      clients: registered.map((c) => ({ grant_types: ["authorization_code"], response_types: ["code"], token_endpoint_auth_method: "client_secret_basic", ...c })),
+      clients: registered.map((c) => ({
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+        token_endpoint_auth_method: "client_secret_basic",
+        ...c,
+      })),
       jwks: { keys: [jwk] },
       cookies: { keys: [randomBytes(32).toString("hex")] },
       // Claims go into the ID token too (as Keycloak's "add to ID token" mappers, Okta's groups claim).
@@ -97,7 +102,14 @@ export async function startOidcProvider({ host = "127.0.0.1", port = 0, users = 
         return {
           accountId: id,
           async claims() {
-            return { sub: id, email: user.email, email_verified: user.email_verified, name: user.name ?? user.username, preferred_username: user.username, groups: user.groups };
+            return {
+              sub: id,
+              email: user.email,
+              email_verified: user.email_verified,
+              name: user.name ?? user.username,
+              preferred_username: user.username,
+              groups: user.groups,
+            };
           },
         };
       },
@@ -117,7 +129,9 @@ export async function startOidcProvider({ host = "127.0.0.1", port = 0, users = 
 
   async function grantConsent(req, res, details) {
     const { params, session, prompt } = details;
-    const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: session.accountId, clientId: params.client_id });
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId: session.accountId, clientId: params.client_id });
     if (prompt.details.missingOIDCScope) grant.addOIDCScope(prompt.details.missingOIDCScope.join(" "));
     if (prompt.details.missingOIDCClaims) grant.addOIDCClaims(prompt.details.missingOIDCClaims);
     if (prompt.details.missingResourceScopes) {

@@ -34,11 +34,24 @@ export function packagesFor(steps) {
 export function planSystemDeps({ missing, root, apt, sudo }) {
   if (missing.length === 0) return { action: "none" };
   const list = missing.join(" ");
-  if (apt && root) return { action: "install", commands: [["apt-get", "update"], ["apt-get", "install", "-y", ...missing]] };
-  const what = SYSTEM_DEPS.filter((d) => missing.includes(d.pkg)).map((d) => d.what).join(", ");
+  if (apt && root)
+    return {
+      action: "install",
+      commands: [
+        ["apt-get", "update"],
+        ["apt-get", "install", "-y", ...missing],
+      ],
+    };
+  const what = SYSTEM_DEPS.filter((d) => missing.includes(d.pkg))
+    .map((d) => d.what)
+    .join(", ");
   if (apt) {
     const command = sudo ? `sudo apt-get update && sudo apt-get install -y ${list}` : `su -c 'apt-get update && apt-get install -y ${list}'`;
-    return { action: "stop", command, message: `npm test needs ${what}, which are missing; it installs them itself only as root. Run:\n  ${command}\nthen npm test again.` };
+    return {
+      action: "stop",
+      command,
+      message: `npm test needs ${what}, which are missing; it installs them itself only as root. Run:\n  ${command}\nthen npm test again.`,
+    };
   }
   const command = `apt-get update && apt-get install -y ${list}`;
   return {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, in order, stopping at the first failing step:
-//   lint, typecheck, unit, build, bundle, integration-sqlite, integration-postgres, e2e
+//   format, lint, typecheck, unit, build, bundle, integration-sqlite, integration-postgres, e2e
 // First, the system packages the selected steps need (Chromium, PostgreSQL 15, promtool):
 // installed when missing if run as root with apt, else it stops at once with the command to
 // run (scripts/system-deps.mjs).
@@ -28,8 +28,13 @@ function vitestStep(name, project, store) {
     name,
     label: `vitest run --project ${project}${store ? ` (ORGTRAIL_TEST_STORE=${store})` : ""}`,
     command: [
-      bin("vitest/vitest.mjs"), "run", "--project", project,
-      "--reporter=default", "--reporter=json", `--outputFile.json=${outputFile}`,
+      bin("vitest/vitest.mjs"),
+      "run",
+      "--project",
+      project,
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${outputFile}`,
       ...extraVitestArgs,
     ],
     env: store ? { ORGTRAIL_TEST_STORE: store } : {},
@@ -39,6 +44,8 @@ function vitestStep(name, project, store) {
 
 const playwrightReport = join(resultsDir, "playwright.json");
 const steps = [
+  // Prettier's layout (.prettierrc.json; .prettierignore keeps prose and fixtures as written): `npm run format` fixes it.
+  { name: "format", label: "prettier --check .", command: [bin("prettier/bin/prettier.cjs"), "--check", "."] },
   { name: "lint", label: "eslint .", command: [bin("eslint/bin/eslint.js"), "."] },
   { name: "typecheck", label: "tsc --noEmit", command: [bin("typescript/bin/tsc"), "--noEmit"] },
   vitestStep("unit", "unit"),
@@ -58,7 +65,10 @@ const steps = [
 function stepList(variable) {
   const value = process.env[variable];
   if (!value) return undefined;
-  const names = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !steps.some((s) => s.name === n));
   if (unknown.length > 0) {
     console.error(`${variable}: unknown step(s) ${unknown.join(", ")}; steps are ${steps.map((s) => s.name).join(", ")}`);

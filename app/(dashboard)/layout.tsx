@@ -23,7 +23,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     <Providers>
       <DashboardContextProvider value={{ orgSlug, inviteUrl }}>
         <OrgProvider landing={landing} orgs={listed}>
-          <RoleProvider roles={Object.fromEntries(orgs.filter((o) => o.role === "admin" || o.role === "auditor").map((o) => [o.slug, o.role as "admin" | "auditor"]))}>
+          <RoleProvider
+            roles={Object.fromEntries(orgs.filter((o) => o.role === "admin" || o.role === "auditor").map((o) => [o.slug, o.role as "admin" | "auditor"]))}
+          >
             {session.kind !== "signed-out" && <DashboardHeader username={session.username} orgSlug={orgSlug ?? undefined} />}
             {session.kind !== "signed-out" && <DemoBanner />}
             {/* The header's "Skip to main content" lands here, on every page of the group. */}

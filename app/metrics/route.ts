@@ -27,7 +27,11 @@ export const GET = publicRoute({}, async ({ request }) => {
   const store = await getStore();
   const day = today();
   if (!hideOrgs) {
-    for (const [window, days] of [["1d", 1], ["7d", 7], ["30d", 30]] as const) {
+    for (const [window, days] of [
+      ["1d", 1],
+      ["7d", 7],
+      ["30d", 30],
+    ] as const) {
       for (const { slug, users } of await countActiveUsersByOrg(store, day, days)) m.activeUsers.set({ org: slug, window }, users);
     }
   }

@@ -17,7 +17,17 @@ const CHART_HEIGHT = 290;
 const BODY_HEIGHT = "lg:h-[340px]";
 
 /** The Activity panel: active user count, weekly active users and the most active users of a 7/30/90-day range. */
-export function ActivityPanel({ range, asOf, today, onRangeChange }: { range: PanelRange; asOf?: string; today: string; onRangeChange: (r: PanelRange) => void }) {
+export function ActivityPanel({
+  range,
+  asOf,
+  today,
+  onRangeChange,
+}: {
+  range: PanelRange;
+  asOf?: string;
+  today: string;
+  onRangeChange: (r: PanelRange) => void;
+}) {
   const query = usePanelQuery(range, asOf);
   const data = query.data;
   const todayDay = parseDate(today) ?? 0;
@@ -38,7 +48,10 @@ export function ActivityPanel({ range, asOf, today, onRangeChange }: { range: Pa
       {query.isError && !data ? (
         <ErrorState what="the activity panel" error={query.error} onRetry={() => void query.refetch()} className={BODY_HEIGHT} />
       ) : (
-        <div aria-busy={!data || query.isPlaceholderData} className={`grid grid-cols-1 gap-6 lg:grid-cols-[170px_minmax(0,1fr)_minmax(0,1fr)] ${BODY_HEIGHT} ${dim}`}>
+        <div
+          aria-busy={!data || query.isPlaceholderData}
+          className={`grid grid-cols-1 gap-6 lg:grid-cols-[170px_minmax(0,1fr)_minmax(0,1fr)] ${BODY_HEIGHT} ${dim}`}
+        >
           <div aria-labelledby="active-user-count-title" role="group">
             <h3 id="active-user-count-title" className="text-sm font-medium text-slate-700">
               Active user count
@@ -60,7 +73,10 @@ export function ActivityPanel({ range, asOf, today, onRangeChange }: { range: Pa
               </h3>
               {weekly.some((w) => w.partial) && (
                 <p className="flex items-center gap-1.5 text-xs text-slate-600">
-                  <span aria-hidden="true" className="inline-block h-3 w-3 rounded-sm border border-dashed border-indigo-600 bg-[repeating-linear-gradient(45deg,#4f46e5_0_2px,#e0e7ff_2px_5px)]" />
+                  <span
+                    aria-hidden="true"
+                    className="inline-block h-3 w-3 rounded-sm border border-dashed border-indigo-600 bg-[repeating-linear-gradient(45deg,#4f46e5_0_2px,#e0e7ff_2px_5px)]"
+                  />
                   Hatched: partial week
                 </p>
               )}

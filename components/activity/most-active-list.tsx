@@ -30,7 +30,15 @@ export function MostActiveList({ users }: { users: PanelResponse["mostActive"] }
               <UserPageLink id={u.id}>{u.username ?? u.email ?? "unknown user"}</UserPageLink>
             </td>
             <td className="text-right tabular-nums">{formatNumber(u.activeDays)}</td>
-            <td className="truncate pl-4 text-slate-700">{u.lastActive ? <time dateTime={u.lastActive} title={formatTimestamp(u.lastActive)}>{formatDate(u.lastActive)}</time> : "-"}</td>
+            <td className="truncate pl-4 text-slate-700">
+              {u.lastActive ? (
+                <time dateTime={u.lastActive} title={formatTimestamp(u.lastActive)}>
+                  {formatDate(u.lastActive)}
+                </time>
+              ) : (
+                "-"
+              )}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -10,12 +10,25 @@ import { PERIOD_OPTIONS } from "./options";
 import { useActivityQuery } from "./use-activity-query";
 
 /** "Total active users": distinct users active in the selected period. */
-export function TotalActiveUsersCard({ period, asOf, today, onPeriodChange }: { period: Period; asOf?: string; today: string; onPeriodChange: (p: Period) => void }) {
+export function TotalActiveUsersCard({
+  period,
+  asOf,
+  today,
+  onPeriodChange,
+}: {
+  period: Period;
+  asOf?: string;
+  today: string;
+  onPeriodChange: (p: Period) => void;
+}) {
   const query = useActivityQuery(period, asOf);
   const data = query.data;
   const ongoing = data ? isOngoingRange({ from: parseDate(data.from) ?? 0, to: parseDate(data.to) ?? 0 }, parseDate(today) ?? 0) : false;
   return (
-    <Card title="Total active users" actions={<Select label="Total active users period" hideLabel value={period} options={PERIOD_OPTIONS} onChange={onPeriodChange} />}>
+    <Card
+      title="Total active users"
+      actions={<Select label="Total active users period" hideLabel value={period} options={PERIOD_OPTIONS} onChange={onPeriodChange} />}
+    >
       <div className="flex h-[244px] flex-col justify-center">
         {query.isError && !data ? (
           <ErrorState what="total active users" error={query.error} onRetry={() => void query.refetch()} className="h-full p-2" />

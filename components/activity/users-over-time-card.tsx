@@ -14,14 +14,27 @@ import { useActivityQuery } from "./use-activity-query";
 const CHART_HEIGHT = 220;
 
 /** "Users active over time": one point per day of the selected period. */
-export function UsersOverTimeCard({ period, asOf, today, onPeriodChange }: { period: Period; asOf?: string; today: string; onPeriodChange: (p: Period) => void }) {
+export function UsersOverTimeCard({
+  period,
+  asOf,
+  today,
+  onPeriodChange,
+}: {
+  period: Period;
+  asOf?: string;
+  today: string;
+  onPeriodChange: (p: Period) => void;
+}) {
   const query = useActivityQuery(period, asOf);
   const data = query.data;
   const points = useMemo(() => (data ? dailyChartPoints(data.series, parseDate(today) ?? 0) : []), [data, today]);
   const unfinished = points.find((p) => p.note);
   const peak = data?.series.reduce((best, p) => (p.activeUsers > best.activeUsers ? p : best), { date: "", activeUsers: 0 });
   return (
-    <Card title="Users active over time" actions={<Select label="Users active over time period" hideLabel value={period} options={PERIOD_OPTIONS} onChange={onPeriodChange} />}>
+    <Card
+      title="Users active over time"
+      actions={<Select label="Users active over time period" hideLabel value={period} options={PERIOD_OPTIONS} onChange={onPeriodChange} />}
+    >
       {/* 24 px for the caption, 40 px below 640 px wide where it takes two lines. */}
       <div className="h-[260px] sm:h-[244px]">
         {query.isError && !data ? (

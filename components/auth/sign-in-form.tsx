@@ -5,7 +5,6 @@ import { Button } from "@/components/ui/button";
 import { ApiError, fetchJson } from "@/lib/fetch-json";
 import { safeNextPath } from "@/lib/web/safe-next";
 
-
 /** `ssoStart`: the SSO start route when single sign-on is configured (docs/SSO.md); `ssoError`: why the last SSO sign-in was refused. */
 export function SignInForm({ next, initialError, ssoStart, ssoError }: { next?: string; initialError?: string; ssoStart?: string; ssoError?: string }) {
   const [error, setError] = useState<string | undefined>(initialError);

@@ -3,14 +3,18 @@ import { headerLinks, RoleGate } from "./header-links";
 import { HeaderMenu } from "./header-menu";
 import { CurrentOrgFreshness, OrgLink, OrgSwitcher } from "./org-switcher";
 
-const LINK = "rounded-sm text-slate-700 hover:text-slate-900 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600";
+const LINK =
+  "rounded-sm text-slate-700 hover:text-slate-900 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600";
 
 export function DashboardHeader({ username, orgSlug }: { username: string; orgSlug?: string }) {
   const links = headerLinks(orgSlug);
   return (
     <header className="relative border-b border-slate-200 bg-white">
       {/* The first stop of the keyboard: past the header to the page's content (app/(dashboard)/layout.tsx). */}
-      <a href="#main-content" className="sr-only rounded-md bg-indigo-700 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+      <a
+        href="#main-content"
+        className="sr-only rounded-md bg-indigo-700 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+      >
         Skip to main content
       </a>
       {/*

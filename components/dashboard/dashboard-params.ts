@@ -89,7 +89,8 @@ export function parseDashboardParams(search: URLSearchParams): DashboardParams {
 
   const rawSort = search.get("sort");
   const sort = parseSort(rawSort);
-  if (rawSort !== null && rawSort !== "" && sort === null) invalid.push({ name: "sort", value: rawSort, reason: "not a column and direction of the users table" });
+  if (rawSort !== null && rawSort !== "" && sort === null)
+    invalid.push({ name: "sort", value: rawSort, reason: "not a column and direction of the users table" });
 
   const rawCols = search.get("cols");
   const cols = parseCols(rawCols);

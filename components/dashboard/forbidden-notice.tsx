@@ -1,4 +1,12 @@
-export function ForbiddenNotice({ detail, need = "an organization admin or auditor", what = "the Organization Dashboard" }: { detail?: string; need?: string; what?: string }) {
+export function ForbiddenNotice({
+  detail,
+  need = "an organization admin or auditor",
+  what = "the Organization Dashboard",
+}: {
+  detail?: string;
+  need?: string;
+  what?: string;
+}) {
   return (
     <main className="mx-auto max-w-2xl px-6 py-16">
       <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-6">

@@ -6,15 +6,7 @@ import { RoleGate, type HeaderLink } from "./header-links";
 import { OrgLink } from "./org-switcher";
 
 /** The header on a small screen: a "Menu" button opening the links, the account and Sign out. */
-export function HeaderMenu({
-  links,
-  username,
-  className = "",
-}: {
-  links: HeaderLink[];
-  username: string;
-  className?: string;
-}) {
+export function HeaderMenu({ links, username, className = "" }: { links: HeaderLink[]; username: string; className?: string }) {
   const [open, setOpen] = useState(false);
   const id = useId();
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -24,11 +16,7 @@ export function HeaderMenu({
     if (!open) return;
     const onPointerDown = (event: PointerEvent) => {
       const target = event.target as Node;
-      if (
-        !panelRef.current?.contains(target) &&
-        !buttonRef.current?.contains(target)
-      )
-        setOpen(false);
+      if (!panelRef.current?.contains(target) && !buttonRef.current?.contains(target)) setOpen(false);
     };
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== "Escape") return;
@@ -53,12 +41,7 @@ export function HeaderMenu({
         onClick={() => setOpen(!open)}
         className="inline-flex h-9 items-center gap-2 rounded-md border border-slate-300 bg-white px-3 text-sm font-medium text-slate-800 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
       >
-        <svg
-          aria-hidden="true"
-          viewBox="0 0 20 20"
-          className="h-4 w-4"
-          fill="currentColor"
-        >
+        <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
           <rect x="3" y="5" width="14" height="1.8" rx="0.9" />
           <rect x="3" y="9.1" width="14" height="1.8" rx="0.9" />
           <rect x="3" y="13.2" width="14" height="1.8" rx="0.9" />
@@ -67,11 +50,7 @@ export function HeaderMenu({
       </button>
       {/* Rendered only while open: the account and Sign out are in the page once (the bar's copy is hidden below 1024 px). */}
       {open && (
-        <div
-          ref={panelRef}
-          id={`${id}-menu`}
-          className="absolute inset-x-0 top-full z-40 border-b border-slate-200 bg-white px-4 py-3 shadow-lg"
-        >
+        <div ref={panelRef} id={`${id}-menu`} className="absolute inset-x-0 top-full z-40 border-b border-slate-200 bg-white px-4 py-3 shadow-lg">
           {links.length > 0 && (
             <nav aria-label="Main" className="flex flex-col">
               {links.map((link) => (

@@ -12,7 +12,8 @@ export function eventTime(e: AuditEvent): string {
 export const eventActor = (e: AuditEvent) => text(e.actor_email) ?? text(e.actor_user_id);
 
 /** What it was done to: a user, else an artifact, a report or a project. */
-export const eventTarget = (e: AuditEvent) => text(e.user_email) ?? text(e.user_asset) ?? text(e.artifact_qualified_name) ?? text(e.report_name) ?? text(e.artifact_asset) ?? text(e.report_asset);
+export const eventTarget = (e: AuditEvent) =>
+  text(e.user_email) ?? text(e.user_asset) ?? text(e.artifact_qualified_name) ?? text(e.report_name) ?? text(e.artifact_asset) ?? text(e.report_asset);
 
 export const eventScope = (e: AuditEvent) => [text(e.entity_name), text(e.project_name)].filter((v) => v !== null).join(" / ") || null;
 

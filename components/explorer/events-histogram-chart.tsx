@@ -24,7 +24,15 @@ function TooltipBody({ active, label, value }: { active: boolean; label: unknown
  * Matches per UTC day as bars. Dragging across days (or clicking one) hands the range to
  * `onRange`, which sets the query's `created:`. Renders its props, never fetches.
  */
-export default function EventsHistogramChart({ days, height, onRange }: { days: { date: string; count: number }[]; height: number; onRange: (from: string, to: string) => void }) {
+export default function EventsHistogramChart({
+  days,
+  height,
+  onRange,
+}: {
+  days: { date: string; count: number }[];
+  height: number;
+  onRange: (from: string, to: string) => void;
+}) {
   const [drag, setDrag] = useState<{ from: string; to: string } | null>(null);
   const long = days.length > 120;
   return (
@@ -48,9 +56,27 @@ export default function EventsHistogramChart({ days, height, onRange }: { days: 
         style={{ cursor: "crosshair", userSelect: "none" }}
       >
         <CartesianGrid stroke="#e2e8f0" vertical={false} />
-        <XAxis dataKey="date" tickFormatter={tickText(long)} minTickGap={40} tick={{ fill: "#475569", fontSize: 12 }} tickLine={false} axisLine={{ stroke: "#cbd5e1" }} />
-        <YAxis allowDecimals={false} width={52} tick={{ fill: "#475569", fontSize: 12 }} tickLine={false} axisLine={false} tickFormatter={(n: number) => formatNumber(n)} />
-        <Tooltip cursor={{ fill: "#e0e7ff" }} isAnimationActive={false} content={({ active, label, payload }) => <TooltipBody active={active} label={label} value={payload[0]?.value} />} />
+        <XAxis
+          dataKey="date"
+          tickFormatter={tickText(long)}
+          minTickGap={40}
+          tick={{ fill: "#475569", fontSize: 12 }}
+          tickLine={false}
+          axisLine={{ stroke: "#cbd5e1" }}
+        />
+        <YAxis
+          allowDecimals={false}
+          width={52}
+          tick={{ fill: "#475569", fontSize: 12 }}
+          tickLine={false}
+          axisLine={false}
+          tickFormatter={(n: number) => formatNumber(n)}
+        />
+        <Tooltip
+          cursor={{ fill: "#e0e7ff" }}
+          isAnimationActive={false}
+          content={({ active, label, payload }) => <TooltipBody active={active} label={label} value={payload[0]?.value} />}
+        />
         <Bar dataKey="count" name="Events" fill="#4338ca" isAnimationActive={false} />
         {drag && <ReferenceArea x1={drag.from} x2={drag.to} fill="#6366f1" fillOpacity={0.25} ifOverflow="extendDomain" />}
       </BarChart>

@@ -42,17 +42,26 @@ export function EventsResults({ org, q, events }: { org: string; q: string; even
 
   let body;
   if (events.isPending) {
-    body = <LoadingBlock label={indexingMessage(events.failureReason) ?? "Loading events…"} className={`rounded-lg border border-slate-200 bg-white p-4 ${TABLE_HEIGHT}`} />;
+    body = (
+      <LoadingBlock
+        label={indexingMessage(events.failureReason) ?? "Loading events…"}
+        className={`rounded-lg border border-slate-200 bg-white p-4 ${TABLE_HEIGHT}`}
+      />
+    );
   } else if (events.isError) {
     body = <ErrorState what="the events" error={events.error} onRetry={() => void events.refetch()} className={TABLE_HEIGHT} />;
   } else if (rows.length === 0) {
     body = (
       <EmptyState className={TABLE_HEIGHT}>
-        {q.trim() ? "No events match this query. Remove a term, or widen its dates." : "This organization has no events yet. Upload an audit log on the Data page."}
+        {q.trim()
+          ? "No events match this query. Remove a term, or widen its dates."
+          : "This organization has no events yet. Upload an audit log on the Data page."}
       </EmptyState>
     );
   } else {
-    body = <LazyEventsTable events={rows} hasMore={events.hasNextPage} loadingMore={events.isFetchingNextPage} onLoadMore={loadMore} className={TABLE_HEIGHT} />;
+    body = (
+      <LazyEventsTable events={rows} hasMore={events.hasNextPage} loadingMore={events.isFetchingNextPage} onLoadMore={loadMore} className={TABLE_HEIGHT} />
+    );
   }
 
   return (

@@ -12,7 +12,14 @@ const LOAD_AHEAD = 30;
 
 function ChevronIcon({ open }: { open: boolean }) {
   return (
-    <svg aria-hidden="true" viewBox="0 0 20 20" className={`h-4 w-4 transition-transform ${open ? "rotate-90" : ""}`} fill="none" stroke="currentColor" strokeWidth="2">
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 20 20"
+      className={`h-4 w-4 transition-transform ${open ? "rotate-90" : ""}`}
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+    >
       <path d="M7 4l6 6-6 6" strokeLinecap="round" strokeLinejoin="round" />
     </svg>
   );
@@ -39,7 +46,17 @@ export function EventDetails({ event }: { event: AuditEvent }) {
 }
 
 // Memoized: scrolling renders only the rows entering the window.
-const EventRows = memo(function EventRows({ event, index, open, onToggle }: { event: AuditEvent; index: number; open: boolean; onToggle: (index: number) => void }) {
+const EventRows = memo(function EventRows({
+  event,
+  index,
+  open,
+  onToggle,
+}: {
+  event: AuditEvent;
+  index: number;
+  open: boolean;
+  onToggle: (index: number) => void;
+}) {
   const detailsId = `event-details-${index}`;
   function onRowClick(e: MouseEvent<HTMLTableRowElement>) {
     // The toggle handles its own clicks; selecting text is not a click on the row.
@@ -144,7 +161,14 @@ export default function EventsTable({
 
   const width = TOGGLE_WIDTH + EVENT_COLUMNS.reduce((n, c) => n + c.size, 0);
   return (
-    <div ref={scrollRef} role="region" aria-label="Matching events" tabIndex={0} onKeyDown={onKeyDown} className={`overflow-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-indigo-600 ${className}`}>
+    <div
+      ref={scrollRef}
+      role="region"
+      aria-label="Matching events"
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      className={`overflow-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-indigo-600 ${className}`}
+    >
       <table aria-label="Events" style={{ minWidth: width }} className="w-full table-fixed border-separate border-spacing-0 text-sm">
         <thead>
           <tr>
@@ -152,7 +176,12 @@ export default function EventsTable({
               <span className="sr-only">Details</span>
             </th>
             {EVENT_COLUMNS.map((c) => (
-              <th key={c.id} scope="col" style={{ width: c.size }} className="sticky top-0 z-10 h-10 border-b border-slate-200 bg-slate-50 px-3 text-left text-[13px] font-semibold text-slate-700">
+              <th
+                key={c.id}
+                scope="col"
+                style={{ width: c.size }}
+                className="sticky top-0 z-10 h-10 border-b border-slate-200 bg-slate-50 px-3 text-left text-[13px] font-semibold text-slate-700"
+              >
                 {c.header}
               </th>
             ))}

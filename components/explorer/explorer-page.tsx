@@ -41,7 +41,12 @@ export function ExplorerPage({ orgSlug, role, today }: { orgSlug: string; role: 
             <FacetColumn org={orgSlug} q={q} onTerm={onTerm} />
           </div>
           <div className="order-1 min-w-0 space-y-5 lg:order-2">
-            <HistogramCard org={orgSlug} q={q} onRange={(from, to) => setQ(withCreatedRange(q, from, to))} onClearDates={() => setQ(withoutQualifier(q, "created", false))} />
+            <HistogramCard
+              org={orgSlug}
+              q={q}
+              onRange={(from, to) => setQ(withCreatedRange(q, from, to))}
+              onClearDates={() => setQ(withoutQualifier(q, "created", false))}
+            />
             <EventsResults org={orgSlug} q={q} events={events} />
           </div>
         </div>

@@ -6,7 +6,16 @@ import { FACET_FIELDS } from "./facet-fields";
 import { parseFilter } from "@/lib/filter/parse-filter";
 import type { ApiError } from "@/lib/fetch-json";
 import { formatNumber } from "@/components/format";
-import { errorTerm, fixedValues, qualifierSuggestions, suggestionBase, suggestionContext, valueSuggestions, type Suggestion, type ValueOption } from "./query-text";
+import {
+  errorTerm,
+  fixedValues,
+  qualifierSuggestions,
+  suggestionBase,
+  suggestionContext,
+  valueSuggestions,
+  type Suggestion,
+  type ValueOption,
+} from "./query-text";
 import { SearchCombobox } from "./search-combobox";
 import { useFacetsQuery } from "./use-explorer-queries";
 
@@ -38,7 +47,19 @@ function QueryErrorNote({ id, q, error }: { id: string; q: string; error: ApiErr
  * values among the events the rest of the query matches. `q` is the query that ran (from the
  * URL); the field edits a draft of it and runs it on Enter.
  */
-export function ExplorerSearch({ org, q, today, error, onSubmit }: { org: string; q: string; today: string; error: ApiError | null; onSubmit: (q: string) => void }) {
+export function ExplorerSearch({
+  org,
+  q,
+  today,
+  error,
+  onSubmit,
+}: {
+  org: string;
+  q: string;
+  today: string;
+  error: ApiError | null;
+  onSubmit: (q: string) => void;
+}) {
   const errorId = useId();
   const [draft, setDraft] = useState(q);
   const [caret, setCaret] = useState(q.length);
@@ -62,13 +83,18 @@ export function ExplorerSearch({ org, q, today, error, onSubmit }: { org: string
   if (context?.kind === "qualifier") suggestions = qualifierSuggestions(draft, context);
   else if (context) {
     const options: ValueOption[] = fixedValues(context.qualifier, today);
-    if (field && facets.data) for (const v of facets.data.values) options.push({ value: v.value, detail: `${formatNumber(v.count)} ${v.count === 1 ? "event" : "events"}` });
+    if (field && facets.data)
+      for (const v of facets.data.values) options.push({ value: v.value, detail: `${formatNumber(v.count)} ${v.count === 1 ? "event" : "events"}` });
     suggestions = valueSuggestions(draft, context, options);
   }
 
   let note: string | null = null;
   if (valueContext && field && facets.isPending) note = "Loading values…";
-  else if (valueContext && suggestions.length === 0) note = valueContext.qualifier === "created" || valueContext.qualifier === "ip" ? `Type a value: ${valueContext.qualifier === "ip" ? "10.1.2.3 or 10.1.0.0/16" : "2026-11-01, >=2026-11-01 or 2026-11-01..2026-11-30"}` : "No matching values";
+  else if (valueContext && suggestions.length === 0)
+    note =
+      valueContext.qualifier === "created" || valueContext.qualifier === "ip"
+        ? `Type a value: ${valueContext.qualifier === "ip" ? "10.1.2.3 or 10.1.0.0/16" : "2026-11-01, >=2026-11-01 or 2026-11-01..2026-11-30"}`
+        : "No matching values";
 
   return (
     <div>

@@ -66,7 +66,11 @@ export function FacetValues({ field, values, onTerm }: { field: FacetField; valu
         })}
       </ul>
       {values.length > FIRST_VALUES && (
-        <button type="button" onClick={() => setAll(!all)} className="mt-1 rounded px-1.5 text-xs font-medium text-indigo-800 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
+        <button
+          type="button"
+          onClick={() => setAll(!all)}
+          className="mt-1 rounded px-1.5 text-xs font-medium text-indigo-800 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+        >
           {all ? "Show fewer" : `Show all ${values.length}`}
         </button>
       )}

@@ -23,7 +23,17 @@ export function histogramSummary(h: HistogramResponse): string {
 }
 
 /** Matches per day; dragging across days sets `created:`, "All dates" removes it. */
-export function HistogramCard({ org, q, onRange, onClearDates }: { org: string; q: string; onRange: (from: string, to: string) => void; onClearDates: () => void }) {
+export function HistogramCard({
+  org,
+  q,
+  onRange,
+  onClearDates,
+}: {
+  org: string;
+  q: string;
+  onRange: (from: string, to: string) => void;
+  onClearDates: () => void;
+}) {
   const id = useId();
   const histogram = useHistogramQuery(org, q);
   let body;

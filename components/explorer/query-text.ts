@@ -62,7 +62,10 @@ export function termParts(token: string): TermParts {
 
 /** A value as typed, without its opening (and closing) quote, for matching suggestions. */
 export function unquotedPrefix(value: string): string {
-  return value.replace(/^"/, "").replace(/"$/, "").replace(/\\(["\\])/g, "$1");
+  return value
+    .replace(/^"/, "")
+    .replace(/"$/, "")
+    .replace(/\\(["\\])/g, "$1");
 }
 
 export interface Edit {
@@ -177,7 +180,13 @@ export const QUALIFIER_HELP: Record<Qualifier, string> = {
 export function qualifierSuggestions(text: string, context: SuggestionContext & { kind: "qualifier" }): Suggestion[] {
   return QUALIFIERS.filter((q) => q.startsWith(context.prefix) && !(context.prefix === q)).map((q) => {
     const insert = `${context.negated ? "-" : ""}${q}:`;
-    return { id: `q-${q}`, label: insert, detail: QUALIFIER_HELP[q], edit: replaceRange(text, context.token.start, context.token.end, insert), continues: true };
+    return {
+      id: `q-${q}`,
+      label: insert,
+      detail: QUALIFIER_HELP[q],
+      edit: replaceRange(text, context.token.start, context.token.end, insert),
+      continues: true,
+    };
   });
 }
 
@@ -223,9 +232,18 @@ export function valueSuggestions(text: string, context: SuggestionContext & { ki
     if (seen.has(o.value) || (needle && !o.value.toLowerCase().includes(needle))) continue;
     seen.add(o.value);
     // Fixed status and created values are written as they are (`status:>=400`), facet values quoted as needed.
-    const term = context.qualifier === "status" || context.qualifier === "created" ? `${context.negated ? "-" : ""}${context.qualifier}:${o.value}` : facetTerm(context.qualifier, o.value, context.negated);
+    const term =
+      context.qualifier === "status" || context.qualifier === "created"
+        ? `${context.negated ? "-" : ""}${context.qualifier}:${o.value}`
+        : facetTerm(context.qualifier, o.value, context.negated);
     const after = context.token.end < text.length ? "" : " ";
-    out.push({ id: `v-${out.length}`, label: term, detail: o.detail, edit: replaceRange(text, context.token.start, context.token.end, term + after), continues: false });
+    out.push({
+      id: `v-${out.length}`,
+      label: term,
+      detail: o.detail,
+      edit: replaceRange(text, context.token.start, context.token.end, term + after),
+      continues: false,
+    });
     if (out.length === max) break;
   }
   return out;

@@ -134,7 +134,8 @@ export function SearchCombobox({
           className={`h-10 w-full rounded-md border bg-white px-3 font-mono text-sm placeholder:font-sans placeholder:text-slate-500 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600 ${invalid ? "border-red-600" : "border-slate-300"}`}
         />
         <p id={hintId} className="mt-1 text-xs text-slate-600">
-          Terms like <code>actor:ann@acme.test</code>, <code>status:4xx</code>, <code>ip:10.1.0.0/16</code>; a leading <code>-</code> excludes. Arrow keys pick a suggestion.
+          Terms like <code>actor:ann@acme.test</code>, <code>status:4xx</code>, <code>ip:10.1.0.0/16</code>; a leading <code>-</code> excludes. Arrow keys pick
+          a suggestion.
         </p>
         <ul
           id={listId}
@@ -161,7 +162,10 @@ export function SearchCombobox({
           ))}
         </ul>
         {open && !shown && suggestionsNote && (
-          <p aria-live="polite" className="absolute left-0 right-0 top-[4.25rem] z-30 rounded-md border border-slate-200 bg-white px-3 py-1.5 text-sm text-slate-600 shadow-lg">
+          <p
+            aria-live="polite"
+            className="absolute left-0 right-0 top-[4.25rem] z-30 rounded-md border border-slate-200 bg-white px-3 py-1.5 text-sm text-slate-600 shadow-lg"
+          >
             {suggestionsNote}
           </p>
         )}

@@ -29,7 +29,21 @@ function detail(kind: SeatListKind, u: ListedUser): string {
 const who = (u: ListedUser) => u.name || u.email || u.username || "unknown user";
 
 /** One list of the worklist: count, definition, the users, its CSV and its digest preview. */
-export function SeatListCard({ kind, users, days, asOf, orgSlug, digestDays }: { kind: SeatListKind; users: ListedUser[]; days: number; asOf: string; orgSlug: string; digestDays: number }) {
+export function SeatListCard({
+  kind,
+  users,
+  days,
+  asOf,
+  orgSlug,
+  digestDays,
+}: {
+  kind: SeatListKind;
+  users: ListedUser[];
+  days: number;
+  asOf: string;
+  orgSlug: string;
+  digestDays: number;
+}) {
   const title = seatListTitle(kind, days);
   const headingId = useId();
   const [preview, setPreview] = useState(false);
@@ -83,7 +97,12 @@ export function SeatListCard({ kind, users, days, asOf, orgSlug, digestDays }: {
         {users.length === 0 ? (
           <EmptyState className="h-24">Nobody in this list</EmptyState>
         ) : (
-          <div tabIndex={0} role="region" aria-label={`${title}: users`} className="max-h-[420px] overflow-auto rounded-md border border-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-600">
+          <div
+            tabIndex={0}
+            role="region"
+            aria-label={`${title}: users`}
+            className="max-h-[420px] overflow-auto rounded-md border border-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-600"
+          >
             <table className="w-full table-fixed text-sm">
               <thead className="sticky top-0 bg-slate-50 text-left text-xs text-slate-700">
                 <tr>
@@ -117,7 +136,9 @@ export function SeatListCard({ kind, users, days, asOf, orgSlug, digestDays }: {
                 ))}
               </tbody>
             </table>
-            {users.length > SHOWN_MAX && <p className="px-3 py-2 text-xs text-slate-600">…and {formatNumber(users.length - SHOWN_MAX)} more: the CSV has them all.</p>}
+            {users.length > SHOWN_MAX && (
+              <p className="px-3 py-2 text-xs text-slate-600">…and {formatNumber(users.length - SHOWN_MAX)} more: the CSV has them all.</p>
+            )}
           </div>
         )}
       </div>

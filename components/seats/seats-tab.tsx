@@ -15,7 +15,17 @@ const DAY_OPTIONS = SEAT_INACTIVE_DAYS.map((d) => ({ value: `${d}` as `${SeatIna
  * for more than 30 days, deactivated users still on teams; each with its count, its CSV and
  * the weekly Slack digest's part about it. Computed from the users answer (lib/activity/seats.ts).
  */
-export function SeatsTab({ asOf, days, orgSlug, onDaysChange }: { asOf: string | undefined; days: SeatInactiveDays; orgSlug: string; onDaysChange: (days: SeatInactiveDays) => void }) {
+export function SeatsTab({
+  asOf,
+  days,
+  orgSlug,
+  onDaysChange,
+}: {
+  asOf: string | undefined;
+  days: SeatInactiveDays;
+  orgSlug: string;
+  onDaysChange: (days: SeatInactiveDays) => void;
+}) {
   const users = useUsersQuery(asOf);
   const org = useOrgSlug() ?? orgSlug;
   const shownAsOf = asOf ?? users.data?.asOf;
@@ -25,9 +35,15 @@ export function SeatsTab({ asOf, days, orgSlug, onDaysChange }: { asOf: string |
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <p className="max-w-3xl text-sm text-slate-600">
-          Seats that may be free to reclaim, as of {shownAsOf ?? "…"}. Read-only: act on them in the platform. Pending invites count when older than {PENDING_INVITE_DAYS} days.
+          Seats that may be free to reclaim, as of {shownAsOf ?? "…"}. Read-only: act on them in the platform. Pending invites count when older than{" "}
+          {PENDING_INVITE_DAYS} days.
         </p>
-        <Select label="Inactive for more than" value={`${days}` as `${SeatInactiveDays}`} options={DAY_OPTIONS} onChange={(v) => onDaysChange(Number(v) as SeatInactiveDays)} />
+        <Select
+          label="Inactive for more than"
+          value={`${days}` as `${SeatInactiveDays}`}
+          options={DAY_OPTIONS}
+          onChange={(v) => onDaysChange(Number(v) as SeatInactiveDays)}
+        />
       </div>
       {users.isError ? (
         <ErrorState what="users" error={users.error} onRetry={() => void users.refetch()} className="h-[600px]" />

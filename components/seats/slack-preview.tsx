@@ -13,7 +13,12 @@ function inline(text: string): ReactNode[] {
   while ((m = re.exec(text))) {
     if (m.index > last) parts.push(unescape(text.slice(last, m.index)));
     const key = parts.length;
-    if (m[1] !== undefined) parts.push(<code key={key} className="rounded bg-slate-100 px-1 text-[0.8125rem] text-rose-800">{unescape(m[1])}</code>);
+    if (m[1] !== undefined)
+      parts.push(
+        <code key={key} className="rounded bg-slate-100 px-1 text-[0.8125rem] text-rose-800">
+          {unescape(m[1])}
+        </code>,
+      );
     else if (m[2] !== undefined) parts.push(<strong key={key}>{unescape(m[2])}</strong>);
     else if (m[3] !== undefined) parts.push(<em key={key}>{unescape(m[3])}</em>);
     // :emoji: names: Slack draws them; the preview leaves them out rather than show a name or a missing glyph.

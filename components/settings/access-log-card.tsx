@@ -35,7 +35,8 @@ export function AccessLogCard() {
   const org = useOrgSlug();
   const query = useQuery({
     queryKey: queryKeys.accessLog(org, before),
-    queryFn: ({ signal }) => fetchJson<AccessLogPage>(withQuery("/api/v1/settings/access-log", { org, limit: PAGE_SIZE, before: before ?? undefined }), { signal }),
+    queryFn: ({ signal }) =>
+      fetchJson<AccessLogPage>(withQuery("/api/v1/settings/access-log", { org, limit: PAGE_SIZE, before: before ?? undefined }), { signal }),
     placeholderData: keepPreviousData,
     staleTime: 5_000,
   });
@@ -57,7 +58,8 @@ export function AccessLogCard() {
       }
     >
       <p className="mb-3 text-sm text-slate-700">
-        Sign-ins, sign-outs, key rotations, API calls and refused requests to orgtrail itself{query.data && !query.data.wholeInstance ? " by this organization's accounts" : ""}. Repeated requests are counted per client and minute.
+        Sign-ins, sign-outs, key rotations, API calls and refused requests to orgtrail itself
+        {query.data && !query.data.wholeInstance ? " by this organization's accounts" : ""}. Repeated requests are counted per client and minute.
       </p>
       {query.isPending ? (
         <LoadingBlock label="Loading the access log" className="h-40" />
@@ -70,12 +72,24 @@ export function AccessLogCard() {
           <table className="w-full text-left text-sm" aria-label="Access log">
             <thead className="border-b border-slate-200 text-slate-600">
               <tr>
-                <th scope="col" className="py-2 pr-4 font-medium">Time</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Event</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Account</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Client</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Details</th>
-                <th scope="col" className="py-2 pr-4 text-right font-medium">Count</th>
+                <th scope="col" className="py-2 pr-4 font-medium">
+                  Time
+                </th>
+                <th scope="col" className="py-2 pr-4 font-medium">
+                  Event
+                </th>
+                <th scope="col" className="py-2 pr-4 font-medium">
+                  Account
+                </th>
+                <th scope="col" className="py-2 pr-4 font-medium">
+                  Client
+                </th>
+                <th scope="col" className="py-2 pr-4 font-medium">
+                  Details
+                </th>
+                <th scope="col" className="py-2 pr-4 text-right font-medium">
+                  Count
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -86,7 +100,11 @@ export function AccessLogCard() {
                   <td className="max-w-[12rem] break-words py-2 pr-4">{e.username ?? "—"}</td>
                   <td className="py-2 pr-4">
                     <span className="block">{e.client ?? "—"}</span>
-                    {e.userAgent && <span className="block max-w-[16rem] truncate text-xs text-slate-600" title={e.userAgent}>{e.userAgent}</span>}
+                    {e.userAgent && (
+                      <span className="block max-w-[16rem] truncate text-xs text-slate-600" title={e.userAgent}>
+                        {e.userAgent}
+                      </span>
+                    )}
                   </td>
                   <td className="max-w-md break-words py-2 pr-4">{what(e)}</td>
                   <td className="py-2 pr-4 text-right tabular-nums">{formatNumber(e.count)}</td>

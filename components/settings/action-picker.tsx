@@ -10,14 +10,29 @@ import { isKnownAction } from "@/lib/audit/schema";
  * to move, Enter to add or remove, Escape to close, Backspace in an empty box removes the last
  * one. An action saved before the catalogue was enforced shows as "unknown" until removed.
  */
-export function ActionPicker({ id, label, value, onChange, hint }: { id: string; label: string; value: string[]; onChange: (actions: string[]) => void; hint?: string }) {
+export function ActionPicker({
+  id,
+  label,
+  value,
+  onChange,
+  hint,
+}: {
+  id: string;
+  label: string;
+  value: string[];
+  onChange: (actions: string[]) => void;
+  hint?: string;
+}) {
   const [query, setQuery] = useState("");
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const listId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const needle = query.trim().toLowerCase();
-  const options = useMemo(() => (needle ? ACTION_CATALOGUE.filter((o) => o.action.includes(needle) || o.definition.toLowerCase().includes(needle)) : ACTION_CATALOGUE), [needle]);
+  const options = useMemo(
+    () => (needle ? ACTION_CATALOGUE.filter((o) => o.action.includes(needle) || o.definition.toLowerCase().includes(needle)) : ACTION_CATALOGUE),
+    [needle],
+  );
   const at = Math.min(active, Math.max(0, options.length - 1));
   const selected = new Set(value);
   const optionId = (i: number) => `${listId}-option-${i}`;
@@ -63,7 +78,10 @@ export function ActionPicker({ id, label, value, onChange, hint }: { id: string;
           {value.map((action) => {
             const known = isKnownAction(action);
             return (
-              <li key={action} className={`inline-flex items-center gap-1 rounded-full border py-0.5 pl-2.5 pr-1 text-xs ${known ? "border-indigo-200 bg-indigo-50 text-indigo-900" : "border-red-300 bg-red-50 text-red-900"}`}>
+              <li
+                key={action}
+                className={`inline-flex items-center gap-1 rounded-full border py-0.5 pl-2.5 pr-1 text-xs ${known ? "border-indigo-200 bg-indigo-50 text-indigo-900" : "border-red-300 bg-red-50 text-red-900"}`}
+              >
                 <code>{action}</code>
                 {!known && <span className="font-medium">(unknown action)</span>}
                 <button

@@ -8,7 +8,19 @@ import { ActionPicker } from "./action-picker";
 import { StatusLine, TextField } from "./field";
 import { useSaveRules } from "./use-notification-settings";
 
-function Rule({ id, title, checked, onChange, children }: { id: string; title: string; checked: boolean; onChange: (on: boolean) => void; children?: ReactNode }) {
+function Rule({
+  id,
+  title,
+  checked,
+  onChange,
+  children,
+}: {
+  id: string;
+  title: string;
+  checked: boolean;
+  onChange: (on: boolean) => void;
+  children?: ReactNode;
+}) {
   return (
     <fieldset className="rounded-md border border-slate-200 p-4">
       <div className="flex items-start gap-3">
@@ -46,7 +58,12 @@ export function AlertRulesCard({ rules, connected }: { rules: AlertRules; connec
     <Card title="Alert rules">
       {!connected && <p className="mb-3 text-sm text-amber-900">Rules take effect once Slack is connected.</p>}
       <form onSubmit={onSubmit} className="space-y-3" aria-label="Alert rules">
-        <Rule id="rule-actions" title="Watched actions" checked={draft.actions.enabled} onChange={(enabled) => setDraft({ ...draft, actions: { ...draft.actions, enabled } })}>
+        <Rule
+          id="rule-actions"
+          title="Watched actions"
+          checked={draft.actions.enabled}
+          onChange={(enabled) => setDraft({ ...draft, actions: { ...draft.actions, enabled } })}
+        >
           <ActionPicker
             id="rule-actions-list"
             label="Actions"
@@ -55,16 +72,53 @@ export function AlertRulesCard({ rules, connected }: { rules: AlertRules; connec
             hint={`One message per event with one of these actions (the audit-log catalogue), e.g. ${SUGGESTED_ACTIONS.join(", ")}.`}
           />
         </Rule>
-        <Rule id="rule-auth" title="Burst of refused requests (401/403)" checked={draft.authFailures.enabled} onChange={(enabled) => setDraft({ ...draft, authFailures: { ...draft.authFailures, enabled } })}>
+        <Rule
+          id="rule-auth"
+          title="Burst of refused requests (401/403)"
+          checked={draft.authFailures.enabled}
+          onChange={(enabled) => setDraft({ ...draft, authFailures: { ...draft.authFailures, enabled } })}
+        >
           <div className="grid max-w-md grid-cols-2 gap-3">
-            <TextField id="rule-auth-threshold" label="Responses" type="number" min={2} value={String(draft.authFailures.threshold)} onChange={(e) => setDraft({ ...draft, authFailures: { ...draft.authFailures, threshold: toInt(e.target.value) } })} />
-            <TextField id="rule-auth-window" label="Within minutes" type="number" min={1} value={String(draft.authFailures.windowMinutes)} onChange={(e) => setDraft({ ...draft, authFailures: { ...draft.authFailures, windowMinutes: toInt(e.target.value) } })} />
+            <TextField
+              id="rule-auth-threshold"
+              label="Responses"
+              type="number"
+              min={2}
+              value={String(draft.authFailures.threshold)}
+              onChange={(e) => setDraft({ ...draft, authFailures: { ...draft.authFailures, threshold: toInt(e.target.value) } })}
+            />
+            <TextField
+              id="rule-auth-window"
+              label="Within minutes"
+              type="number"
+              min={1}
+              value={String(draft.authFailures.windowMinutes)}
+              onChange={(e) => setDraft({ ...draft, authFailures: { ...draft.authFailures, windowMinutes: toInt(e.target.value) } })}
+            />
           </div>
         </Rule>
-        <Rule id="rule-jobs" title="Sync or pull job failures" checked={draft.jobFailures.enabled} onChange={(enabled) => setDraft({ ...draft, jobFailures: { ...draft.jobFailures, enabled } })}>
-          <TextField id="rule-jobs-after" className="max-w-[14rem]" label="After failures in a row" type="number" min={1} value={String(draft.jobFailures.afterFailures)} onChange={(e) => setDraft({ ...draft, jobFailures: { afterFailures: toInt(e.target.value), enabled: draft.jobFailures.enabled } })} />
+        <Rule
+          id="rule-jobs"
+          title="Sync or pull job failures"
+          checked={draft.jobFailures.enabled}
+          onChange={(enabled) => setDraft({ ...draft, jobFailures: { ...draft.jobFailures, enabled } })}
+        >
+          <TextField
+            id="rule-jobs-after"
+            className="max-w-[14rem]"
+            label="After failures in a row"
+            type="number"
+            min={1}
+            value={String(draft.jobFailures.afterFailures)}
+            onChange={(e) => setDraft({ ...draft, jobFailures: { afterFailures: toInt(e.target.value), enabled: draft.jobFailures.enabled } })}
+          />
         </Rule>
-        <Rule id="rule-digest" title="Weekly digest of users who went inactive" checked={draft.inactiveDigest.enabled} onChange={(enabled) => setDraft({ ...draft, inactiveDigest: { enabled } })}>
+        <Rule
+          id="rule-digest"
+          title="Weekly digest of users who went inactive"
+          checked={draft.inactiveDigest.enabled}
+          onChange={(enabled) => setDraft({ ...draft, inactiveDigest: { enabled } })}
+        >
           <p className="text-xs text-slate-600">Every Monday: the users whose last activity crossed the six-month line during the past week.</p>
         </Rule>
         <p className="text-xs text-slate-600">Events more than 24 hours old when they are ingested (a backfill) do not alert.</p>

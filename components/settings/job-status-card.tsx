@@ -28,10 +28,18 @@ export function JobStatusCard({ jobs, outbox }: { jobs: JobStateView[]; outbox: 
           <table className="w-full text-left text-sm" aria-label="Background jobs">
             <thead className="border-b border-slate-200 text-slate-600">
               <tr>
-                <th scope="col" className="py-2 pr-4 font-medium">Job</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Last success</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Last error</th>
-                <th scope="col" className="py-2 pr-4 font-medium">Failures (in a row / total)</th>
+                <th scope="col" className="py-2 pr-4 font-medium">
+                  Job
+                </th>
+                <th scope="col" className="py-2 pr-4 font-medium">
+                  Last success
+                </th>
+                <th scope="col" className="py-2 pr-4 font-medium">
+                  Last error
+                </th>
+                <th scope="col" className="py-2 pr-4 font-medium">
+                  Failures (in a row / total)
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -71,7 +71,8 @@ export function QueryRulesCard({ rules: saved, connected }: { rules: QueryRule[]
     <Card title="Query rules">
       {!connected && <p className="mb-3 text-sm text-amber-900">Rules take effect once Slack is connected.</p>}
       <p className="mb-3 text-sm text-slate-700">
-        A name and a query in the explorer&apos;s filter language, e.g. <code className="rounded bg-slate-100 px-1">action:user:create_api_key -actor:ci-bot@acme.test</code> or{" "}
+        A name and a query in the explorer&apos;s filter language, e.g.{" "}
+        <code className="rounded bg-slate-100 px-1">action:user:create_api_key -actor:ci-bot@acme.test</code> or{" "}
         <code className="rounded bg-slate-100 px-1">status:&gt;=400 ip:10.1.0.0/16</code>.
       </p>
       {rules.length === 0 ? (
@@ -84,7 +85,12 @@ export function QueryRulesCard({ rules: saved, connected }: { rules: QueryRule[]
                 id={`query-rule-${rule.id}`}
                 type="checkbox"
                 checked={rule.enabled}
-                onChange={(e) => commit(rules.map((r) => (r.id === rule.id ? { ...r, enabled: e.target.checked } : r)), `Rule "${rule.name}" ${e.target.checked ? "enabled" : "paused"}.`)}
+                onChange={(e) =>
+                  commit(
+                    rules.map((r) => (r.id === rule.id ? { ...r, enabled: e.target.checked } : r)),
+                    `Rule "${rule.name}" ${e.target.checked ? "enabled" : "paused"}.`,
+                  )
+                }
                 className="h-4 w-4 accent-indigo-700"
                 aria-label={`Enable rule ${rule.name}`}
               />
@@ -96,7 +102,17 @@ export function QueryRulesCard({ rules: saved, connected }: { rules: QueryRule[]
                   <code className="rounded bg-slate-100 px-1">{rule.query}</code> · {describeMode(rule)}
                 </p>
               </div>
-              <Button type="button" variant="secondary" onClick={() => commit(rules.filter((r) => r.id !== rule.id), `Rule "${rule.name}" deleted.`)} aria-label={`Delete rule ${rule.name}`}>
+              <Button
+                type="button"
+                variant="secondary"
+                onClick={() =>
+                  commit(
+                    rules.filter((r) => r.id !== rule.id),
+                    `Rule "${rule.name}" deleted.`,
+                  )
+                }
+                aria-label={`Delete rule ${rule.name}`}
+              >
                 Delete
               </Button>
             </li>
@@ -105,7 +121,14 @@ export function QueryRulesCard({ rules: saved, connected }: { rules: QueryRule[]
       )}
       <form onSubmit={onAdd} className="space-y-3" aria-label="Add a query rule">
         <div className="grid gap-3 sm:grid-cols-[1fr_2fr]">
-          <TextField id="query-rule-name" label="Name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} maxLength={80} required />
+          <TextField
+            id="query-rule-name"
+            label="Name"
+            value={draft.name}
+            onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+            maxLength={80}
+            required
+          />
           <div className="space-y-1">
             <TextField
               id="query-rule-query"
@@ -122,17 +145,43 @@ export function QueryRulesCard({ rules: saved, connected }: { rules: QueryRule[]
         <fieldset className="flex flex-wrap items-end gap-4">
           <legend className="mb-1 text-sm font-medium text-slate-800">Post to Slack</legend>
           <label className="flex items-center gap-2 text-sm">
-            <input type="radio" name="query-rule-mode" checked={draft.mode === "each"} onChange={() => setDraft({ ...draft, mode: "each" })} className="accent-indigo-700" />
+            <input
+              type="radio"
+              name="query-rule-mode"
+              checked={draft.mode === "each"}
+              onChange={() => setDraft({ ...draft, mode: "each" })}
+              className="accent-indigo-700"
+            />
             for each matching event
           </label>
           <label className="flex items-center gap-2 text-sm">
-            <input type="radio" name="query-rule-mode" checked={draft.mode === "count"} onChange={() => setDraft({ ...draft, mode: "count" })} className="accent-indigo-700" />
+            <input
+              type="radio"
+              name="query-rule-mode"
+              checked={draft.mode === "count"}
+              onChange={() => setDraft({ ...draft, mode: "count" })}
+              className="accent-indigo-700"
+            />
             when the matches reach a count
           </label>
           {draft.mode === "count" && (
             <div className="grid max-w-md grid-cols-2 gap-3">
-              <TextField id="query-rule-threshold" label="Matches" type="number" min={2} value={String(draft.threshold)} onChange={(e) => setDraft({ ...draft, threshold: toInt(e.target.value) })} />
-              <TextField id="query-rule-window" label="Within minutes" type="number" min={1} value={String(draft.windowMinutes)} onChange={(e) => setDraft({ ...draft, windowMinutes: toInt(e.target.value) })} />
+              <TextField
+                id="query-rule-threshold"
+                label="Matches"
+                type="number"
+                min={2}
+                value={String(draft.threshold)}
+                onChange={(e) => setDraft({ ...draft, threshold: toInt(e.target.value) })}
+              />
+              <TextField
+                id="query-rule-window"
+                label="Within minutes"
+                type="number"
+                min={1}
+                value={String(draft.windowMinutes)}
+                onChange={(e) => setDraft({ ...draft, windowMinutes: toInt(e.target.value) })}
+              />
             </div>
           )}
         </fieldset>

@@ -16,7 +16,10 @@ const OUTCOMES: Record<string, { ok: boolean; text: string }> = {
 function outcomeText(outcome: string): { ok: boolean; text: string } {
   if (OUTCOMES[outcome]) return OUTCOMES[outcome];
   const reason = outcome.startsWith("error:") ? outcome.slice("error:".length).replace(/[^a-z0-9_]/g, "") : "";
-  return { ok: false, text: `Slack could not be connected${reason ? ` (${reason.replace(/_/g, " ")})` : ""}. Check the client ID, secret and Redirect URL, then try again.` };
+  return {
+    ok: false,
+    text: `Slack could not be connected${reason ? ` (${reason.replace(/_/g, " ")})` : ""}. Check the client ID, secret and Redirect URL, then try again.`,
+  };
 }
 
 /** Settings: Notifications (Slack app, rules) and the read-only job status. */
@@ -30,7 +33,10 @@ export function SettingsPage({ orgSlug, slackOutcome }: { orgSlug: string; slack
         <p className="text-sm text-slate-600">{orgSlug}</p>
       </div>
       {outcome && (
-        <p role={outcome.ok ? "status" : "alert"} className={`mb-4 rounded-md px-4 py-2 text-sm ${outcome.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-900"}`}>
+        <p
+          role={outcome.ok ? "status" : "alert"}
+          className={`mb-4 rounded-md px-4 py-2 text-sm ${outcome.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-900"}`}
+        >
           {outcome.text}
         </p>
       )}

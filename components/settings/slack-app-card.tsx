@@ -32,17 +32,27 @@ export function SlackAppCard({ slack }: { slack: NotificationSettings["slack"] }
           At <span className="font-medium">api.slack.com/apps</span>, create an app in the workspace that should receive alerts.
         </li>
         <li>
-          Under <span className="font-medium">OAuth &amp; Permissions</span>, add the <code className="rounded bg-slate-100 px-1">incoming-webhook</code> scope and this Redirect URL:{" "}
+          Under <span className="font-medium">OAuth &amp; Permissions</span>, add the <code className="rounded bg-slate-100 px-1">incoming-webhook</code> scope
+          and this Redirect URL:{" "}
           <code className="break-all rounded bg-slate-100 px-1" data-testid="slack-redirect-uri">
             {slack.redirectUri}
           </code>
         </li>
         <li>
-          Copy the client ID and secret from <span className="font-medium">Basic Information</span> below, save, then choose a channel with <span className="font-medium">Add to Slack</span>.
+          Copy the client ID and secret from <span className="font-medium">Basic Information</span> below, save, then choose a channel with{" "}
+          <span className="font-medium">Add to Slack</span>.
         </li>
       </ol>
       <form onSubmit={onSubmit} className="grid gap-4 md:grid-cols-2" aria-label="Slack application credentials">
-        <TextField id="slack-client-id" label="Client ID" value={clientId} onChange={(e) => setClientId(e.target.value)} required autoComplete="off" spellCheck={false} />
+        <TextField
+          id="slack-client-id"
+          label="Client ID"
+          value={clientId}
+          onChange={(e) => setClientId(e.target.value)}
+          required
+          autoComplete="off"
+          spellCheck={false}
+        />
         <TextField
           id="slack-client-secret"
           label="Client secret"
@@ -70,7 +80,13 @@ export function SlackAppCard({ slack }: { slack: NotificationSettings["slack"] }
         <h3 className="text-sm font-semibold text-slate-900">Channel</h3>
         {slack.connected ? (
           <p className="mt-1 text-sm text-slate-700" data-testid="slack-connection">
-            Connected{slack.channel ? <> to <span className="font-medium">{slack.channel}</span></> : null}
+            Connected
+            {slack.channel ? (
+              <>
+                {" "}
+                to <span className="font-medium">{slack.channel}</span>
+              </>
+            ) : null}
             {slack.team ? <> in {slack.team}</> : null}
             {slack.connectedAt ? <> since {formatTimestamp(slack.connectedAt)}</> : null}.
           </p>
@@ -81,7 +97,10 @@ export function SlackAppCard({ slack }: { slack: NotificationSettings["slack"] }
         )}
         <div className="mt-3 flex flex-wrap items-center gap-3">
           {canInstall ? (
-            <a href={installHref} className="inline-flex items-center rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+            <a
+              href={installHref}
+              className="inline-flex items-center rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+            >
               {slack.connected ? "Choose another channel" : "Add to Slack"}
             </a>
           ) : (

@@ -9,7 +9,17 @@ export interface MenuItem {
 }
 
 /** A menu button (WAI-ARIA menu pattern): Enter/Space/ArrowDown open, arrows move, Escape closes. */
-export function Menu({ label, buttonContent, items, align = "right" }: { label: string; buttonContent: ReactNode; items: MenuItem[]; align?: "left" | "right" }) {
+export function Menu({
+  label,
+  buttonContent,
+  items,
+  align = "right",
+}: {
+  label: string;
+  buttonContent: ReactNode;
+  items: MenuItem[];
+  align?: "left" | "right";
+}) {
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const id = useId();

@@ -3,7 +3,19 @@
 import { useId } from "react";
 
 /** A labelled native drop-down: keyboard and screen-reader behaviour come for free. */
-export function Select<T extends string>({ label, value, options, onChange, hideLabel = false }: { label: string; value: T; options: readonly { value: T; label: string }[]; onChange: (value: T) => void; hideLabel?: boolean }) {
+export function Select<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+  hideLabel = false,
+}: {
+  label: string;
+  value: T;
+  options: readonly { value: T; label: string }[];
+  onChange: (value: T) => void;
+  hideLabel?: boolean;
+}) {
   const id = useId();
   return (
     <div className="flex items-center gap-2">

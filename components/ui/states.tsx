@@ -17,14 +17,21 @@ export function LoadingBlock({ label, className = "" }: { label: string; classNa
 }
 
 export function EmptyState({ children, className = "" }: { children: ReactNode; className?: string }) {
-  return <div className={`flex items-center justify-center rounded-md border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600 ${className}`}>{children}</div>;
+  return (
+    <div className={`flex items-center justify-center rounded-md border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600 ${className}`}>
+      {children}
+    </div>
+  );
 }
 
 export function ErrorState({ error, onRetry, what, className = "" }: { error: unknown; onRetry: () => void; what: string; className?: string }) {
   const expired = error instanceof ApiError && error.status === 401;
   const message = error instanceof Error ? error.message : "unknown error";
   return (
-    <div role="alert" className={`flex flex-col items-center justify-center gap-3 rounded-md border border-red-200 bg-red-50 p-6 text-center text-sm text-red-900 ${className}`}>
+    <div
+      role="alert"
+      className={`flex flex-col items-center justify-center gap-3 rounded-md border border-red-200 bg-red-50 p-6 text-center text-sm text-red-900 ${className}`}
+    >
       <p>
         Could not load {what}: {message}
       </p>

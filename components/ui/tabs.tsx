@@ -11,7 +11,19 @@ const tabId = (prefix: string, id: string) => `${prefix}-tab-${id}`;
 const panelId = (prefix: string, id: string) => `${prefix}-panel-${id}`;
 
 /** WAI-ARIA tabs with automatic activation: arrows, Home and End move and select. */
-export function TabList<T extends string>({ label, idPrefix, tabs, value, onChange }: { label: string; idPrefix: string; tabs: TabItem<T>[]; value: T; onChange: (id: T) => void }) {
+export function TabList<T extends string>({
+  label,
+  idPrefix,
+  tabs,
+  value,
+  onChange,
+}: {
+  label: string;
+  idPrefix: string;
+  tabs: TabItem<T>[];
+  value: T;
+  onChange: (id: T) => void;
+}) {
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {

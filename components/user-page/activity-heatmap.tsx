@@ -86,7 +86,13 @@ export function ActivityHeatmap({ from, to, days }: { from: string; to: string; 
         {formatNumber(activeDays)} active {activeDays === 1 ? "day" : "days"} and {eventsText(total)} from {formatDate(from)} to {formatDate(to)}.
       </p>
       <div className="overflow-x-auto pb-1">
-        <table ref={gridRef} role="grid" aria-label={`Active days from ${formatDate(from)} to ${formatDate(to)}`} onKeyDown={onKeyDown} className="border-separate border-spacing-[3px] text-[11px] leading-none text-slate-600">
+        <table
+          ref={gridRef}
+          role="grid"
+          aria-label={`Active days from ${formatDate(from)} to ${formatDate(to)}`}
+          onKeyDown={onKeyDown}
+          className="border-separate border-spacing-[3px] text-[11px] leading-none text-slate-600"
+        >
           <thead>
             <tr>
               <td />
@@ -141,7 +147,12 @@ export function ActivityHeatmap({ from, to, days }: { from: string; to: string; 
         More
       </div>
       {tip && (
-        <div role="tooltip" id={tipId} style={tip.style} className="pointer-events-none fixed z-40 w-[200px] rounded-md bg-slate-900 px-3 py-2 text-center text-xs leading-5 text-white shadow-lg">
+        <div
+          role="tooltip"
+          id={tipId}
+          style={tip.style}
+          className="pointer-events-none fixed z-40 w-[200px] rounded-md bg-slate-900 px-3 py-2 text-center text-xs leading-5 text-white shadow-lg"
+        >
           <span className="block font-semibold">{formatDate(tip.cell.date)}</span>
           <span className="block">{eventsText(tip.cell.events)}</span>
         </div>

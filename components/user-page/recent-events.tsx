@@ -18,7 +18,12 @@ export function RecentEventsTable({ events }: { events: AuditEvent[] }) {
         <thead>
           <tr>
             {COLUMNS.map((c) => (
-              <th key={c.id} scope="col" style={{ width: c.size }} className="h-9 border-b border-slate-200 bg-slate-50 px-3 text-left text-[13px] font-semibold text-slate-700">
+              <th
+                key={c.id}
+                scope="col"
+                style={{ width: c.size }}
+                className="h-9 border-b border-slate-200 bg-slate-50 px-3 text-left text-[13px] font-semibold text-slate-700"
+              >
                 {c.header}
               </th>
             ))}
@@ -53,10 +58,21 @@ export function RecentEvents({ org, q }: { org: string; q: string }) {
     <div>
       <div className="mb-2 flex flex-wrap items-baseline justify-between gap-2">
         <p className="text-sm text-slate-600" data-testid="recent-events-total">
-          {page && (page.total <= RECENT_EVENTS ? `${formatNumber(page.total)} ${page.total === 1 ? "event" : "events"}` : `The latest ${RECENT_EVENTS} of ${formatNumber(page.total)} events`)}
-          {page && <> for <code className="text-xs">{q}</code></>}
+          {page &&
+            (page.total <= RECENT_EVENTS
+              ? `${formatNumber(page.total)} ${page.total === 1 ? "event" : "events"}`
+              : `The latest ${RECENT_EVENTS} of ${formatNumber(page.total)} events`)}
+          {page && (
+            <>
+              {" "}
+              for <code className="text-xs">{q}</code>
+            </>
+          )}
         </p>
-        <a href={explorerUrl(org, q)} className="rounded-sm text-sm font-medium text-indigo-800 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
+        <a
+          href={explorerUrl(org, q)}
+          className="rounded-sm text-sm font-medium text-indigo-800 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+        >
           Open in the audit log
         </a>
       </div>

@@ -41,20 +41,39 @@ function Frame({ org, title, asOf, role, children }: { org: string; title: React
  * over the last 12 months, their lifecycle history and their latest events, with a link to
  * the explorer for the rest. Binds /api/v1/users/[id]; the events come from the explorer API.
  */
-export function UserPage({ orgSlug, id, asOf, role, multiTenant }: { orgSlug: string; id: number | null; asOf?: string; role: "admin" | "auditor"; multiTenant: boolean }) {
+export function UserPage({
+  orgSlug,
+  id,
+  asOf,
+  role,
+  multiTenant,
+}: {
+  orgSlug: string;
+  id: number | null;
+  asOf?: string;
+  role: "admin" | "auditor";
+  multiTenant: boolean;
+}) {
   const detail = useUserDetailQuery(orgSlug, id, asOf);
   const missing = id === null || (detail.error instanceof ApiError && detail.error.status === 404);
   if (missing) {
     return (
       <Frame org={orgSlug} asOf={asOf} role={role} title={<h1 className="text-2xl font-semibold tracking-tight">User not found</h1>}>
-        <EmptyState className="h-40">No such user in {orgSlug}{asOf ? ` as of ${asOf}` : ""}: the link may be from another organization, or the user was deleted.</EmptyState>
+        <EmptyState className="h-40">
+          No such user in {orgSlug}
+          {asOf ? ` as of ${asOf}` : ""}: the link may be from another organization, or the user was deleted.
+        </EmptyState>
       </Frame>
     );
   }
   if (detail.isPending || detail.isError) {
     return (
       <Frame org={orgSlug} asOf={asOf} role={role} title={<h1 className="text-2xl font-semibold tracking-tight">User</h1>}>
-        {detail.isPending ? <LoadingBlock label="Loading the user…" className="h-96" /> : <ErrorState what="the user" error={detail.error} onRetry={() => void detail.refetch()} className="h-64" />}
+        {detail.isPending ? (
+          <LoadingBlock label="Loading the user…" className="h-96" />
+        ) : (
+          <ErrorState what="the user" error={detail.error} onRetry={() => void detail.refetch()} className="h-64" />
+        )}
       </Frame>
     );
   }
@@ -91,13 +110,20 @@ export function UserPage({ orgSlug, id, asOf, role, multiTenant }: { orgSlug: st
           title="Recent events"
           actions={
             targetQ && (
-              <a href={explorerUrl(orgSlug, targetQ)} className="rounded-sm text-sm text-indigo-800 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
+              <a
+                href={explorerUrl(orgSlug, targetQ)}
+                className="rounded-sm text-sm text-indigo-800 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+              >
                 Events aimed at this user
               </a>
             )
           }
         >
-          {actorQ ? <RecentEvents org={orgSlug} q={actorQ} /> : <EmptyState className="h-24">This user has no email, platform id or username to search events by.</EmptyState>}
+          {actorQ ? (
+            <RecentEvents org={orgSlug} q={actorQ} />
+          ) : (
+            <EmptyState className="h-24">This user has no email, platform id or username to search events by.</EmptyState>
+          )}
         </Card>
       </div>
     </Frame>

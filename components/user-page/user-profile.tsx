@@ -17,7 +17,12 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 const orDash = (v: string | null) => v || <span className="text-slate-500">–</span>;
 
 // The labels of STATUS_LABELS (lib/activity/types.ts, which imports zod: not loaded here).
-const STATUS_LABEL: Record<ListedUser["status"], string> = { active: "Active", invite_pending: "Invite pending", deactivated: "Deactivated", inactive: "Inactive" };
+const STATUS_LABEL: Record<ListedUser["status"], string> = {
+  active: "Active",
+  invite_pending: "Invite pending",
+  deactivated: "Deactivated",
+  inactive: "Inactive",
+};
 
 const STATUS_BADGE: Record<ListedUser["status"], string> = {
   active: "bg-emerald-50 text-emerald-900 ring-emerald-200",
@@ -27,7 +32,11 @@ const STATUS_BADGE: Record<ListedUser["status"], string> = {
 };
 
 export function StatusBadge({ status }: { status: ListedUser["status"] }) {
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_BADGE[status]}`}>{STATUS_LABEL[status]}</span>;
+  return (
+    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_BADGE[status]}`}>
+      {STATUS_LABEL[status]}
+    </span>
+  );
 }
 
 /**

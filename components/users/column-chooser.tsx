@@ -55,11 +55,21 @@ export function ColumnChooser({ cols: fromUrl, onChange }: { cols: readonly Opti
       >
         Columns{cols.length > 0 && <span className="text-slate-600"> (+{cols.length})</span>}
       </button>
-      <fieldset ref={boxRef} id={`${id}-columns`} hidden={!open} className="absolute right-0 z-30 mt-1 w-52 rounded-md border border-slate-200 bg-white p-3 shadow-lg">
+      <fieldset
+        ref={boxRef}
+        id={`${id}-columns`}
+        hidden={!open}
+        className="absolute right-0 z-30 mt-1 w-52 rounded-md border border-slate-200 bg-white p-3 shadow-lg"
+      >
         <legend className="sr-only">Optional columns</legend>
         {OPTIONAL_COLUMNS.map((column) => (
           <label key={column} className="flex items-center gap-2 py-1 text-sm text-slate-800">
-            <input type="checkbox" checked={cols.includes(column)} onChange={(e) => toggle(column, e.target.checked)} className="h-4 w-4 accent-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600" />
+            <input
+              type="checkbox"
+              checked={cols.includes(column)}
+              onChange={(e) => toggle(column, e.target.checked)}
+              className="h-4 w-4 accent-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+            />
             {OPTIONAL_COLUMN_LABELS[column]}
           </label>
         ))}

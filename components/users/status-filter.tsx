@@ -8,7 +8,17 @@ import { formatNumber } from "@/components/format";
  * All / Active / Inactive / Invite pending / Deactivated, each with how many users (matching the
  * search) it shows. Native radio buttons: one tab stop, arrow keys choose.
  */
-export function StatusFilterBar({ value, counts, onChange, multiTenant }: { value: StatusFilter; counts: Record<StatusFilter, number> | null; onChange: (s: StatusFilter) => void; multiTenant: boolean }) {
+export function StatusFilterBar({
+  value,
+  counts,
+  onChange,
+  multiTenant,
+}: {
+  value: StatusFilter;
+  counts: Record<StatusFilter, number> | null;
+  onChange: (s: StatusFilter) => void;
+  multiTenant: boolean;
+}) {
   // The URL catches up a render later: show the choice at once (no flicker back).
   const [chosen, setChosen] = useState(value);
   const [seen, setSeen] = useState(value);

@@ -51,7 +51,16 @@ const basic = (a: number, b: number) => (a === b ? 0 : a > b ? 1 : -1);
 
 /** Text columns: natural, case-insensitive order; missing values always last. */
 function textColumn(id: SortColumn, header: string, get: (u: TableUser) => string | null, size: number): UserColumn<string> {
-  return { id, header, size, sortDescFirst: false, sortValue: (u) => get(u) || undefined, compare: collator.compare, cell: (u) => get(u) || "", text: (u) => get(u) ?? "" };
+  return {
+    id,
+    header,
+    size,
+    sortDescFirst: false,
+    sortValue: (u) => get(u) || undefined,
+    compare: collator.compare,
+    cell: (u) => get(u) || "",
+    text: (u) => get(u) ?? "",
+  };
 }
 
 function numberColumn(id: SortColumn, header: string, get: (u: TableUser) => number, size: number): UserColumn<number> {
@@ -65,7 +74,9 @@ const teamsText = (u: TableUser) => (u.teams.length ? [...u.teams].sort(collator
  * (roving focus); Enter on the focused cell follows the link (components/users/users-table.tsx).
  */
 function userLink(u: TableUser, text: string): ReactNode {
-  return u.id === undefined ? text : (
+  return u.id === undefined ? (
+    text
+  ) : (
     <UserPageLink id={u.id} tabIndex={-1}>
       {text}
     </UserPageLink>
@@ -82,8 +93,7 @@ function nameColumn(): UserColumn<string> {
       if (!name) return "";
       return notInDirectory(u) ? (
         <>
-          {userLink(u, name)}{" "}
-          <span className="ml-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">not in directory</span>
+          {userLink(u, name)} <span className="ml-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">not in directory</span>
         </>
       ) : (
         userLink(u, name)

@@ -101,7 +101,14 @@ export function UsersTab({
 
   return (
     <div>
-      <UsersToolbar query={draft} onQueryChange={onDraftChange} exports={exports} multiTenant={multiTenant} noun={noun} extra={<ColumnChooser cols={cols} onChange={(c) => update({ cols: c })} />} />
+      <UsersToolbar
+        query={draft}
+        onQueryChange={onDraftChange}
+        exports={exports}
+        multiTenant={multiTenant}
+        noun={noun}
+        extra={<ColumnChooser cols={cols} onChange={(c) => update({ cols: c })} />}
+      />
       <StatusFilterBar value={status} counts={counts} onChange={(s) => update({ status: s })} multiTenant={multiTenant} />
       {body}
       <p aria-live="polite" className="mt-2 h-5 text-sm text-slate-600">

@@ -1,7 +1,19 @@
 "use client";
 
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { memo, useEffect, useId, useMemo, useRef, useState, type CSSProperties, type FocusEvent, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
+import {
+  memo,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type FocusEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+  type ReactNode,
+} from "react";
 import type { SortColumn, SortState } from "@/components/dashboard/use-dashboard-params";
 import { sortedOrder, type TableUser, type UserColumn } from "./user-columns";
 
@@ -20,7 +32,17 @@ function SortIcon({ direction }: { direction: false | "asc" | "desc" }) {
 // The first column stays in view while the table scrolls sideways (small screens).
 const STICKY_FIRST = "sticky left-0 shadow-[1px_0_0_0_#e2e8f0]";
 
-function HeaderCell({ column, first, direction, onSort }: { column: UserColumn; first: boolean; direction: false | "asc" | "desc"; onSort: (id: SortColumn) => void }) {
+function HeaderCell({
+  column,
+  first,
+  direction,
+  onSort,
+}: {
+  column: UserColumn;
+  first: boolean;
+  direction: false | "asc" | "desc";
+  onSort: (id: SortColumn) => void;
+}) {
   return (
     <th
       scope="col"
@@ -42,7 +64,17 @@ function HeaderCell({ column, first, direction, onSort }: { column: UserColumn; 
 
 // Memoized: while scrolling or moving the keyboard focus, only the rows whose props change render.
 // A row is cheap: plain cells, no state; tooltips and focus are handled once, by the table.
-const UserTableRow = memo(function UserTableRow({ user, columns, index, tabCol }: { user: TableUser; columns: UserColumn[]; index: number; tabCol: number | null }) {
+const UserTableRow = memo(function UserTableRow({
+  user,
+  columns,
+  index,
+  tabCol,
+}: {
+  user: TableUser;
+  columns: UserColumn[];
+  index: number;
+  tabCol: number | null;
+}) {
   return (
     <tr aria-rowindex={index + 2} style={{ height: ROW_HEIGHT }} className="group">
       {columns.map((column, c) => (
@@ -249,8 +281,18 @@ export function UsersTable({
 
   const width = columns.reduce((sum, c) => sum + c.size, 0);
   return (
-    <div ref={scrollRef} role="region" aria-label={`${label} table`} className={`relative scroll-pt-12 overflow-auto rounded-lg border border-slate-200 bg-white ${className}`}>
-      <table aria-label={label} aria-rowcount={users.length + 1} style={{ minWidth: width }} className="w-full table-fixed border-separate border-spacing-0 text-sm">
+    <div
+      ref={scrollRef}
+      role="region"
+      aria-label={`${label} table`}
+      className={`relative scroll-pt-12 overflow-auto rounded-lg border border-slate-200 bg-white ${className}`}
+    >
+      <table
+        aria-label={label}
+        aria-rowcount={users.length + 1}
+        style={{ minWidth: width }}
+        className="w-full table-fixed border-separate border-spacing-0 text-sm"
+      >
         <thead>
           <tr aria-rowindex={1}>
             {columns.map((column, i) => (
@@ -277,7 +319,12 @@ export function UsersTable({
         </tbody>
       </table>
       {tip && (
-        <div role="tooltip" id={tipId} style={tip.style} className="pointer-events-none fixed z-40 max-w-[340px] rounded-md bg-slate-900 px-3 py-2 text-xs leading-5 whitespace-pre-wrap break-words text-white shadow-lg">
+        <div
+          role="tooltip"
+          id={tipId}
+          style={tip.style}
+          className="pointer-events-none fixed z-40 max-w-[340px] rounded-md bg-slate-900 px-3 py-2 text-xs leading-5 whitespace-pre-wrap break-words text-white shadow-lg"
+        >
           {tip.content}
         </div>
       )}

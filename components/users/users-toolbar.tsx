@@ -25,7 +25,21 @@ export interface UsersExports {
 }
 
 /** Search box, "Invite new user" (a link to the platform, when known; not multi-tenant), the column chooser (`extra`) and the actions menu. */
-export function UsersToolbar({ query, onQueryChange, exports, multiTenant, noun, extra }: { query: string; onQueryChange: (q: string) => void; exports: UsersExports | null; multiTenant: boolean; noun: string; extra?: ReactNode }) {
+export function UsersToolbar({
+  query,
+  onQueryChange,
+  exports,
+  multiTenant,
+  noun,
+  extra,
+}: {
+  query: string;
+  onQueryChange: (q: string) => void;
+  exports: UsersExports | null;
+  multiTenant: boolean;
+  noun: string;
+  extra?: ReactNode;
+}) {
   const canWrite = useCanWrite();
   const [exportState, setExportState] = useState<{ kind: "idle" } | { kind: "busy" } | { kind: "error"; message: string }>({ kind: "idle" });
 
@@ -69,8 +83,16 @@ export function UsersToolbar({ query, onQueryChange, exports, multiTenant, noun,
           label="Actions"
           buttonContent={<DotsIcon />}
           items={[
-            { label: `Export as CSV: the ${formatNumber(exports?.shown ?? 0)} shown`, onSelect: () => exports && void exportCsv(exports.shownCsv), disabled: busy },
-            { label: `Export as CSV: all ${formatNumber(exports?.total ?? 0)} ${plural}`, onSelect: () => exports && void exportCsv(exports.allCsv), disabled: busy },
+            {
+              label: `Export as CSV: the ${formatNumber(exports?.shown ?? 0)} shown`,
+              onSelect: () => exports && void exportCsv(exports.shownCsv),
+              disabled: busy,
+            },
+            {
+              label: `Export as CSV: all ${formatNumber(exports?.total ?? 0)} ${plural}`,
+              onSelect: () => exports && void exportCsv(exports.allCsv),
+              disabled: busy,
+            },
           ]}
         />
       </div>

@@ -55,12 +55,7 @@ export function activityStartDay(deployment: Deployment): number | null {
  * multi-tenant mode, no earlier than the first day that counts); with no event on or
  * before asOf it is the asOf day alone.
  */
-export function periodBounds(
-  period: Period,
-  asOfDay: number,
-  firstEventDay: number | null,
-  deployment: Deployment = "self-managed",
-): DayRange {
+export function periodBounds(period: Period, asOfDay: number, firstEventDay: number | null, deployment: Deployment = "self-managed"): DayRange {
   switch (period) {
     case "30d":
       return { from: asOfDay - 29, to: asOfDay };

@@ -9,9 +9,7 @@ import { USER_STATUSES } from "./status";
 import { DEFAULT_PANEL_RANGE, DEFAULT_PERIOD, PERIODS, type PanelRange, type Period } from "./types";
 
 /** A real calendar date `YYYY-MM-DD` (`2026-02-30` is refused). */
-export const asOfSchema = z
-  .string()
-  .refine((s) => parseDate(s) !== null, { message: "asOf must be a calendar date YYYY-MM-DD" });
+export const asOfSchema = z.string().refine((s) => parseDate(s) !== null, { message: "asOf must be a calendar date YYYY-MM-DD" });
 
 export const periodParamSchema = z.enum(PERIODS, { message: `period must be one of ${PERIODS.join(", ")}` });
 
@@ -39,10 +37,7 @@ export type ParamsResult<T> = { ok: true; value: T } | { ok: false; error: strin
  * Validates the search parameters of a URL against a schema. A parameter given twice is
  * refused rather than silently reduced to one of its values.
  */
-export function parseSearchParams<S extends z.ZodType>(
-  params: URLSearchParams,
-  schema: S,
-): ParamsResult<z.output<S>> {
+export function parseSearchParams<S extends z.ZodType>(params: URLSearchParams, schema: S): ParamsResult<z.output<S>> {
   const raw: Record<string, string> = {};
   for (const [key, value] of params) {
     if (key in raw) return { ok: false, error: `parameter ${key} is given more than once` };

@@ -102,7 +102,11 @@ export interface WeeklyChartPoint {
 }
 
 /** Marks the weeks of the panel that are cut by its range or still under way. */
-export function weeklyChartPoints(weekly: readonly { weekStart: string; activeUsers: number }[], range: { from: string; to: string }, todayDay: number): WeeklyChartPoint[] {
+export function weeklyChartPoints(
+  weekly: readonly { weekStart: string; activeUsers: number }[],
+  range: { from: string; to: string },
+  todayDay: number,
+): WeeklyChartPoint[] {
   const bounds = { from: parseDate(range.from) ?? 0, to: parseDate(range.to) ?? 0 };
   return weekly.map((w) => {
     const p = weekPartiality(parseDate(w.weekStart) ?? 0, bounds, todayDay);

@@ -102,10 +102,7 @@ export function teamsOf(user: Pick<UserRecord, "in_directory" | "teams">, rows: 
 }
 
 /** SCIM `meta.created`, else the first create / invite, else the first event; each only up to asOf. */
-export function addedAtMs(
-  user: Pick<UserRecord, "directory_created_at" | "first_invited_at" | "first_seen_at">,
-  asOfDay: number,
-): number | null {
+export function addedAtMs(user: Pick<UserRecord, "directory_created_at" | "first_invited_at" | "first_seen_at">, asOfDay: number): number | null {
   const end = endOfDayMs(asOfDay);
   for (const t of [user.directory_created_at, user.first_invited_at, user.first_seen_at]) {
     if (t !== null && t < end) return t;
@@ -125,12 +122,7 @@ export function isListed(user: UserRecord, state: LifecycleState, asOfDay: numbe
 }
 
 /** SPEC §4 status: deactivated > never active > active within six months > inactive. */
-export function deriveStatus(input: {
-  deactivated: boolean;
-  lastActiveMs: number | null;
-  asOfDay: number;
-  deployment: Deployment;
-}): UserStatus {
+export function deriveStatus(input: { deactivated: boolean; lastActiveMs: number | null; asOfDay: number; deployment: Deployment }): UserStatus {
   if (input.deactivated) return "deactivated";
   if (input.lastActiveMs === null) return input.deployment === "multi-tenant" ? "inactive" : "invite_pending";
   return dayNumber(input.lastActiveMs) >= sixMonthCutoff(input.asOfDay) ? "active" : "inactive";
@@ -140,10 +132,7 @@ export function deriveStatus(input: {
  * Reference summary of a user's `user_day` rows (the queries compute the same in SQL):
  * days after asOf, and in multi-tenant mode days before 2025-05-08, do not count.
  */
-export function summarizeUserDays(
-  days: readonly { day: number; last_ts: number }[],
-  ctx: AsOfContext,
-): UserActivity {
+export function summarizeUserDays(days: readonly { day: number; last_ts: number }[], ctx: AsOfContext): UserActivity {
   const start = activityStartDay(ctx.deployment);
   let activeDays = 0;
   let lastActiveMs: number | null = null;
@@ -156,12 +145,7 @@ export function summarizeUserDays(
 }
 
 /** The user's row as of asOf, or null when the user is not listed (gone, or not yet known). */
-export function buildUserRow(
-  user: UserRecord,
-  activity: UserActivity,
-  lifecycle: readonly LifecycleRow[],
-  ctx: AsOfContext,
-): UserRow | null {
+export function buildUserRow(user: UserRecord, activity: UserActivity, lifecycle: readonly LifecycleRow[], ctx: AsOfContext): UserRow | null {
   const state = lifecycleState(lifecycle, ctx.asOfDay);
   if (!isListed(user, state, ctx.asOfDay)) return null;
   // The directory's `active: false`: Deactivated, except in multi-tenant mode, where the

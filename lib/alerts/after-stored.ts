@@ -44,7 +44,12 @@ function actionAlerts(rules: IngestRules, watched: ReadonlySet<string>, events: 
   if (rest.length > 0) {
     const counts = new Map<string, number>();
     for (const e of rest) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
-    alerts.push({ rule: "action", dedupeKey: `action-summary:${rest[0]!.dedupeKey}`, subjectAt: rest[0]!.tsMs, message: actionSummaryMessage(rules.orgSlug, counts) });
+    alerts.push({
+      rule: "action",
+      dedupeKey: `action-summary:${rest[0]!.dedupeKey}`,
+      subjectAt: rest[0]!.tsMs,
+      message: actionSummaryMessage(rules.orgSlug, counts),
+    });
   }
   return alerts;
 }

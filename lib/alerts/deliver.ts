@@ -44,7 +44,10 @@ export function classifyResponse(status: number, retryAfter: string | null, body
 }
 
 export function classifyNetworkError(error: unknown, attempts: number): Outcome {
-  const message = `network error: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`.slice(0, 200);
+  const message = `network error: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`.slice(
+    0,
+    200,
+  );
   if (attempts >= MAX_ATTEMPTS) return { kind: "failed", error: `${message} (gave up after ${attempts} attempts)` };
   return { kind: "retry", delayMs: backoffMs(attempts), error: message };
 }

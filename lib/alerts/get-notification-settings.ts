@@ -10,7 +10,12 @@ const iso = (ms: number | null | undefined) => (ms === null || ms === undefined 
 
 /** The settings page's view of one organization: never a secret, only whether one is set. */
 /** `viewer`: whose jobs to show (instance-wide ones to instance admins only: lib/jobs/visibility.ts). */
-export async function getNotificationSettings(store: Store, orgId: number, redirectUri: string, viewer: Omit<JobViewer, "orgId">): Promise<NotificationSettings> {
+export async function getNotificationSettings(
+  store: Store,
+  orgId: number,
+  redirectUri: string,
+  viewer: Omit<JobViewer, "orgId">,
+): Promise<NotificationSettings> {
   const s = await getAlertSettings(store.db, orgId);
   const outbox = await outboxCounts(store.db, orgId);
   const jobs = await listJobStates(store.db, { orgId, ...viewer });

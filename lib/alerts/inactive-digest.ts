@@ -27,7 +27,12 @@ export async function usersWentInactive(store: Store, orgId: number, week: { sta
 }
 
 /** The users as of the week's last day, and those of them who crossed the line during it. */
-async function weekUsers(store: Store, orgId: number, week: { start: number; end: number }, deployment: Deployment): Promise<{ after: UserRow[]; wentInactive: InactiveUser[] }> {
+async function weekUsers(
+  store: Store,
+  orgId: number,
+  week: { start: number; end: number },
+  deployment: Deployment,
+): Promise<{ after: UserRow[]; wentInactive: InactiveUser[] }> {
   const before = await listUsers(store, orgId, { asOf: formatDate(week.start - 1), deployment });
   const after = await listUsers(store, orgId, { asOf: formatDate(week.end), deployment });
   const keyOf = (u: { email: string | null; username: string | null }) => u.email ?? u.username;

@@ -21,7 +21,14 @@ export const SLACK_DELIVERY_JOB = "slack-alerts";
  *
  *   onFailure: (error, failures, ctx) => alertJobFailure(ctx.store, "bucket-export", error, failures)
  */
-export async function alertJobFailure(store: Store, jobName: string, error: unknown, consecutiveFailures: number, now = Date.now(), orgId?: number): Promise<number> {
+export async function alertJobFailure(
+  store: Store,
+  jobName: string,
+  error: unknown,
+  consecutiveFailures: number,
+  now = Date.now(),
+  orgId?: number,
+): Promise<number> {
   if (jobName === SLACK_DELIVERY_JOB) return 0;
   try {
     // A job named `<job>:<org>` works for that organization (lib/jobs/visibility.ts).
@@ -47,7 +54,14 @@ export async function alertJobFailure(store: Store, jobName: string, error: unkn
       queued += await enqueueAlerts(
         store.db,
         row.org_id,
-        [{ rule: "job_failure", dedupeKey: `job:${jobName}:${now}`, subjectAt: now, message: jobFailureMessage(row.slug, jobName, message, consecutiveFailures) }],
+        [
+          {
+            rule: "job_failure",
+            dedupeKey: `job:${jobName}:${now}`,
+            subjectAt: now,
+            message: jobFailureMessage(row.slug, jobName, message, consecutiveFailures),
+          },
+        ],
         now,
       );
     }

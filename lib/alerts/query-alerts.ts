@@ -64,12 +64,25 @@ function parseJson(text: string | null): unknown {
   }
 }
 
-export async function queryRuleAlerts(store: Store, orgId: number, orgSlug: string, rules: readonly CompiledQueryRule[], events: readonly NormalizedEvent[], now: number): Promise<QueuedAlert[]> {
+export async function queryRuleAlerts(
+  store: Store,
+  orgId: number,
+  orgSlug: string,
+  rules: readonly CompiledQueryRule[],
+  events: readonly NormalizedEvent[],
+  now: number,
+): Promise<QueuedAlert[]> {
   const alertable = events.filter((e) => isAlertable(e.tsMs, now));
   if (alertable.length === 0 || rules.length === 0) return [];
   const namesUsers = rules.some((r) => usesIdentities(r.query));
   const ids = identitiesFor(rules, namesUsers ? new UserDirectory(0, await readUserIdentities(store, orgId)) : null);
-  const users = namesUsers ? await readEventUsers(store, orgId, alertable.map((e) => ({ ts: e.tsMs, dedupeKey: e.dedupeKey }))) : null;
+  const users = namesUsers
+    ? await readEventUsers(
+        store,
+        orgId,
+        alertable.map((e) => ({ ts: e.tsMs, dedupeKey: e.dedupeKey })),
+      )
+    : null;
   const facts = alertable.map((e): EventFacts => {
     const u = users?.get(e.dedupeKey);
     return {
@@ -90,18 +103,45 @@ export async function queryRuleAlerts(store: Store, orgId: number, orgSlug: stri
     if (matching.length === 0) continue;
     if (rule.mode === "each") {
       for (const e of matching.slice(0, MAX_MESSAGES_PER_RULE)) {
-        alerts.push({ rule: "query", dedupeKey: `query:${rule.id}:${e.dedupeKey}`, subjectAt: e.tsMs, message: queryMatchMessage(orgSlug, rule, eventDetails(e.body)) });
+        alerts.push({
+          rule: "query",
+          dedupeKey: `query:${rule.id}:${e.dedupeKey}`,
+          subjectAt: e.tsMs,
+          message: queryMatchMessage(orgSlug, rule, eventDetails(e.body)),
+        });
       }
       const rest = matching.slice(MAX_MESSAGES_PER_RULE);
-      if (rest.length > 0) alerts.push({ rule: "query", dedupeKey: `query-summary:${rule.id}:${rest[0]!.dedupeKey}`, subjectAt: rest[0]!.tsMs, message: queryMatchSummaryMessage(orgSlug, rule, rest.length) });
+      if (rest.length > 0)
+        alerts.push({
+          rule: "query",
+          dedupeKey: `query-summary:${rule.id}:${rest[0]!.dedupeKey}`,
+          subjectAt: rest[0]!.tsMs,
+          message: queryMatchSummaryMessage(orgSlug, rule, rest.length),
+        });
       continue;
     }
-    alerts.push(...(await countAlerts(store, orgId, orgSlug, compiled, ids, matching.map((e) => e.tsMs))));
+    alerts.push(
+      ...(await countAlerts(
+        store,
+        orgId,
+        orgSlug,
+        compiled,
+        ids,
+        matching.map((e) => e.tsMs),
+      )),
+    );
   }
   return alerts;
 }
 
-async function countAlerts(store: Store, orgId: number, orgSlug: string, { rule, query }: CompiledQueryRule, ids: Identities, batchTimes: number[]): Promise<QueuedAlert[]> {
+async function countAlerts(
+  store: Store,
+  orgId: number,
+  orgSlug: string,
+  { rule, query }: CompiledQueryRule,
+  ids: Identities,
+  batchTimes: number[],
+): Promise<QueuedAlert[]> {
   const windowMs = rule.windowMinutes * 60_000;
   const from = Math.min(...batchTimes) - windowMs;
   const to = Math.max(...batchTimes) + windowMs;
@@ -109,7 +149,15 @@ async function countAlerts(store: Store, orgId: number, orgSlug: string, { rule,
   const rows = await readEventsBetween(store, orgId, from, to, MAX_WINDOW_READ);
   const times: number[] = [];
   for (const r of rows) {
-    const facts: EventFacts = { action: r.action, tsMs: r.ts, responseCode: r.responseCode, fields: JSON.parse(r.body) as Record<string, unknown>, extra: parseJson(r.extra), actorUserId: r.actorId, targetUserId: r.targetId };
+    const facts: EventFacts = {
+      action: r.action,
+      tsMs: r.ts,
+      responseCode: r.responseCode,
+      fields: JSON.parse(r.body) as Record<string, unknown>,
+      extra: parseJson(r.extra),
+      actorUserId: r.actorId,
+      targetUserId: r.targetId,
+    };
     if (matchesEvent(query, facts, ids)) times.push(r.ts);
   }
   const prefix = `query-count:${rule.id}:`;

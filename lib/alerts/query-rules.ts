@@ -17,7 +17,10 @@ export const queryRuleSchema = z.object({
   /** `each`: a message per matching event; `count`: one when `threshold` matches land within `windowMinutes`. */
   mode: z.enum(["each", "count"]),
   threshold: z.int().min(2, "the count is at least 2").max(100_000),
-  windowMinutes: z.int().min(1, "the window is at least 1 minute").max(24 * 60, "the window is at most 1440 minutes"),
+  windowMinutes: z
+    .int()
+    .min(1, "the window is at least 1 minute")
+    .max(24 * 60, "the window is at most 1440 minutes"),
   enabled: z.boolean(),
 });
 export type QueryRule = z.infer<typeof queryRuleSchema>;

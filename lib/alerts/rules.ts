@@ -22,7 +22,10 @@ export const alertRulesSchema = z.object({
   authFailures: z.object({
     enabled: z.boolean(),
     threshold: z.int().min(2).max(100_000),
-    windowMinutes: z.int().min(1).max(24 * 60),
+    windowMinutes: z
+      .int()
+      .min(1)
+      .max(24 * 60),
   }),
   /** A message when a background job (sync, pull...) has failed `afterFailures` times in a row. */
   jobFailures: z.object({ enabled: z.boolean(), afterFailures: z.int().min(1).max(100) }),
@@ -41,7 +44,8 @@ export type AlertRules = z.infer<typeof alertRulesSchema>;
  */
 export const alertRulesInputSchema = alertRulesSchema.superRefine((rules, ctx) => {
   rules.actions.actions.forEach((action, i) => {
-    if (!isKnownAction(action)) ctx.addIssue({ code: "custom", path: ["actions", "actions", i], message: `unknown action "${action}": not in the audit-log action catalogue` });
+    if (!isKnownAction(action))
+      ctx.addIssue({ code: "custom", path: ["actions", "actions", i], message: `unknown action "${action}": not in the audit-log action catalogue` });
   });
 });
 

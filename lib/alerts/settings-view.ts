@@ -6,7 +6,12 @@ import { z } from "zod";
 import { alertRulesSchema } from "./rules";
 
 export const slackAppInputSchema = z.object({
-  clientId: z.string().trim().min(1, "client ID is required").max(200).regex(/^[A-Za-z0-9._-]+$/, "a Slack client ID has letters, digits, dots and dashes"),
+  clientId: z
+    .string()
+    .trim()
+    .min(1, "client ID is required")
+    .max(200)
+    .regex(/^[A-Za-z0-9._-]+$/, "a Slack client ID has letters, digits, dots and dashes"),
   /** Omitted or empty: keep the stored secret. */
   clientSecret: z.string().trim().max(200).optional(),
 });

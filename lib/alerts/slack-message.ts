@@ -9,10 +9,7 @@ export interface TextObject {
   type: "mrkdwn" | "plain_text";
   text: string;
 }
-export type Block =
-  | { type: "section"; text?: TextObject; fields?: TextObject[] }
-  | { type: "context"; elements: TextObject[] }
-  | { type: "divider" };
+export type Block = { type: "section"; text?: TextObject; fields?: TextObject[] } | { type: "context"; elements: TextObject[] } | { type: "divider" };
 
 export interface SlackMessage {
   /** Notification and fallback text (mrkdwn). */
@@ -164,12 +161,19 @@ export function queryMatchMessage(orgSlug: string, rule: { name: string; query: 
 export function queryMatchSummaryMessage(orgSlug: string, rule: { name: string; query: string }, count: number): SlackMessage {
   return {
     text: `orgtrail: rule ${code(rule.name, 80)}: ${count} more matching events in ${code(orgSlug, 64)}`,
-    blocks: [{ type: "section", text: mrkdwn(`:mag: Rule ${code(rule.name, 80)}: *${count} more matching events* in one upload`) }, footer(orgSlug, `query ${code(rule.query, 300)}`)],
+    blocks: [
+      { type: "section", text: mrkdwn(`:mag: Rule ${code(rule.name, 80)}: *${count} more matching events* in one upload`) },
+      footer(orgSlug, `query ${code(rule.query, 300)}`),
+    ],
   };
 }
 
 /** A query rule's count crossed its threshold within its window. */
-export function queryCountMessage(orgSlug: string, rule: { name: string; query: string }, b: { count: number; windowMinutes: number; from: string; to: string }): SlackMessage {
+export function queryCountMessage(
+  orgSlug: string,
+  rule: { name: string; query: string },
+  b: { count: number; windowMinutes: number; from: string; to: string },
+): SlackMessage {
   return {
     text: `orgtrail: rule ${code(rule.name, 80)}: ${b.count} matching events within ${b.windowMinutes} min in ${code(orgSlug, 64)}`,
     blocks: [
@@ -227,11 +231,22 @@ export function seatsDigestBlocks(asOf: string, lists: readonly DigestList[]): B
   return [{ type: "section", text: mrkdwn(`:chair: *Dormant seats* as of ${code(asOf, 10)}`) }, ...lists.map(digestListBlock)];
 }
 
-export function inactiveDigestMessage(orgSlug: string, weekStart: string, weekEnd: string, users: readonly InactiveUser[], seats?: readonly DigestList[]): SlackMessage {
+export function inactiveDigestMessage(
+  orgSlug: string,
+  weekStart: string,
+  weekEnd: string,
+  users: readonly InactiveUser[],
+  seats?: readonly DigestList[],
+): SlackMessage {
   const title = users.length === 0 ? "No user went inactive" : `${users.length} user${users.length === 1 ? "" : "s"} went inactive`;
   const lines = users.slice(0, DIGEST_LIST_MAX).map((u) => `• ${userLabel(u)}${u.lastActive ? ` · last active ${code(u.lastActive.slice(0, 10), 10)}` : ""}`);
   if (users.length > DIGEST_LIST_MAX) lines.push(`…and ${users.length - DIGEST_LIST_MAX} more (see the Users tab)`);
-  const blocks: Block[] = [{ type: "section", text: mrkdwn(`:calendar: *Weekly digest:* ${title} (no activity for six months), week of ${code(weekStart, 10)} to ${code(weekEnd, 10)}`) }];
+  const blocks: Block[] = [
+    {
+      type: "section",
+      text: mrkdwn(`:calendar: *Weekly digest:* ${title} (no activity for six months), week of ${code(weekStart, 10)} to ${code(weekEnd, 10)}`),
+    },
+  ];
   if (lines.length) blocks.push({ type: "section", text: mrkdwn(lines.join("\n")) });
   if (seats) blocks.push({ type: "divider" }, ...seatsDigestBlocks(weekEnd, seats));
   blocks.push(footer(orgSlug));
@@ -252,7 +267,10 @@ export function seatListPreviewMessage(orgSlug: string, asOf: string, list: Dige
 export function testMessage(orgSlug: string, who: string): SlackMessage {
   return {
     text: `orgtrail: test message for ${code(orgSlug, 64)}`,
-    blocks: [{ type: "section", text: mrkdwn(`:white_check_mark: Test message from orgtrail, sent by ${code(who, 128)}. Alerts will arrive here.`) }, footer(orgSlug)],
+    blocks: [
+      { type: "section", text: mrkdwn(`:white_check_mark: Test message from orgtrail, sent by ${code(who, 128)}. Alerts will arrive here.`) },
+      footer(orgSlug),
+    ],
   };
 }
 

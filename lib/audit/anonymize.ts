@@ -130,7 +130,8 @@ function rewriteLine(line: string, pseudonym: ((field: string, value: string) =>
   let out = "{";
   for (const m of members(line)) {
     if (!piiKeys.has(m.key)) out += (out.length > 1 ? "," : "") + line.slice(m.start, m.end);
-    else if (pseudonym) out += (out.length > 1 ? "," : "") + line.slice(m.start, m.valueStart) + '"' + pseudonym(m.key, plainValue(line.slice(m.valueStart, m.end))) + '"';
+    else if (pseudonym)
+      out += (out.length > 1 ? "," : "") + line.slice(m.start, m.valueStart) + '"' + pseudonym(m.key, plainValue(line.slice(m.valueStart, m.end))) + '"';
   }
   return out + "}";
 }

@@ -58,7 +58,16 @@ const isInt = (v: unknown): v is number => typeof v === "number" && Number.isSaf
 function readPayload(value: unknown): Payload | null {
   if (value === null || typeof value !== "object") return null;
   const p = value as Record<string, unknown>;
-  if (p.v !== 1 || !isInt(p.o) || !isInt(p.f) || !isInt(p.t) || (p.a !== 0 && p.a !== 1 && p.a !== 2) || typeof p.q !== "string" || !isInt(p.ts) || !isInt(p.s)) {
+  if (
+    p.v !== 1 ||
+    !isInt(p.o) ||
+    !isInt(p.f) ||
+    !isInt(p.t) ||
+    (p.a !== 0 && p.a !== 1 && p.a !== 2) ||
+    typeof p.q !== "string" ||
+    !isInt(p.ts) ||
+    !isInt(p.s)
+  ) {
     return null;
   }
   return p as unknown as Payload;
@@ -67,11 +76,7 @@ function readPayload(value: unknown): Payload | null {
 const fmt = (ms: number) => new Date(ms).toISOString();
 
 /** Checks the signature, then the binding; the error says what to fix. */
-export function decodeCursor(
-  key: Buffer,
-  token: string,
-  expected: CursorBinding,
-): { ok: true; position: CursorPosition } | { ok: false; error: string } {
+export function decodeCursor(key: Buffer, token: string, expected: CursorBinding): { ok: true; position: CursorPosition } | { ok: false; error: string } {
   const dot = token.indexOf(".");
   const body = token.slice(0, dot);
   const presented = Buffer.from(token.slice(dot + 1), "base64url");

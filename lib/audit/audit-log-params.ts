@@ -116,7 +116,10 @@ function parseActions(params: URLSearchParams): { ok: true; actions: string[] | 
     const parts = value.split(",").map((s) => s.trim());
     for (const part of parts) {
       if (part === "" || part.length > 100 || /[\u0000-\u001f\u007f\s]/.test(part)) {
-        return { ok: false, error: `invalid action ${JSON.stringify(value)}: each action must be a non-empty name such as "user:login" (several: repeat the parameter or separate with commas)` };
+        return {
+          ok: false,
+          error: `invalid action ${JSON.stringify(value)}: each action must be a non-empty name such as "user:login" (several: repeat the parameter or separate with commas)`,
+        };
       }
       actions.add(part);
     }

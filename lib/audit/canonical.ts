@@ -28,9 +28,7 @@ function sortKeys(value: unknown): unknown {
 }
 
 export function escapeSeparators(json: string): string {
-  return /[\u2028\u2029]/.test(json)
-    ? json.replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029")
-    : json;
+  return /[\u2028\u2029]/.test(json) ? json.replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029") : json;
 }
 
 // crypto.hash (one-shot, Node >= 20.12) avoids a Hash object per event.

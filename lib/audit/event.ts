@@ -130,8 +130,7 @@ export function normalizeEvent(value: unknown): NormalizeResult {
 function mergeCanonical(schema: Record<string, unknown>, extra: Record<string, unknown>): string {
   const merged: Record<string, unknown> = {};
   for (const source of [schema, extra])
-    for (const key of Object.keys(source))
-      Object.defineProperty(merged, key, { value: source[key], enumerable: true, writable: true, configurable: true });
+    for (const key of Object.keys(source)) Object.defineProperty(merged, key, { value: source[key], enumerable: true, writable: true, configurable: true });
   return canonicalJson(merged);
 }
 

@@ -7,16 +7,11 @@
  */
 export const MAX_LINE_BYTES = 64 * 1024;
 
-export type NdjsonLine =
-  | { lineNo: number; text: string; bytes: number }
-  | { lineNo: number; error: string; bytes: number; raw: Uint8Array };
+export type NdjsonLine = { lineNo: number; text: string; bytes: number } | { lineNo: number; error: string; bytes: number; raw: Uint8Array };
 
 const NEWLINE = 0x0a;
 
-export async function* ndjsonLines(
-  chunks: AsyncIterable<Uint8Array>,
-  maxLineBytes: number = MAX_LINE_BYTES,
-): AsyncGenerator<NdjsonLine> {
+export async function* ndjsonLines(chunks: AsyncIterable<Uint8Array>, maxLineBytes: number = MAX_LINE_BYTES): AsyncGenerator<NdjsonLine> {
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   let parts: Uint8Array[] = [];
   let partBytes = 0;
@@ -80,7 +75,12 @@ export async function* ndjsonLines(
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(Math.min(total, parts.reduce((n, p) => n + p.length, 0)));
+  const out = new Uint8Array(
+    Math.min(
+      total,
+      parts.reduce((n, p) => n + p.length, 0),
+    ),
+  );
   let offset = 0;
   for (const p of parts) {
     out.set(p, offset);

@@ -2,15 +2,14 @@
  * Strict RFC3339 date-time parsing. `Date.parse` accepts `2024-02-30`, missing offsets and
  * free text, so the grammar is checked here by hand.
  */
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|([+-])(\d{2}):(\d{2}))$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|([+-])(\d{2}):(\d{2}))$/;
 
 const DAY_MS = 86_400_000;
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function daysInMonth(year: number, month: number): number {
-  if (month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return 29;
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
   return MONTH_DAYS[month - 1]!;
 }
 
@@ -51,15 +50,11 @@ export function parseRfc3339(input: string): ParsedTimestamp {
   if (fast) return fast;
   const m = RFC3339.exec(input);
   if (!m) return { ok: false, error: `not an RFC3339 timestamp: ${JSON.stringify(input.slice(0, 64))}` };
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number, number, number, number, number, number,
-  ];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   if (month < 1 || month > 12) return { ok: false, error: `month out of range in ${JSON.stringify(input)}` };
-  if (day < 1 || day > daysInMonth(year, month))
-    return { ok: false, error: `day out of range in ${JSON.stringify(input)}` };
+  if (day < 1 || day > daysInMonth(year, month)) return { ok: false, error: `day out of range in ${JSON.stringify(input)}` };
   // RFC3339 allows second 60 (leap second); JavaScript time has none, so it is refused rather than shifted.
-  if (hour > 23 || minute > 59 || second > 59)
-    return { ok: false, error: `time out of range in ${JSON.stringify(input)}` };
+  if (hour > 23 || minute > 59 || second > 59) return { ok: false, error: `time out of range in ${JSON.stringify(input)}` };
   const fraction = m[7] ? Number((m[7].slice(1) + "00").slice(0, 3)) : 0;
   let offsetMinutes = 0;
   if (m[9]) {
@@ -68,8 +63,7 @@ export function parseRfc3339(input: string): ParsedTimestamp {
     if (oh > 23 || om > 59) return { ok: false, error: `offset out of range in ${JSON.stringify(input)}` };
     offsetMinutes = (oh * 60 + om) * (m[9] === "-" ? -1 : 1);
   }
-  const ms =
-    Date.UTC(year, month - 1, day, hour, minute, second, fraction) - offsetMinutes * 60_000;
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second, fraction) - offsetMinutes * 60_000;
   if (!Number.isFinite(ms)) return { ok: false, error: `timestamp out of range: ${JSON.stringify(input)}` };
   // Already UTC: the normalized text is a rearrangement of the input (no Date formatting).
   const iso =

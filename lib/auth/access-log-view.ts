@@ -12,7 +12,11 @@ export const accessLogQuerySchema = z.object({
     .refine((n) => n >= 1 && n <= 200, "limit: a whole number from 1 to 200")
     .optional(),
   /** Entries older than this one (its `id`): the next page. */
-  before: z.string().regex(/^\d{1,15}$/, "before: an entry id").transform(Number).optional(),
+  before: z
+    .string()
+    .regex(/^\d{1,15}$/, "before: an entry id")
+    .transform(Number)
+    .optional(),
 });
 
 export const accessLogEntrySchema = z.object({

@@ -99,7 +99,14 @@ function aggregate(row: Omit<Row, "bucket" | "count" | "at" | "last_at">, key: s
   if (existing) {
     existing.count++;
     existing.last_at = now;
-    Object.assign(existing, { status: row.status, method: row.method, path: row.path, username: row.username ?? existing.username, user_agent: row.user_agent ?? existing.user_agent, detail: row.detail ?? existing.detail });
+    Object.assign(existing, {
+      status: row.status,
+      method: row.method,
+      path: row.path,
+      username: row.username ?? existing.username,
+      user_agent: row.user_agent ?? existing.user_agent,
+      detail: row.detail ?? existing.detail,
+    });
   } else if (b.pending.size >= MAX_PENDING) {
     b.dropped++;
   } else {
@@ -236,7 +243,14 @@ export async function purgeAccessLog(db: Kysely<Database>, days: number, now = D
     signal?.throwIfAborted();
     const ids = await db.selectFrom("access_log").select("id").where("at", "<", cutoff).orderBy("at").limit(5_000).execute();
     if (ids.length === 0) return total;
-    const result = await db.deleteFrom("access_log").where("id", "in", ids.map((r) => r.id)).executeTakeFirst();
+    const result = await db
+      .deleteFrom("access_log")
+      .where(
+        "id",
+        "in",
+        ids.map((r) => r.id),
+      )
+      .executeTakeFirst();
     total += Number(result.numDeletedRows);
   }
 }

@@ -80,7 +80,11 @@ export async function rotateApiKey(db: Kysely<Database>, username: string): Prom
   return db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom("accounts").select(["id", "default_org_id"]).where("username", "=", username).executeTakeFirst();
     if (!row) throw new AccountNotFoundError(username);
-    await trx.updateTable("accounts").set({ key_hash: hashSecret(apiKey) }).where("id", "=", row.id).execute();
+    await trx
+      .updateTable("accounts")
+      .set({ key_hash: hashSecret(apiKey) })
+      .where("id", "=", row.id)
+      .execute();
     const revoked = await trx.deleteFrom("sessions").where("account_id", "=", row.id).executeTakeFirst();
     return { account: { id: row.id, username, defaultOrgId: row.default_org_id }, apiKey, sessionsRevoked: Number(revoked.numDeletedRows) };
   });
@@ -94,14 +98,22 @@ export class AccountNotFoundError extends Error {
 
 /** The account named `username`, or throws AccountNotFoundError. */
 export async function findAccount(db: Kysely<Database>, username: string): Promise<Account & { instanceAdmin: boolean }> {
-  const row = await db.selectFrom("accounts").select(["id", "username", "default_org_id", "instance_admin"]).where("username", "=", username).executeTakeFirst();
+  const row = await db
+    .selectFrom("accounts")
+    .select(["id", "username", "default_org_id", "instance_admin"])
+    .where("username", "=", username)
+    .executeTakeFirst();
   if (!row) throw new AccountNotFoundError(username);
   return { id: row.id, username: row.username, defaultOrgId: row.default_org_id, instanceAdmin: Number(row.instance_admin) === 1 };
 }
 
 /** Flags (or unflags) the account as an instance admin (docs/SECURITY.md "Instance admins"). */
 export async function setInstanceAdmin(db: Kysely<Database>, username: string, on: boolean): Promise<void> {
-  const result = await db.updateTable("accounts").set({ instance_admin: on ? 1 : 0 }).where("username", "=", username).executeTakeFirst();
+  const result = await db
+    .updateTable("accounts")
+    .set({ instance_admin: on ? 1 : 0 })
+    .where("username", "=", username)
+    .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw new AccountNotFoundError(username);
 }
 
@@ -145,6 +157,9 @@ export async function verifyApiKey(db: Kysely<Database>, username: string, key: 
 }
 
 export async function countAccounts(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom("accounts").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("accounts")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -19,7 +19,10 @@ import { parseProxyList, resolveClientIp } from "../net/client-ip";
 
 export const PEER_HEADER = "x-orgtrail-peer";
 
-const holder = globalThis as unknown as { __orgtrailPeerSecret?: string; __orgtrailProxies?: { value: string | undefined; list: ReturnType<typeof parseProxyList> } };
+const holder = globalThis as unknown as {
+  __orgtrailPeerSecret?: string;
+  __orgtrailProxies?: { value: string | undefined; list: ReturnType<typeof parseProxyList> };
+};
 
 /** Stamps each incoming request with its socket's peer address (once per process). */
 export function stampPeerAddresses(): void {

@@ -36,7 +36,12 @@ export function sessionLimits(): { idleMs: number; maxMs: number } {
 }
 
 /** Starts a session; returns the token for the cookie and the session's absolute end. */
-export async function createSession(db: Kysely<Database>, accountId: number, meta: SessionMeta = {}, now = Date.now()): Promise<{ token: string; expiresAt: number }> {
+export async function createSession(
+  db: Kysely<Database>,
+  accountId: number,
+  meta: SessionMeta = {},
+  now = Date.now(),
+): Promise<{ token: string; expiresAt: number }> {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = now + sessionLimits().maxMs;
   await db
@@ -106,7 +111,9 @@ export async function listSessions(db: Kysely<Database>, accountId: number, now 
     const lastSeen = Number(r.last_seen_at ?? r.created_at);
     const end = Math.min(Number(r.expires_at), Number(r.created_at) + maxMs, lastSeen + idleMs);
     if (end <= now) return [];
-    return [{ createdAt: iso(Number(r.created_at)), lastSeenAt: iso(lastSeen), expiresAt: iso(end), address: r.address, userAgent: r.user_agent, method: r.method }];
+    return [
+      { createdAt: iso(Number(r.created_at)), lastSeenAt: iso(lastSeen), expiresAt: iso(end), address: r.address, userAgent: r.user_agent, method: r.method },
+    ];
   });
 }
 

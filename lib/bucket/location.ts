@@ -2,9 +2,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Where audit-log objects live: a local folder or an S3-compatible bucket (with a key prefix). */
-export type BucketLocation =
-  | { kind: "file"; dir: string; url: string }
-  | { kind: "s3"; bucket: string; prefix: string; url: string };
+export type BucketLocation = { kind: "file"; dir: string; url: string } | { kind: "s3"; bucket: string; prefix: string; url: string };
 
 /** Every object key is under this folder, as in the platform's own bucket sync. */
 export const AUDIT_LOG_FOLDER = "wandb-audit-logs";

@@ -106,9 +106,7 @@ export class S3Bucket implements Bucket {
     await this.checkEndpoint();
     let token: string | undefined;
     do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: this.prefix + prefix, ContinuationToken: token }),
-      );
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: this.prefix + prefix, ContinuationToken: token }));
       for (const o of page.Contents ?? []) {
         if (!o.Key || o.Key.endsWith("/")) continue;
         yield { key: o.Key.slice(this.prefix.length), size: Number(o.Size ?? 0), version: o.ETag ?? String(o.LastModified?.getTime() ?? "") };

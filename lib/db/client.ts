@@ -57,7 +57,9 @@ export async function openStore(url: string = env().ORGTRAIL_DATABASE_URL): Prom
     retryBusySync(() => sqlite.exec("BEGIN IMMEDIATE; ROLLBACK;"));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`cannot open the SQLite store ${path} for writing: ${reason} (check that the file and its directory are writable, or set ORGTRAIL_DATABASE_URL)`);
+    throw new Error(
+      `cannot open the SQLite store ${path} for writing: ${reason} (check that the file and its directory are writable, or set ORGTRAIL_DATABASE_URL)`,
+    );
   }
   // FULL: a batch the API has acknowledged survives a power loss, not only a crash.
   sqlite.pragma("synchronous = FULL");
@@ -120,15 +122,17 @@ function retryTransactionBegin(sqlite: BetterSqlite3.Database): void {
       began = true;
       return fn(...args);
     });
-    const retrying = (variant: Fn): Fn => (...args) => {
-      return retryBusySync(
-        () => {
-          began = false;
-          return variant(...args);
-        },
-        () => !began,
-      );
-    };
+    const retrying =
+      (variant: Fn): Fn =>
+      (...args) => {
+        return retryBusySync(
+          () => {
+            began = false;
+            return variant(...args);
+          },
+          () => !began,
+        );
+      };
     return Object.assign(retrying(tx), {
       default: retrying(tx.default),
       deferred: retrying(tx.deferred),

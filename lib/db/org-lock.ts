@@ -25,7 +25,10 @@ const PG_LOCK = "SELECT last_seq, chain_head FROM organizations WHERE id = $1 FO
 const SQLITE_SET = "UPDATE organizations SET last_seq = ?, chain_head = ? WHERE id = ?";
 const PG_SET = "UPDATE organizations SET last_seq = $1, chain_head = $2 WHERE id = $3";
 
-const sqliteStatements = new WeakMap<BetterSqlite3.Database, { read: BetterSqlite3.Statement<[number], { last_seq: number; chain_head: string }>; set: BetterSqlite3.Statement<[number, string, number]> }>();
+const sqliteStatements = new WeakMap<
+  BetterSqlite3.Database,
+  { read: BetterSqlite3.Statement<[number], { last_seq: number; chain_head: string }>; set: BetterSqlite3.Statement<[number, string, number]> }
+>();
 
 function sqliteStatementsOf(db: BetterSqlite3.Database) {
   let s = sqliteStatements.get(db);
@@ -60,6 +63,9 @@ export async function setOrgHeadPg(client: pg.ClientBase, orgId: number, head: L
 
 /** Through Kysely, inside its transaction (BEGIN IMMEDIATE on SQLite, lib/db/client.ts), on either store. */
 export async function lockOrg(trx: Kysely<Database>, dialect: Dialect, orgId: number): Promise<LockedOrg> {
-  const query = dialect === "postgres" ? sql<{ last_seq: number; chain_head: string }>`SELECT last_seq, chain_head FROM organizations WHERE id = ${orgId} FOR NO KEY UPDATE` : sql<{ last_seq: number; chain_head: string }>`SELECT last_seq, chain_head FROM organizations WHERE id = ${orgId}`;
+  const query =
+    dialect === "postgres"
+      ? sql<{ last_seq: number; chain_head: string }>`SELECT last_seq, chain_head FROM organizations WHERE id = ${orgId} FOR NO KEY UPDATE`
+      : sql<{ last_seq: number; chain_head: string }>`SELECT last_seq, chain_head FROM organizations WHERE id = ${orgId}`;
   return found((await query.execute(trx)).rows[0], orgId);
 }

@@ -2,10 +2,26 @@
 import { PERSONA_ANALYST, PERSONA_RESEARCHER, PERSONA_VIEWER } from "./model";
 
 export const ACTIVITY_ACTIONS = [
-  "user:login", "user:logout", "user:initiate_login", "user:read", "user:update", "user:create_api_key",
-  "user:delete_api_key", "project:read", "project:delete", "run:update", "run:update_many", "run:stop",
-  "run:delete", "run:delete_many", "run:undelete_many", "artifact:read", "artifact:create", "artifact:delete",
-  "report:read", "sweep:create_agent",
+  "user:login",
+  "user:logout",
+  "user:initiate_login",
+  "user:read",
+  "user:update",
+  "user:create_api_key",
+  "user:delete_api_key",
+  "project:read",
+  "project:delete",
+  "run:update",
+  "run:update_many",
+  "run:stop",
+  "run:delete",
+  "run:delete_many",
+  "run:undelete_many",
+  "artifact:read",
+  "artifact:create",
+  "artifact:delete",
+  "report:read",
+  "sweep:create_agent",
 ] as const;
 export type ActivityAction = (typeof ACTIVITY_ACTIONS)[number];
 
@@ -24,23 +40,22 @@ export const SHAPE_REPORT = 4;
 
 export const ACTION_SHAPE: Uint8Array = Uint8Array.from(
   ACTIVITY_ACTIONS.map((a) =>
-    a === "user:update" ? SHAPE_SELF
-    : a.startsWith("user:") ? SHAPE_USER
-    : a.startsWith("artifact:") ? SHAPE_ARTIFACT
-    : a === "report:read" ? SHAPE_REPORT
-    : SHAPE_PROJECT,
+    a === "user:update"
+      ? SHAPE_SELF
+      : a.startsWith("user:")
+        ? SHAPE_USER
+        : a.startsWith("artifact:")
+          ? SHAPE_ARTIFACT
+          : a === "report:read"
+            ? SHAPE_REPORT
+            : SHAPE_PROJECT,
   ),
 );
 
 /** Share of each action that comes from the Python SDK (and so carries cli_version). */
 export const SDK_SHARE: Float64Array = Float64Array.from(
   ACTIVITY_ACTIONS.map((a) =>
-    a === "run:update" ? 0.85
-    : a === "artifact:create" ? 0.95
-    : a === "artifact:read" ? 0.6
-    : a === "sweep:create_agent" ? 1
-    : a === "run:stop" ? 0.2
-    : 0,
+    a === "run:update" ? 0.85 : a === "artifact:create" ? 0.95 : a === "artifact:read" ? 0.6 : a === "sweep:create_agent" ? 1 : a === "run:stop" ? 0.2 : 0,
   ),
 );
 
@@ -48,19 +63,51 @@ type Mix = Partial<Record<ActivityAction, number>>;
 
 const MIXES: Record<number, Mix> = {
   [PERSONA_RESEARCHER]: {
-    "run:update": 38, "project:read": 14, "artifact:read": 12, "artifact:create": 7, "run:update_many": 5,
-    "report:read": 5, "sweep:create_agent": 4, "user:read": 4, "run:stop": 2, "run:delete": 1.5, "user:logout": 0.5,
-    "run:delete_many": 0.4, "artifact:delete": 0.4, "user:initiate_login": 0.3, "user:update": 0.2,
-    "user:create_api_key": 0.15, "run:undelete_many": 0.1, "user:delete_api_key": 0.05, "project:delete": 0.02,
+    "run:update": 38,
+    "project:read": 14,
+    "artifact:read": 12,
+    "artifact:create": 7,
+    "run:update_many": 5,
+    "report:read": 5,
+    "sweep:create_agent": 4,
+    "user:read": 4,
+    "run:stop": 2,
+    "run:delete": 1.5,
+    "user:logout": 0.5,
+    "run:delete_many": 0.4,
+    "artifact:delete": 0.4,
+    "user:initiate_login": 0.3,
+    "user:update": 0.2,
+    "user:create_api_key": 0.15,
+    "run:undelete_many": 0.1,
+    "user:delete_api_key": 0.05,
+    "project:delete": 0.02,
   },
   [PERSONA_ANALYST]: {
-    "project:read": 35, "report:read": 25, "artifact:read": 10, "run:update": 8, "user:read": 8, "run:update_many": 6,
-    "user:logout": 1, "artifact:create": 1, "user:initiate_login": 0.5, "sweep:create_agent": 0.5, "run:stop": 0.3,
-    "run:delete": 0.3, "user:update": 0.3, "user:create_api_key": 0.1, "project:delete": 0.01,
+    "project:read": 35,
+    "report:read": 25,
+    "artifact:read": 10,
+    "run:update": 8,
+    "user:read": 8,
+    "run:update_many": 6,
+    "user:logout": 1,
+    "artifact:create": 1,
+    "user:initiate_login": 0.5,
+    "sweep:create_agent": 0.5,
+    "run:stop": 0.3,
+    "run:delete": 0.3,
+    "user:update": 0.3,
+    "user:create_api_key": 0.1,
+    "project:delete": 0.01,
   },
   [PERSONA_VIEWER]: {
-    "project:read": 45, "report:read": 35, "user:read": 8, "artifact:read": 6, "user:logout": 1,
-    "user:initiate_login": 0.5, "user:update": 0.2,
+    "project:read": 45,
+    "report:read": 35,
+    "user:read": 8,
+    "artifact:read": 6,
+    "user:logout": 1,
+    "user:initiate_login": 0.5,
+    "user:update": 0.2,
   },
 };
 

@@ -34,8 +34,17 @@ export function csvQuote(value: string): string {
 }
 
 export const USERS_CSV_HEADER = [
-  "Name", "Username", "Last active", "Role", "Email", "Teams", "Status",
-  "Number of Reports", "Number of Runs", "Number of active days", "Models Seat",
+  "Name",
+  "Username",
+  "Last active",
+  "Role",
+  "Email",
+  "Teams",
+  "Status",
+  "Number of Reports",
+  "Number of Runs",
+  "Number of active days",
+  "Models Seat",
 ] as const;
 
 /**

@@ -101,8 +101,7 @@ export const toRecord: Finisher<AuditEventRecord> = (f) => {
 
 /** The event as one JSON line, without the newline. */
 export const toLine: Finisher<string> = (f) =>
-  f.head + f.timestamp + '"' + f.actorFrag + f.ipFrag + f.entityFrag + f.projectAssetFrag + f.reportFrag +
-  f.artifactFrag + f.cliFrag + f.userFrag + f.tail;
+  f.head + f.timestamp + '"' + f.actorFrag + f.ipFrag + f.entityFrag + f.projectAssetFrag + f.reportFrag + f.artifactFrag + f.cliFrag + f.userFrag + f.tail;
 
 /** `,"key":"value"`: values are JSON-safe (assertJsonSafe), so no escaping is needed. */
 export function frag(key: string, value: string): string {

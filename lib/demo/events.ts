@@ -14,7 +14,13 @@ import { Prng, deriveSeed } from "./prng";
 const SLOT_SPACE = 2 ** 26;
 /** Below this many events per active user-day, fewer users are active each day instead. */
 const MIN_EVENTS_PER_ACTIVE_DAY = 4;
-const OFFSETS: readonly [string, number][] = [["+02:00", 120], ["-05:00", -300], ["+05:30", 330], ["-08:00", -480], ["+09:00", 540]];
+const OFFSETS: readonly [string, number][] = [
+  ["+02:00", 120],
+  ["-05:00", -300],
+  ["+05:30", 330],
+  ["-08:00", -480],
+  ["+09:00", 540],
+];
 
 const PAD2 = Array.from({ length: 60 }, (_v, i) => String(i).padStart(2, "0"));
 const PAD3 = Array.from({ length: 1000 }, (_v, i) => String(i).padStart(3, "0"));
@@ -81,8 +87,7 @@ function* run<T>(options: GenerateOptions, finish: Finisher<T>): Generator<T, vo
   const weekendFactor = Float64Array.from(people, (p) => p.weekendFactor);
   const intensity = Float64Array.from(people, (p) => p.intensity);
   const eligible = (i: number, day: number): boolean =>
-    (firstActive[i] as number) <= day && day <= (lastActive[i] as number) &&
-    !((deactDay[i] as number) <= day && day <= (reactDay[i] as number));
+    (firstActive[i] as number) <= day && day <= (lastActive[i] as number) && !((deactDay[i] as number) <= day && day <= (reactDay[i] as number));
   /** Negative on weekends; the magnitude is the holiday factor. */
   const dayFactor = new Float64Array(days);
   for (let d = 0; d < days; d++) {
@@ -347,8 +352,13 @@ function* run<T>(options: GenerateOptions, finish: Finisher<T>): Generator<T, vo
           ev.artifact_qualified_name = (project.artifactPrefixes[a] as string) + v;
           ev.artifact_asset = artifactAsset;
           ev.artifact_sequence_asset = project.artifactSequenceAssets[a] as string;
-          ev.artifactFrag = (prf.artifactPrefixes[a] as string) + v + '","artifact_asset":"' + artifactAsset +
-            (prf.artifactSequences[a] as string) + (digest ? ',"artifact_digest":"' + digest + '"' : "");
+          ev.artifactFrag =
+            (prf.artifactPrefixes[a] as string) +
+            v +
+            '","artifact_asset":"' +
+            artifactAsset +
+            (prf.artifactSequences[a] as string) +
+            (digest ? ',"artifact_digest":"' + digest + '"' : "");
         } else if (shape === SHAPE_REPORT) {
           const r = rng.int(project.reportNames.length);
           ev.report_name = project.reportNames[r] as string;

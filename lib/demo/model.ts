@@ -116,7 +116,11 @@ function shuffled<T>(items: readonly T[], rng: Prng): T[] {
 }
 
 function ascii(text: string): string {
-  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/ø/g, "o").replace(/ß/g, "ss");
+  return text
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/ø/g, "o")
+    .replace(/ß/g, "ss");
 }
 
 function slug(text: string, joiner: string): string {
@@ -223,8 +227,7 @@ export function buildModel(opts: ResolvedOptions): Model {
     const name = inDirectory && rng.chance(0.01) ? `${first} "${first.slice(0, 2)}" ${last}` : `${first} ${last}`;
 
     const role: Role = i < adminCount ? "admin" : rng.chance(0.1) ? "viewer" : "member";
-    const modelsSeat: ModelsSeat =
-      role === "admin" ? "Full" : role === "viewer" ? (rng.chance(0.7) ? "Viewer" : "None") : rng.chance(0.9) ? "Full" : "Viewer";
+    const modelsSeat: ModelsSeat = role === "admin" ? "Full" : role === "viewer" ? (rng.chance(0.7) ? "Viewer" : "None") : rng.chance(0.9) ? "Full" : "Viewer";
 
     let profile: Profile;
     if (role === "admin") profile = rng.chance(0.6) ? "heavy" : "medium";
@@ -232,8 +235,7 @@ export function buildModel(opts: ResolvedOptions): Model {
       const r = rng.next();
       profile = inDirectory && r < 0.04 ? "pending" : r < 0.12 ? "heavy" : r < 0.37 ? "medium" : r < 0.8 ? "light" : "lapsed";
     }
-    const persona =
-      role === "viewer" ? PERSONA_VIEWER : role === "admin" ? PERSONA_ANALYST : rng.chance(0.6) ? PERSONA_RESEARCHER : PERSONA_ANALYST;
+    const persona = role === "viewer" ? PERSONA_VIEWER : role === "admin" ? PERSONA_ANALYST : rng.chance(0.6) ? PERSONA_RESEARCHER : PERSONA_ANALYST;
 
     const founder = i < adminCount || rng.chance(0.25);
     let joinDay: number;
@@ -254,8 +256,7 @@ export function buildModel(opts: ResolvedOptions): Model {
 
     const base = profile === "heavy" ? 5 : profile === "medium" ? 2 : profile === "lapsed" ? 1.2 : 1;
     const intensity = base * Math.exp(0.6 * rng.normal());
-    const pActive =
-      profile === "heavy" ? 0.85 : profile === "medium" ? 0.45 : profile === "lapsed" ? 0.3 : profile === "light" ? 0.12 : 0;
+    const pActive = profile === "heavy" ? 0.85 : profile === "medium" ? 0.45 : profile === "lapsed" ? 0.3 : profile === "light" ? 0.12 : 0;
     const weekendFactor = profile === "heavy" ? 0.3 : 0.1;
     const region = i === 0 ? 1 : rng.chance(0.5) ? 0 : rng.chance(0.7) ? 1 : 2;
     const workCenterMs = ((REGION_CENTERS_H[region] as number) + rng.normal() * 0.8) * HOUR_MS;
@@ -266,10 +267,33 @@ export function buildModel(opts: ResolvedOptions): Model {
     for (let k = 0; k < ipCount; k++) ips.push(`${rng.pick(IP_PREFIXES)}${rng.range(1, 254)}`);
 
     people.push({
-      index: i, name, username, email, emailVariant: capitalizeLocal(email), id, ips, role, modelsSeat, inDirectory,
-      profile, persona, teams: teamsOf, favoriteProjects, pActive, weekendFactor, intensity, joinDay, firstActive,
-      lastActive: endDay, deactDay: NEVER, reactDay: NEVER, workCenterMs, cliLag: rng.range(0, 3),
-      mixedCase: rng.chance(0.06), reports: 0, runs: 0,
+      index: i,
+      name,
+      username,
+      email,
+      emailVariant: capitalizeLocal(email),
+      id,
+      ips,
+      role,
+      modelsSeat,
+      inDirectory,
+      profile,
+      persona,
+      teams: teamsOf,
+      favoriteProjects,
+      pActive,
+      weekendFactor,
+      intensity,
+      joinDay,
+      firstActive,
+      lastActive: endDay,
+      deactDay: NEVER,
+      reactDay: NEVER,
+      workCenterMs,
+      cliLag: rng.range(0, 3),
+      mixedCase: rng.chance(0.06),
+      reports: 0,
+      runs: 0,
     });
   }
 
@@ -292,7 +316,13 @@ export function buildModel(opts: ResolvedOptions): Model {
 }
 
 function buildLifecycle(
-  opts: ResolvedOptions, rng: Prng, people: Person[], teams: Team[], admins: number[], U: number, deletedCount: number,
+  opts: ResolvedOptions,
+  rng: Prng,
+  people: Person[],
+  teams: Team[],
+  admins: number[],
+  U: number,
+  deletedCount: number,
 ): LifecycleEvent[] {
   const { startDay, endDay } = opts;
   const out: LifecycleEvent[] = [];

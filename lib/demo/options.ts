@@ -28,8 +28,7 @@ export interface ResolvedOptions {
 }
 
 function requireInteger(name: string, value: number, min: number): void {
-  if (!Number.isSafeInteger(value) || value < min)
-    throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
 }
 
 export function resolveOptions(opts: GenerateOptions): ResolvedOptions {

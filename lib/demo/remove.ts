@@ -28,7 +28,10 @@ async function sqliteOrgTables(trx: Transaction<Database>): Promise<string[]> {
 
 /** The SQLite form of orgtrail_remove_demo_org (PostgreSQL runs that function, migration 0013). */
 async function removeOnSqlite(trx: Transaction<Database>, org: { id: number; slug: string; last_seq: number; chain_head: string }): Promise<void> {
-  await trx.insertInto("demo_removals").values({ org_id: org.id, slug: org.slug, last_seq: org.last_seq, chain_head: org.chain_head, removed_at: Date.now() }).execute();
+  await trx
+    .insertInto("demo_removals")
+    .values({ org_id: org.id, slug: org.slug, last_seq: org.last_seq, chain_head: org.chain_head, removed_at: Date.now() })
+    .execute();
   await trx.updateTable("accounts").set({ default_org_id: null }).where("default_org_id", "=", org.id).execute();
   let pending = await sqliteOrgTables(trx);
   // A table another one still references (foreign keys are on) waits for the next pass.
@@ -52,12 +55,19 @@ async function removeOnSqlite(trx: Transaction<Database>, org: { id: number; slu
 export async function removeDemoOrg(store: Store, slug: string): Promise<DemoRemoval> {
   const org = await store.db.selectFrom("organizations").select(["id", "slug", "demo", "last_seq", "chain_head"]).where("slug", "=", slug).executeTakeFirst();
   if (!org) throw new NotADemoError(`no organization named ${JSON.stringify(slug)}`);
-  if (org.demo !== 1) throw new NotADemoError(`the organization ${JSON.stringify(slug)} was not created as a demo organization; its log is kept (only a demo organization can be removed)`);
+  if (org.demo !== 1)
+    throw new NotADemoError(
+      `the organization ${JSON.stringify(slug)} was not created as a demo organization; its log is kept (only a demo organization can be removed)`,
+    );
   await store.db.transaction().execute(async (trx) => {
     if (store.dialect === "postgres") await sql`SELECT orgtrail_remove_demo_org(${org.id})`.execute(trx);
     else {
       // Re-read inside the transaction (SQLite's write lock is held from the first write on).
-      const current = await trx.selectFrom("organizations").select(["id", "slug", "demo", "last_seq", "chain_head"]).where("id", "=", org.id).executeTakeFirstOrThrow();
+      const current = await trx
+        .selectFrom("organizations")
+        .select(["id", "slug", "demo", "last_seq", "chain_head"])
+        .where("id", "=", org.id)
+        .executeTakeFirstOrThrow();
       await removeOnSqlite(trx, { ...current, last_seq: Number(current.last_seq) });
     }
     await forgetExportCursors(trx, slug);

@@ -164,7 +164,7 @@ function newest(ts: Float64Array, rows: Uint32Array, want: number): number[] {
     if (heap.length < want) {
       heap.push(row);
       // Sift up.
-      for (let i = heap.length - 1; i > 0; ) {
+      for (let i = heap.length - 1; i > 0;) {
         const p = (i - 1) >> 1;
         if (!newer(ts, heap[p]!, heap[i]!)) break;
         [heap[i], heap[p]] = [heap[p]!, heap[i]!];

@@ -42,7 +42,12 @@ export function encodeExplorerCursor(key: Buffer, orgId: number, queryDigestText
 }
 
 /** Checks the signature, then the organization and the query; the error says what to fix. */
-export function decodeExplorerCursor(key: Buffer, token: string, orgId: number, queryDigestText: string): { ok: true; cursor: ExplorerCursor } | { ok: false; error: string } {
+export function decodeExplorerCursor(
+  key: Buffer,
+  token: string,
+  orgId: number,
+  queryDigestText: string,
+): { ok: true; cursor: ExplorerCursor } | { ok: false; error: string } {
   const dot = token.indexOf(".");
   const body = dot > 0 ? token.slice(0, dot) : "";
   const presented = Buffer.from(token.slice(dot + 1), "base64url");

@@ -251,7 +251,8 @@ export class EventIndex {
 
   /** What the index holds in memory (typed arrays exactly, dictionaries estimated). */
   memory(): IndexMemory {
-    let columnBytes = this.ts.bytes() + (this.seqs?.bytes() ?? 0) + this.status.bytes() + this.day.bytes() + this.actor.bytes() + this.target.bytes() + this.order.byteLength;
+    let columnBytes =
+      this.ts.bytes() + (this.seqs?.bytes() ?? 0) + this.status.bytes() + this.day.bytes() + this.actor.bytes() + this.target.bytes() + this.order.byteLength;
     let dictionaryBytes = (this.actorUsers.size + this.targetUsers.size + this.days.size) * 40;
     for (const name of TEXT_COLUMNS) {
       columnBytes += this.text[name].bytes();

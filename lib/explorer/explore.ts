@@ -146,7 +146,12 @@ export interface WalkOptions {
  * chunk of positions from the index, then one read of their lines, so memory stays flat
  * whatever the number of matches. Bound to the log as it was when the walk started.
  */
-export async function* walkEvents(store: Store, orgId: number, query: FilterQuery, o: WalkOptions = {}): AsyncGenerator<{ ts: number; seq: number; body: string }[]> {
+export async function* walkEvents(
+  store: Store,
+  orgId: number,
+  query: FilterQuery,
+  o: WalkOptions = {},
+): AsyncGenerator<{ ts: number; seq: number; body: string }[]> {
   const snap = await explorerSnapshot(store, orgId);
   const snapshotSeq = o.snapshotSeq ?? snap.lastSeq;
   const ids = identities(query, snap.users);

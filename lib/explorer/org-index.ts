@@ -91,7 +91,16 @@ function entryFor(store: Store, orgId: number): Entry {
   let entry = entries.get(key);
   // A store closed and opened again (tests): a new entry.
   if (!entry || entry.store !== store) {
-    entry = { store, orgId, index: new EventIndex(orgId), ready: false, progress: { loaded: 0, total: 0 }, building: null, sync: Promise.resolve(), users: null };
+    entry = {
+      store,
+      orgId,
+      index: new EventIndex(orgId),
+      ready: false,
+      progress: { loaded: 0, total: 0 },
+      building: null,
+      sync: Promise.resolve(),
+      users: null,
+    };
     entries.set(key, entry);
   }
   return entry;
@@ -123,7 +132,11 @@ async function catchUp(entry: Entry): Promise<void> {
 function buildingError(entry: Entry) {
   const { loaded, total } = entry.progress;
   const pct = total === 0 ? 0 : Math.floor((loaded / total) * 100);
-  return apiError("unavailable", `the event explorer is indexing this organization's events (${loaded.toLocaleString("en-US")} of ${total.toLocaleString("en-US")}, ${pct}%); retry in a few seconds`, { "Retry-After": "5" });
+  return apiError(
+    "unavailable",
+    `the event explorer is indexing this organization's events (${loaded.toLocaleString("en-US")} of ${total.toLocaleString("en-US")}, ${pct}%); retry in a few seconds`,
+    { "Retry-After": "5" },
+  );
 }
 
 /**

@@ -14,7 +14,13 @@ export const eventsQuerySchema = z.object({
     .string()
     .regex(/^\d+$/, `limit must be a whole number from 1 to ${EVENTS_MAX_LIMIT}`)
     .transform(Number)
-    .pipe(z.number().int().min(1, `limit must be a whole number from 1 to ${EVENTS_MAX_LIMIT}`).max(EVENTS_MAX_LIMIT, `limit must be a whole number from 1 to ${EVENTS_MAX_LIMIT}`))
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1, `limit must be a whole number from 1 to ${EVENTS_MAX_LIMIT}`)
+        .max(EVENTS_MAX_LIMIT, `limit must be a whole number from 1 to ${EVENTS_MAX_LIMIT}`),
+    )
     .default(EVENTS_DEFAULT_LIMIT),
   cursor: z
     .string()

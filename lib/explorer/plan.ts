@@ -278,7 +278,14 @@ export function compilePlan(index: EventIndex, query: FilterQuery, ids: Identiti
   }
   masks.sort((a, b) => a.share - b.share);
   anys.sort((a, b) => a.share - b.share);
-  return { index, version: index.version, never, masks, anys: anys.filter((a) => a.negate === false || a.masks.length > 0), timeHull: dayHull(index, byColumn.get("day")) };
+  return {
+    index,
+    version: index.version,
+    never,
+    masks,
+    anys: anys.filter((a) => a.negate === false || a.masks.length > 0),
+    timeHull: dayHull(index, byColumn.get("day")),
+  };
 }
 
 const DAY_MS = 86_400_000;

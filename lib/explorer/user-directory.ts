@@ -13,7 +13,10 @@ export interface UserIdentity {
 export class UserDirectory {
   private readonly byId = new Map<number, UserIdentity>();
 
-  constructor(readonly version: number, readonly users: readonly UserIdentity[]) {
+  constructor(
+    readonly version: number,
+    readonly users: readonly UserIdentity[],
+  ) {
     for (const u of users) this.byId.set(u.id, u);
   }
 
@@ -40,4 +43,3 @@ export class UserDirectory {
     return u.email ?? u.externalId ?? u.username;
   }
 }
-

@@ -33,7 +33,8 @@ export function createBucketExportJob(url: string, options: BucketExportJobOptio
           retry: { attempts: 3, baseDelayMs: 1_000, ...options.retry, signal },
           afterUpload: (o) => recordBucketExport(o.org, o.toSeq - o.fromSeq + 1, o.bytes),
         });
-        if (summary.objects.length > 0) console.error(`orgtrail: bucket export: ${summary.events} events in ${summary.objects.length} objects to ${bucket.location.url}`);
+        if (summary.objects.length > 0)
+          console.error(`orgtrail: bucket export: ${summary.events} events in ${summary.objects.length} objects to ${bucket.location.url}`);
       } finally {
         bucket.close();
       }
@@ -41,7 +42,9 @@ export function createBucketExportJob(url: string, options: BucketExportJobOptio
     // Progress made before the failure is kept (the cursor moves object by object) and the next
     // run resumes at the first object not verified; job_state holds the error and the counts.
     async onFailure(error, consecutive, ctx) {
-      console.error(`orgtrail: bucket export failed (${consecutive} in a row), the next run resumes: ${escapeControl(error instanceof Error ? error.message : String(error))}`);
+      console.error(
+        `orgtrail: bucket export failed (${consecutive} in a row), the next run resumes: ${escapeControl(error instanceof Error ? error.message : String(error))}`,
+      );
       await alertJobFailure(ctx.store, BUCKET_EXPORT_JOB, error, consecutive);
     },
   };

@@ -83,12 +83,7 @@ async function exportNextObject(
 ): Promise<ExportedObject> {
   const maxEvents = options.maxEventsPerObject ?? DEFAULT_MAX_EVENTS_PER_OBJECT;
   const maxBytes = options.maxBytesPerObject ?? DEFAULT_MAX_BYTES_PER_OBJECT;
-  const first = await store.db
-    .selectFrom("events")
-    .select("ingested_at")
-    .where("org_id", "=", org.id)
-    .where("seq", "=", fromSeq)
-    .executeTakeFirst();
+  const first = await store.db.selectFrom("events").select("ingested_at").where("org_id", "=", org.id).where("seq", "=", fromSeq).executeTakeFirst();
   if (!first) throw new Error(`organization ${org.slug}: event ${fromSeq} is missing from the store`);
   const day = utcDay(Number(first.ingested_at));
 
@@ -121,7 +116,8 @@ async function exportNextObject(
     }
   }
   const toSeq = next - 1;
-  if (toSeq < fromSeq || (adopted !== null && toSeq !== adopted)) throw new Error(`organization ${org.slug}: events ${fromSeq}-${limit} are missing from the store`);
+  if (toSeq < fromSeq || (adopted !== null && toSeq !== adopted))
+    throw new Error(`organization ${org.slug}: events ${fromSeq}-${limit} are missing from the store`);
 
   const body = Buffer.from(lines.join("\n") + "\n", "utf8");
   const sha256 = createHash("sha256").update(body).digest("hex");

@@ -127,7 +127,10 @@ function qualifierOf(raw: RawTerm): Qualifier {
   const name = raw.qualifier!.toLowerCase();
   if ((QUALIFIERS as readonly string[]).includes(name)) return name as Qualifier;
   const text = quoteValue(raw.source.replace(/^-/, ""));
-  fail(raw, `unknown qualifier "${raw.qualifier}": use one of ${QUALIFIERS.map((q) => `${q}:`).join(", ")}, or quote the term to search for the text (${text})`);
+  fail(
+    raw,
+    `unknown qualifier "${raw.qualifier}": use one of ${QUALIFIERS.map((q) => `${q}:`).join(", ")}, or quote the term to search for the text (${text})`,
+  );
 }
 
 const STATUS_CODE = /^\d{1,3}$/;
@@ -223,11 +226,19 @@ function condition(raw: RawTerm): Condition {
 export function parseFilter(text: string): ParseResult {
   try {
     if (text.length > MAX_QUERY_CHARS) {
-      throw new ParseFailure({ message: `the query is ${text.length} characters long; at most ${MAX_QUERY_CHARS} are accepted`, position: MAX_QUERY_CHARS + 1, term: "" });
+      throw new ParseFailure({
+        message: `the query is ${text.length} characters long; at most ${MAX_QUERY_CHARS} are accepted`,
+        position: MAX_QUERY_CHARS + 1,
+        term: "",
+      });
     }
     const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.exec(text);
     if (control) {
-      throw new ParseFailure({ message: `control character U+${control[0].charCodeAt(0).toString(16).padStart(4, "0").toUpperCase()} at position ${control.index + 1}`, position: control.index + 1, term: "" });
+      throw new ParseFailure({
+        message: `control character U+${control[0].charCodeAt(0).toString(16).padStart(4, "0").toUpperCase()} at position ${control.index + 1}`,
+        position: control.index + 1,
+        term: "",
+      });
     }
     const raws = tokenize(text);
     if (raws.length > MAX_TERMS) fail(raws[MAX_TERMS]!, `at most ${MAX_TERMS} terms are accepted`);

@@ -20,9 +20,7 @@ export function encodedResponse(body: Buffer | null, init: ResponseInit): Respon
  * must come in it. The handler may answer with `encodedResponse` (bytes already encoded);
  * any other answer (an error) is encoded here.
  */
-export function encodedRoute(
-  fn: (request: Request) => Promise<Response>,
-): (request: Request) => Promise<Response> {
+export function encodedRoute(fn: (request: Request) => Promise<Response>): (request: Request) => Promise<Response> {
   return async (request: Request) => {
     const encoding = negotiateEncoding(request.headers.get("accept-encoding"));
     const response = await fn(request);

@@ -9,10 +9,7 @@ import { apiError, HttpError } from "./errors";
 /** Maps anything thrown in a route to a response; unexpected errors never leak a stack trace. */
 export function errorResponse(error: unknown): Response {
   if (error instanceof HttpError) {
-    return Response.json(
-      { error: { code: error.code, message: error.message } },
-      { status: error.status, headers: error.headers },
-    );
+    return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers: error.headers });
   }
   if (isStoreUnavailable(error)) {
     console.error(`orgtrail: store unavailable: ${describeError(error)}`);
@@ -40,9 +37,7 @@ function isStoreUnavailable(error: unknown): boolean {
  * Error mapping, the access log and the duration histogram around a handler. Routes do not
  * call this themselves: lib/http/route.ts does, for every route.
  */
-export function handle<A extends unknown[]>(
-  fn: (request: Request, ...rest: A) => Promise<Response>,
-): (request: Request, ...rest: A) => Promise<Response> {
+export function handle<A extends unknown[]>(fn: (request: Request, ...rest: A) => Promise<Response>): (request: Request, ...rest: A) => Promise<Response> {
   return async (request: Request, ...rest: A) => {
     const started = performance.now();
     let response: Response;

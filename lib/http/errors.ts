@@ -42,8 +42,7 @@ export class HttpError extends Error {
   }
 }
 
-export const apiError = (code: ErrorCode, message: string, headers: Record<string, string> = {}) =>
-  new HttpError(ERROR_STATUS[code], code, message, headers);
+export const apiError = (code: ErrorCode, message: string, headers: Record<string, string> = {}) => new HttpError(ERROR_STATUS[code], code, message, headers);
 
 export const badRequest = (message: string) => apiError("bad_request", message);
 export const unauthorized = (message = "authentication required") =>

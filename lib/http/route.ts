@@ -37,9 +37,7 @@ type Handler = (request: Request, context?: RouteContext) => Promise<Response>;
 
 /** How the body is read. `json` (optionally a no-JS form post too) and `text` are read whole; `stream` is handed over as chunks. */
 export type BodySpec<B extends z.ZodType> =
-  | { kind: "json"; schema: B; limit?: number; acceptForm?: boolean }
-  | { kind: "text"; limit?: number }
-  | { kind: "stream"; limit?: number };
+  { kind: "json"; schema: B; limit?: number; acceptForm?: boolean } | { kind: "text"; limit?: number } | { kind: "stream"; limit?: number };
 
 interface CommonSpec<Q extends z.ZodType, B extends z.ZodType> {
   /** The query parameters (without `org`, which the wrapper reads for organization routes). */
@@ -53,7 +51,13 @@ interface CommonSpec<Q extends z.ZodType, B extends z.ZodType> {
   encoded?: boolean;
 }
 
-type BodyValue<B extends z.ZodType, S> = S extends { kind: "json" } ? z.output<B> : S extends { kind: "text" } ? string : S extends { kind: "stream" } ? AsyncIterable<Uint8Array> : undefined;
+type BodyValue<B extends z.ZodType, S> = S extends { kind: "json" }
+  ? z.output<B>
+  : S extends { kind: "text" }
+    ? string
+    : S extends { kind: "stream" }
+      ? AsyncIterable<Uint8Array>
+      : undefined;
 
 export interface BaseContext<Q, BV> {
   request: Request;
@@ -133,10 +137,11 @@ function build(run: (request: Request, params: Params) => Promise<Response>, spe
 }
 
 /** A route of one organization: authenticated, the organization resolved, the role checked. */
-export function orgRoute<Q extends z.ZodType = z.ZodType<Record<string, string>>, B extends z.ZodType = z.ZodNever, S extends BodySpec<B> | undefined = undefined>(
-  spec: CommonSpec<Q, B> & { role: RoleNeed; body?: S },
-  handler: (ctx: OrgRouteContext<z.output<Q>, BodyValue<B, S>>) => Promise<Response>,
-): Handler {
+export function orgRoute<
+  Q extends z.ZodType = z.ZodType<Record<string, string>>,
+  B extends z.ZodType = z.ZodNever,
+  S extends BodySpec<B> | undefined = undefined,
+>(spec: CommonSpec<Q, B> & { role: RoleNeed; body?: S }, handler: (ctx: OrgRouteContext<z.output<Q>, BodyValue<B, S>>) => Promise<Response>): Handler {
   const auth: AuthOptions = { basicChallenge: spec.basicChallenge };
   return build(async (request, params) => {
     const query = parseQuery(request, spec.query, ["org"]);
@@ -147,10 +152,11 @@ export function orgRoute<Q extends z.ZodType = z.ZodType<Record<string, string>>
 }
 
 /** A route for any signed-in account, whatever its organizations (e.g. its own sessions). */
-export function accountRoute<Q extends z.ZodType = z.ZodType<Record<string, string>>, B extends z.ZodType = z.ZodNever, S extends BodySpec<B> | undefined = undefined>(
-  spec: CommonSpec<Q, B> & { body?: S },
-  handler: (ctx: AccountRouteContext<z.output<Q>, BodyValue<B, S>>) => Promise<Response>,
-): Handler {
+export function accountRoute<
+  Q extends z.ZodType = z.ZodType<Record<string, string>>,
+  B extends z.ZodType = z.ZodNever,
+  S extends BodySpec<B> | undefined = undefined,
+>(spec: CommonSpec<Q, B> & { body?: S }, handler: (ctx: AccountRouteContext<z.output<Q>, BodyValue<B, S>>) => Promise<Response>): Handler {
   return build(async (request, params) => {
     const query = parseQuery(request, spec.query, []);
     const store = await getStore();
@@ -161,10 +167,11 @@ export function accountRoute<Q extends z.ZodType = z.ZodType<Record<string, stri
 }
 
 /** A route anyone may call (health, sign-in, SSO callbacks, metrics behind their own token). */
-export function publicRoute<Q extends z.ZodType = z.ZodType<Record<string, string>>, B extends z.ZodType = z.ZodNever, S extends BodySpec<B> | undefined = undefined>(
-  spec: CommonSpec<Q, B> & { body?: S },
-  handler: (ctx: BaseContext<z.output<Q>, BodyValue<B, S>>) => Promise<Response>,
-): Handler {
+export function publicRoute<
+  Q extends z.ZodType = z.ZodType<Record<string, string>>,
+  B extends z.ZodType = z.ZodNever,
+  S extends BodySpec<B> | undefined = undefined,
+>(spec: CommonSpec<Q, B> & { body?: S }, handler: (ctx: BaseContext<z.output<Q>, BodyValue<B, S>>) => Promise<Response>): Handler {
   return build(async (request, params) => {
     const query = parseQuery(request, spec.query, []);
     const { body, isForm } = await readBody(request, spec.body);

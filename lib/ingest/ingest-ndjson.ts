@@ -62,12 +62,7 @@ const MAX_PENDING_REJECTS = 1000;
  * never drops its neighbours. The summary is returned only after the last batch is
  * committed, so every event it counts as accepted is durable.
  */
-export async function ingestNdjson(
-  store: Store,
-  orgId: number,
-  chunks: AsyncIterable<Uint8Array>,
-  options: IngestOptions,
-): Promise<IngestSummary> {
+export async function ingestNdjson(store: Store, orgId: number, chunks: AsyncIterable<Uint8Array>, options: IngestOptions): Promise<IngestSummary> {
   const batchSize = options.batchSize ?? 5000;
   const keep = options.maxRejectionsKept ?? 10_000;
   const window = options.window ?? plausibleWindow();
@@ -115,7 +110,12 @@ export async function ingestNdjson(
       // Rejections and events in input order: a flush for the rejections' sake keeps the
       // events before them in the batch (order within a batch is what counts).
       for (let i = 0; i < unit.rejects.length; i += 4) {
-        await reject(base + (unit.rejects[i] as number), unit.rejects[i + 1] as string, unit.rejects[i + 2] as string | Uint8Array, unit.rejects[i + 3] as number);
+        await reject(
+          base + (unit.rejects[i] as number),
+          unit.rejects[i + 1] as string,
+          unit.rejects[i + 2] as string | Uint8Array,
+          unit.rejects[i + 3] as number,
+        );
       }
       for (const event of toEvents(unit.events)) {
         batch.push(event);

@@ -76,6 +76,8 @@ export async function recordIngestRun(db: Kysely<Database>, r: IngestRunRecord):
       })
       .execute();
   } catch (error) {
-    console.error(`orgtrail: could not record the ${r.source} ${r.kind} upload of organization ${r.orgId}: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `orgtrail: could not record the ${r.source} ${r.kind} upload of organization ${r.orgId}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -63,11 +63,26 @@ export async function* parseInWorkers(
 
   const dispatch = (cut: Cut, id: number): Promise<ParsedUnit> => {
     if ("longLine" in cut) {
-      return Promise.resolve({ id, lines: 1, lastLine: 1, bytes: cut.longLine + 1, skipped: 0, rejects: [1, `line is longer than ${options.maxLineBytes} bytes`, cut.prefix, cut.longLine], events: [] });
+      return Promise.resolve({
+        id,
+        lines: 1,
+        lastLine: 1,
+        bytes: cut.longLine + 1,
+        skipped: 0,
+        rejects: [1, `line is longer than ${options.maxLineBytes} bytes`, cut.prefix, cut.longLine],
+        events: [],
+      });
     }
     const target = pool.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     if (target.dead) return Promise.reject(target.dead);
-    const unit: ParseUnit = { id, bytes: cut.bytes, first: cut.first, deployment: options.deployment, maxLineBytes: options.maxLineBytes, window: options.window };
+    const unit: ParseUnit = {
+      id,
+      bytes: cut.bytes,
+      first: cut.first,
+      deployment: options.deployment,
+      maxLineBytes: options.maxLineBytes,
+      window: options.window,
+    };
     const promise = new Promise<ParsedUnit>((resolve, reject) => target.pending.set(id, { resolve, reject }));
     target.worker.postMessage(unit, [cut.bytes.buffer as ArrayBuffer]);
     return promise;

@@ -49,7 +49,7 @@ if (port) {
   port.on("message", (unit: ParseUnit) => {
     parseUnit(unit).then(
       (result) => port.postMessage(result),
-      (error: unknown) => port.postMessage({ id: unit.id, failure: error instanceof Error ? error.stack ?? error.message : String(error) }),
+      (error: unknown) => port.postMessage({ id: unit.id, failure: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
     );
   });
 }

@@ -171,7 +171,8 @@ export function planEvents(
   }
 
   // Users: the new ones with their first times; the existing ones whose row changes.
-  const earlier = (cur: number | null | undefined, ts: number | undefined) => (ts !== undefined && (cur === null || cur === undefined || ts < cur) ? ts : (cur ?? null));
+  const earlier = (cur: number | null | undefined, ts: number | undefined) =>
+    ts !== undefined && (cur === null || cur === undefined || ts < cur) ? ts : (cur ?? null);
   const newUsers: NewUser[] = changes.created.map((u) => ({
     id: u.id,
     external_id: u.external_id,

@@ -34,7 +34,19 @@ export interface BatchExtras {
  * The writer's steps, in order. On SQLite the lookups and the chain happen inside `plan`
  * (the planner asks them as it goes): they are parts of it, timed per call.
  */
-export const WRITE_STEPS = ["begin", "dedupeLookup", "identityLookup", "rollupLookup", "chain", "plan", "users", "insertEvents", "rollups", "other", "commit"] as const;
+export const WRITE_STEPS = [
+  "begin",
+  "dedupeLookup",
+  "identityLookup",
+  "rollupLookup",
+  "chain",
+  "plan",
+  "users",
+  "insertEvents",
+  "rollups",
+  "other",
+  "commit",
+] as const;
 export type WriteStep = (typeof WRITE_STEPS)[number];
 
 /**

@@ -80,7 +80,11 @@ const known = (r: UserRow): KnownUser => ({
 });
 
 /** Every user the batch names, by platform id and by email key. */
-async function knownUsers(client: Client, orgId: number, batch: readonly NormalizedEvent[]): Promise<{ byId: Map<string, KnownUser>; byEmail: Map<string, KnownUser> }> {
+async function knownUsers(
+  client: Client,
+  orgId: number,
+  batch: readonly NormalizedEvent[],
+): Promise<{ byId: Map<string, KnownUser>; byEmail: Map<string, KnownUser> }> {
   const ids = new Set<string>();
   const emails = new Set<string>();
   for (const e of batch) {
@@ -128,7 +132,10 @@ async function step(clock: StepClock | null, name: WriteStep, fn: () => Promise<
 /** Appends a batch in one transaction (docs/INGEST.md); the months of the batch get their partitions first, outside it. */
 export async function appendPostgres(store: Store, orgId: number, batch: readonly NormalizedEvent[], extras: BatchExtras, now: number): Promise<BatchResult> {
   if (!store.pg) throw new Error("appendPostgres: the store has no PostgreSQL pool");
-  await ensureEventPartitions(store, batch.map((e) => e.tsMs));
+  await ensureEventPartitions(
+    store,
+    batch.map((e) => e.tsMs),
+  );
   const p = extras.profile;
   const client = await store.pg.connect();
   let began = false;
@@ -149,15 +156,23 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
     clock?.lap("dedupeLookup");
     const users = batch.length > 0 ? await knownUsers(client, orgId, batch) : { byId: new Map<string, KnownUser>(), byEmail: new Map<string, KnownUser>() };
     clock?.lap("identityLookup");
-    const plan = planEvents({ events: batch, head, now }, {
-      isStored: (key) => stored.has(key),
-      byId: (id) => users.byId.get(id) ?? null,
-      byEmail: (key) => users.byEmail.get(key) ?? null,
-    });
+    const plan = planEvents(
+      { events: batch, head, now },
+      {
+        isStored: (key) => stored.has(key),
+        byId: (id) => users.byId.get(id) ?? null,
+        byEmail: (key) => users.byEmail.get(key) ?? null,
+      },
+    );
 
     clock?.lap("plan");
     const existing = plan.days.filter((d) => d.user_id > 0 && isoWeekStart(d.day) <= latestDay);
-    const days = await existingPairs(client, orgId, existing.map((d) => [d.user_id, d.day]), 0);
+    const days = await existingPairs(
+      client,
+      orgId,
+      existing.map((d) => [d.user_id, d.day]),
+      0,
+    );
     const weekPairs = new Map<string, [number, number]>();
     for (const d of existing) {
       const week = isoWeekStart(d.day);
@@ -173,7 +188,11 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
     let quarantine = null;
     if (extras.quarantine && extras.quarantine.batch.lines.length > 0) {
       const day = Math.floor(extras.quarantine.batch.receivedAt / 86_400_000);
-      const kept = await client.query<{ kept: number }>("SELECT kept FROM quarantine_days WHERE org_id = $1 AND source = $2 AND day = $3", [orgId, extras.quarantine.batch.source, day]);
+      const kept = await client.query<{ kept: number }>("SELECT kept FROM quarantine_days WHERE org_id = $1 AND source = $2 AND day = $3", [
+        orgId,
+        extras.quarantine.batch.source,
+        day,
+      ]);
       const held = await client.query<{ n: string }>("SELECT count(*) AS n FROM quarantine WHERE org_id = $1", [orgId]);
       quarantine = planQuarantine(extras.quarantine.batch, extras.quarantine.limits, {
         keptOn: () => Number(kept.rows[0]?.kept ?? 0),
@@ -186,7 +205,9 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
     const created: number[] = [];
     await step(clock, "users", async () => {
       if (plan.newUsers.length > 0) {
-        const { rows } = await client.query<{ id: string }>("SELECT nextval(pg_get_serial_sequence('users', 'id')) AS id FROM generate_series(1, $1)", [plan.newUsers.length]);
+        const { rows } = await client.query<{ id: string }>("SELECT nextval(pg_get_serial_sequence('users', 'id')) AS id FROM generate_series(1, $1)", [
+          plan.newUsers.length,
+        ]);
         created.push(...rows.map((r) => Number(r.id)).sort((a, b) => a - b));
         for (const part of chunks(plan.newUsers)) {
           await client.query(
@@ -194,7 +215,15 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
              SELECT u.id, $1, u.external_id, u.email, u.email_key, 0, 0, 0, u.first_seen_at, u.first_invited_at
              FROM unnest($2::integer[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])
                AS u (id, external_id, email, email_key, first_seen_at, first_invited_at)`,
-            [orgId, part.map((u) => created[-u.id - 1]), part.map((u) => u.external_id), part.map((u) => u.email), part.map((u) => u.email_key), part.map((u) => u.first_seen_at), part.map((u) => u.first_invited_at)],
+            [
+              orgId,
+              part.map((u) => created[-u.id - 1]),
+              part.map((u) => u.external_id),
+              part.map((u) => u.email),
+              part.map((u) => u.email_key),
+              part.map((u) => u.first_seen_at),
+              part.map((u) => u.first_invited_at),
+            ],
           );
         }
       }
@@ -205,7 +234,14 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
            FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
              AS v (id, external_id, email, email_key, first_seen_at, first_invited_at)
            WHERE u.id = v.id`,
-          [part.map((u) => u.id), part.map((u) => u.external_id), part.map((u) => u.email ?? null), part.map((u) => u.email_key), part.map((u) => u.first_seen_at), part.map((u) => u.first_invited_at)],
+          [
+            part.map((u) => u.id),
+            part.map((u) => u.external_id),
+            part.map((u) => u.email ?? null),
+            part.map((u) => u.email_key),
+            part.map((u) => u.first_seen_at),
+            part.map((u) => u.first_invited_at),
+          ],
         );
       }
     });
@@ -240,10 +276,19 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
              early_days = user_activity.early_days + excluded.early_days,
              first_day = LEAST(user_activity.first_day, excluded.first_day), last_day = GREATEST(user_activity.last_day, excluded.last_day),
              last_ts = GREATEST(user_activity.last_ts, excluded.last_ts)`,
-          [orgId, part.map((u) => id(u.user_id)), part.map((u) => u.days), part.map((u) => u.early_days), part.map((u) => u.first_day), part.map((u) => u.last_day), part.map((u) => u.last_ts)],
+          [
+            orgId,
+            part.map((u) => id(u.user_id)),
+            part.map((u) => u.days),
+            part.map((u) => u.early_days),
+            part.map((u) => u.first_day),
+            part.map((u) => u.last_day),
+            part.map((u) => u.last_ts),
+          ],
         );
       }
-      for (const part of chunks(rollups.recount)) await client.query(`${RECENT_RECOUNT} WHERE org_id = $1 AND user_id = ANY($2::integer[])`, [orgId, part.map(id)]);
+      for (const part of chunks(rollups.recount))
+        await client.query(`${RECENT_RECOUNT} WHERE org_id = $1 AND user_id = ANY($2::integer[])`, [orgId, part.map(id)]);
       if (rollups.dayActivity.length > 0) {
         await client.query(
           `INSERT INTO day_activity (org_id, day, users) SELECT $1, * FROM unnest($2::integer[], $3::integer[])
@@ -274,7 +319,16 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
           await client.query(
             `INSERT INTO quarantine (org_id, received_at, source, origin, line, reason, raw, bytes)
              SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::bytea[], $8::bigint[])`,
-            [orgId, part.map((r) => r.received_at), part.map((r) => r.source), part.map((r) => r.origin), part.map((r) => r.line), part.map((r) => r.reason), part.map((r) => Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength)), part.map((r) => r.bytes)],
+            [
+              orgId,
+              part.map((r) => r.received_at),
+              part.map((r) => r.source),
+              part.map((r) => r.origin),
+              part.map((r) => r.line),
+              part.map((r) => r.reason),
+              part.map((r) => Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength)),
+              part.map((r) => r.bytes),
+            ],
           );
         }
         const d = quarantine.day;
@@ -287,7 +341,8 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
         }
       }
       if (extras.retried) {
-        if (extras.retried.remove.length > 0) await client.query("DELETE FROM quarantine WHERE org_id = $1 AND id = ANY($2::integer[])", [orgId, extras.retried.remove]);
+        if (extras.retried.remove.length > 0)
+          await client.query("DELETE FROM quarantine WHERE org_id = $1 AND id = ANY($2::integer[])", [orgId, extras.retried.remove]);
         for (const r of extras.retried.reasons) await client.query("UPDATE quarantine SET reason = $1 WHERE org_id = $2 AND id = $3", [r.reason, orgId, r.id]);
       }
     });
@@ -302,7 +357,11 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
     return { accepted: plan.rows.length, duplicates: plan.duplicates, stored: plan.stored, quarantined: quarantine?.rows.length ?? 0 };
   } catch (error) {
     // A connection that cannot even roll back is dropped from the pool, not reused.
-    if (began) broken = await client.query("ROLLBACK").then(() => false, () => true);
+    if (began)
+      broken = await client.query("ROLLBACK").then(
+        () => false,
+        () => true,
+      );
     throw error;
   } finally {
     client.release(broken);

@@ -57,9 +57,7 @@ function statements(db: BetterSqlite3.Database): Statements {
     insertUser: db.prepare(
       "INSERT INTO users (org_id, external_id, email, email_key, reports, runs, in_directory, first_seen_at, first_invited_at) VALUES (?, ?, ?, ?, 0, 0, 0, ?, ?)",
     ),
-    updateUser: db.prepare(
-      "UPDATE users SET external_id = ?, email = COALESCE(?, email), email_key = ?, first_seen_at = ?, first_invited_at = ? WHERE id = ?",
-    ),
+    updateUser: db.prepare("UPDATE users SET external_id = ?, email = COALESCE(?, email), email_key = ?, first_seen_at = ?, first_invited_at = ? WHERE id = ?"),
     insertEvent: db.prepare(
       "INSERT INTO events (org_id, seq, ts, action, actor_id, target_id, response_code, dedupe_key, body, extra, ingested_at, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     ),
@@ -124,11 +122,15 @@ export function appendSqlite(db: BetterSqlite3.Database, orgId: number, batch: r
       const latest = s.latest.get(orgId) ?? null;
       const latestDay = latest === null ? -Infinity : Math.floor(latest / 86_400_000);
       const hash: ChainHash = timed(p, "chain", nextChain);
-      const plan = planEvents({ events: batch, head, now }, {
-        isStored: timed(p, "dedupeLookup", (key: string, ts: number) => latest !== null && ts <= latest && s.isStored.get(orgId, ts, key) !== undefined),
-        byId: timed(p, "identityLookup", (id: string) => s.userById.get(orgId, id) ?? null),
-        byEmail: timed(p, "identityLookup", (key: string) => s.userByEmail.get(orgId, key) ?? null),
-      }, hash);
+      const plan = planEvents(
+        { events: batch, head, now },
+        {
+          isStored: timed(p, "dedupeLookup", (key: string, ts: number) => latest !== null && ts <= latest && s.isStored.get(orgId, ts, key) !== undefined),
+          byId: timed(p, "identityLookup", (id: string) => s.userById.get(orgId, id) ?? null),
+          byEmail: timed(p, "identityLookup", (key: string) => s.userByEmail.get(orgId, key) ?? null),
+        },
+        hash,
+      );
       const rollups = planRollups(plan.days, {
         userDayExists: timed(p, "rollupLookup", (user: number, day: number) => day <= latestDay && s.dayExists.get(orgId, user, day) !== undefined),
         weekHadDays: timed(p, "rollupLookup", (user: number, week: number) => week <= latestDay && s.weekHad.get(orgId, user, week, week + 6) !== undefined),
@@ -143,14 +145,28 @@ export function appendSqlite(db: BetterSqlite3.Database, orgId: number, batch: r
 
       // Users first: the events, days and lifecycle rows of new users need their ids.
       const created: number[] = new Array<number>(plan.newUsers.length);
-      for (const u of plan.newUsers) created[-u.id - 1] = Number(s.insertUser.run(orgId, u.external_id, u.email, u.email_key, u.first_seen_at, u.first_invited_at).lastInsertRowid);
+      for (const u of plan.newUsers)
+        created[-u.id - 1] = Number(s.insertUser.run(orgId, u.external_id, u.email, u.email_key, u.first_seen_at, u.first_invited_at).lastInsertRowid);
       const id = (ref: number) => (ref < 0 ? created[-ref - 1]! : ref);
       const idOrNull = (ref: number | null) => (ref === null ? null : ref < 0 ? created[-ref - 1]! : ref);
       for (const u of plan.userUpdates) s.updateUser.run(u.external_id, u.email ?? null, u.email_key, u.first_seen_at, u.first_invited_at, u.id);
       clock?.lap("users");
 
       for (const r of plan.rows) {
-        s.insertEvent.run(orgId, r.seq, r.ts, r.action, idOrNull(r.actor_id), idOrNull(r.target_id), r.response_code, r.dedupe_key, r.body, r.extra, r.ingested_at, r.chain);
+        s.insertEvent.run(
+          orgId,
+          r.seq,
+          r.ts,
+          r.action,
+          idOrNull(r.actor_id),
+          idOrNull(r.target_id),
+          r.response_code,
+          r.dedupe_key,
+          r.body,
+          r.extra,
+          r.ingested_at,
+          r.chain,
+        );
       }
       clock?.lap("insertEvents");
 
@@ -167,7 +183,8 @@ export function appendSqlite(db: BetterSqlite3.Database, orgId: number, batch: r
       for (const l of plan.lifecycle) s.insertLifecycle.run(orgId, id(l.user_id), l.seq, l.ts, l.action, l.entity_name);
       setOrgHeadSqlite(db, orgId, plan.head);
       if (quarantine) {
-        for (const r of quarantine.rows) s.quarantine.run(orgId, r.received_at, r.source, r.origin, r.line, r.reason, Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength), r.bytes);
+        for (const r of quarantine.rows)
+          s.quarantine.run(orgId, r.received_at, r.source, r.origin, r.line, r.reason, Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength), r.bytes);
         if (quarantine.day) s.quarantineDay.run(orgId, quarantine.day.source, quarantine.day.day, quarantine.day.kept, quarantine.day.dropped);
       }
       if (extras.retried) {

@@ -46,12 +46,15 @@ export function startScheduler(store: Store, jobs: Job[], options: { leaseTtlMs?
       const lost = new AbortController();
       const onStop = () => lost.abort();
       stopping.signal.addEventListener("abort", onStop);
-      const renew = setInterval(() => {
-        acquireLease(store, job.name, Math.max(ttl, job.intervalMs * 2), holder).then(
-          (held) => held || lost.abort(),
-          () => lost.abort(),
-        );
-      }, Math.max(1000, ttl / 3));
+      const renew = setInterval(
+        () => {
+          acquireLease(store, job.name, Math.max(ttl, job.intervalMs * 2), holder).then(
+            (held) => held || lost.abort(),
+            () => lost.abort(),
+          );
+        },
+        Math.max(1000, ttl / 3),
+      );
       const ctx: JobContext = { store, signal: lost.signal };
       try {
         await job.run(ctx);

@@ -31,7 +31,11 @@ export async function saveJobProgress(db: Kysely<Database>, name: string, progre
 
 export async function recordJobSuccess(store: Store, name: string, at = Date.now(), orgId: number | null = null): Promise<void> {
   await ensureRow(store.db, name, orgId);
-  await store.db.updateTable("job_state").set({ last_run_at: at, last_success_at: at, consecutive_failures: 0, org_id: orgId }).where("name", "=", name).execute();
+  await store.db
+    .updateTable("job_state")
+    .set({ last_run_at: at, last_success_at: at, consecutive_failures: 0, org_id: orgId })
+    .where("name", "=", name)
+    .execute();
 }
 
 export async function recordJobFailure(store: Store, name: string, error: unknown, at = Date.now(), orgId: number | null = null): Promise<number> {

@@ -22,13 +22,16 @@ type Params = Record<string, string | string[] | undefined>;
  * Anything that still does not look like a literal segment is masked.
  */
 export function routeTemplate(pathname: string, params: Params = {}): string {
-  const segments = pathname.split("/").filter((s) => s.length > 0).map((s) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  });
+  const segments = pathname
+    .split("/")
+    .filter((s) => s.length > 0)
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
   const out: string[] = [...segments];
   const taken = new Set<number>();
   for (const [name, value] of Object.entries(params)) {

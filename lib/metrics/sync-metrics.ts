@@ -37,7 +37,11 @@ function syncMetrics(): SyncMetrics {
     jobSinceSuccess: gauge("orgtrail_job_seconds_since_last_success", "Seconds since the job's last successful run (job_state).", ["job_name"]),
     jobConsecutiveFailures: gauge("orgtrail_job_consecutive_failures", "Failed runs of the job since its last success (job_state).", ["job_name"]),
     jobFailures: counter("orgtrail_job_failures_total", "Failed runs of the job, all servers together (job_state).", ["job_name"]),
-    exportPending: gauge("orgtrail_bucket_export_pending_events", "Events not yet verified in ORGTRAIL_BUCKET_URL: the organization's last sequence number minus the export cursor.", ["org"]),
+    exportPending: gauge(
+      "orgtrail_bucket_export_pending_events",
+      "Events not yet verified in ORGTRAIL_BUCKET_URL: the organization's last sequence number minus the export cursor.",
+      ["org"],
+    ),
   };
   return holder.__orgtrailSyncMetrics;
 }

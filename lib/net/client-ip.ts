@@ -27,7 +27,10 @@ export function normalizeIp(raw: string | null | undefined): string | null {
 /** A list of addresses and CIDRs (`10.0.0.0/8, ::1`); entries that do not parse are skipped (lib/env.ts refuses them at start). */
 export function parseProxyList(value: string | undefined): BlockList {
   const list = new BlockList();
-  for (const entry of (value ?? "").split(",").map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (value ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [ipPart, bits] = entry.split("/");
     const ip = normalizeIp(ipPart);
     if (!ip) continue;
@@ -82,5 +85,8 @@ function ipv6Groups(ip: string): number[] {
  */
 export function throttleKey(ip: string): string {
   if (isIP(ip) !== 6) return ip;
-  return `${ipv6Groups(ip).slice(0, 4).map((g) => g.toString(16)).join(":")}::/64`;
+  return `${ipv6Groups(ip)
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(":")}::/64`;
 }

@@ -62,11 +62,15 @@ async function systemResolve(host: string, family: number | undefined): Promise<
  * The addresses a connection to `hostname` may use: resolved once, every one checked against the
  * rule (one refused address refuses the name), and only those handed to the socket.
  */
-async function checkedAddresses(trust: UrlTrust, hostname: string, allow: ReadonlySet<string>, resolve: Resolver | undefined, family?: number): Promise<LookupAddress[]> {
+async function checkedAddresses(
+  trust: UrlTrust,
+  hostname: string,
+  allow: ReadonlySet<string>,
+  resolve: Resolver | undefined,
+  family?: number,
+): Promise<LookupAddress[]> {
   const key = hostKey(hostname);
-  const found = resolve
-    ? (await resolve(key)).map((address) => ({ address, family: isIP(address) }))
-    : await systemResolve(hostname, family);
+  const found = resolve ? (await resolve(key)).map((address) => ({ address, family: isIP(address) })) : await systemResolve(hostname, family);
   const addresses = found.filter((a) => a.family === 4 || a.family === 6).filter((a) => !family || a.family === family);
   if (addresses.length === 0) throw Object.assign(new Error(`cannot resolve ${key}`), { code: "ENOTFOUND" });
   if (!allow.has(key)) {

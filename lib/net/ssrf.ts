@@ -24,8 +24,17 @@ function ipv4ToInt(ip: string): number {
 type Cidr = [string, number];
 
 const V4_BLOCKED: Cidr[] = [
-  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16],
-  ["172.16.0.0", 12], ["192.0.0.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["224.0.0.0", 4], ["240.0.0.0", 4],
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["224.0.0.0", 4],
+  ["240.0.0.0", 4],
 ];
 
 /**
@@ -33,13 +42,19 @@ const V4_BLOCKED: Cidr[] = [
  * AWS, GCP, Azure and Oracle metadata services and ECS's credentials endpoint), Alibaba's
  * metadata (100.100.100.200), Azure's WireServer (168.63.129.16), multicast and reserved.
  */
-const V4_METADATA: Cidr[] = [["169.254.0.0", 16], ["100.100.100.200", 32], ["168.63.129.16", 32], ["224.0.0.0", 4], ["240.0.0.0", 4]];
+const V4_METADATA: Cidr[] = [
+  ["169.254.0.0", 16],
+  ["100.100.100.200", 32],
+  ["168.63.129.16", 32],
+  ["224.0.0.0", 4],
+  ["240.0.0.0", 4],
+];
 
 function inV4(ip: string, list: Cidr[]): boolean {
   const n = ipv4ToInt(ip);
   return list.some(([base, bits]) => {
     const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-    return ((n & mask) >>> 0) === ((ipv4ToInt(base) & mask) >>> 0);
+    return (n & mask) >>> 0 === (ipv4ToInt(base) & mask) >>> 0;
   });
 }
 
@@ -135,7 +150,10 @@ export function allowedHosts(value: string | undefined): Set<string> {
 
 /** A URL's host as compared with the allow list and shown in messages: no brackets, no trailing dot, lower case. */
 export function hostKey(host: string): string {
-  return host.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
+  return host
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "")
+    .toLowerCase();
 }
 
 /** Parses an outbound URL: http(s) only, no credentials inside it. */

@@ -6,7 +6,10 @@ export async function countActiveUsersByOrg(store: Store, lastDay: number, days:
   const rows = await store.db
     .selectFrom("organizations")
     .leftJoin("user_day", (join) =>
-      join.onRef("user_day.org_id", "=", "organizations.id").on("user_day.day", ">", lastDay - days).on("user_day.day", "<=", lastDay),
+      join
+        .onRef("user_day.org_id", "=", "organizations.id")
+        .on("user_day.day", ">", lastDay - days)
+        .on("user_day.day", "<=", lastDay),
     )
     .select(["organizations.slug", sql<number>`count(distinct user_day.user_id)`.as("users")])
     .groupBy("organizations.slug")

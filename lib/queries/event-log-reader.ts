@@ -29,7 +29,12 @@ export async function readLogHead(store: Store, orgId: number): Promise<LogHead>
     .select([
       "o.last_seq",
       sql<number | null>`(SELECT version FROM data_versions WHERE org_id = o.id)`.as("version"),
-      (eb) => eb.selectFrom("event_purges as p").select((p) => p.fn.max("p.up_to_seq").as("m")).whereRef("p.org_id", "=", "o.id").as("purged"),
+      (eb) =>
+        eb
+          .selectFrom("event_purges as p")
+          .select((p) => p.fn.max("p.up_to_seq").as("m"))
+          .whereRef("p.org_id", "=", "o.id")
+          .as("purged"),
     ])
     .where("o.id", "=", orgId)
     .executeTakeFirst();
@@ -40,7 +45,8 @@ export async function readLogHead(store: Store, orgId: number): Promise<LogHead>
 /** The reader's own SQLite page cache: 2 MiB (the store's connection keeps 128 MiB, for ingest). */
 const READER_CACHE_KIB = 2048;
 
-const LOG_ROWS_SQL = "SELECT seq, ts, action, actor_id, target_id, response_code, body, extra FROM events WHERE org_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
+const LOG_ROWS_SQL =
+  "SELECT seq, ts, action, actor_id, target_id, response_code, body, extra FROM events WHERE org_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
 
 /** From this many events on, SQLite reads through a connection of its own. */
 const OWN_CONNECTION_FROM = 50_000;
@@ -74,7 +80,16 @@ export async function* readLogChunks(store: Store, orgId: number, afterSeq: numb
     for (;;) {
       const raw = statement.all(orgId, after, upToSeq, chunk) as RawLogRow[];
       if (raw.length === 0) return;
-      const rows = raw.map((r): LogRow => ({ seq: Number(r[0]), ts: Number(r[1]), action: r[2], actorId: r[3], targetId: r[4], responseCode: r[5], body: r[6], extra: r[7] }));
+      const rows = raw.map((r): LogRow => ({
+        seq: Number(r[0]),
+        ts: Number(r[1]),
+        action: r[2],
+        actorId: r[3],
+        targetId: r[4],
+        responseCode: r[5],
+        body: r[6],
+        extra: r[7],
+      }));
       yield rows;
       after = rows[rows.length - 1]!.seq;
       if (rows.length < chunk) return;
@@ -135,14 +150,17 @@ export async function readEventBodies(store: Store, orgId: number, events: reado
       .selectFrom("events")
       .select(["seq", "body"])
       .where("org_id", "=", orgId)
-      .where("seq", "in", part.map((e) => e.seq))
+      .where(
+        "seq",
+        "in",
+        part.map((e) => e.seq),
+      )
       .$if(store.dialect === "postgres", (qb) => qb.where("ts", ">=", minTs).where("ts", "<=", maxTs))
       .execute();
     for (const r of rows) out.set(Number(r.seq), r.body);
   }
   return out;
 }
-
 
 /** Every user of the organization with the fields `actor:` / `user:` values are matched against (SPEC §4 identity). */
 export async function readUserIdentities(store: Store, orgId: number): Promise<UserIdentity[]> {
@@ -157,7 +175,11 @@ export async function listOrgsWithEvents(store: Store): Promise<number[]> {
 }
 
 /** The users (actor_id, target_id) of stored events, by dedupe key (alert rules naming users). */
-export async function readEventUsers(store: Store, orgId: number, events: readonly { ts: number; dedupeKey: string }[]): Promise<Map<string, { actorId: number | null; targetId: number | null }>> {
+export async function readEventUsers(
+  store: Store,
+  orgId: number,
+  events: readonly { ts: number; dedupeKey: string }[],
+): Promise<Map<string, { actorId: number | null; targetId: number | null }>> {
   const out = new Map<string, { actorId: number | null; targetId: number | null }>();
   for (let i = 0; i < events.length; i += BODY_CHUNK) {
     const part = events.slice(i, i + BODY_CHUNK);
@@ -167,9 +189,14 @@ export async function readEventUsers(store: Store, orgId: number, events: readon
       .where("org_id", "=", orgId)
       .where("ts", ">=", Math.min(...part.map((e) => e.ts)))
       .where("ts", "<=", Math.max(...part.map((e) => e.ts)))
-      .where("dedupe_key", "in", part.map((e) => e.dedupeKey))
+      .where(
+        "dedupe_key",
+        "in",
+        part.map((e) => e.dedupeKey),
+      )
       .execute();
-    for (const r of rows) out.set(r.dedupe_key, { actorId: r.actor_id === null ? null : Number(r.actor_id), targetId: r.target_id === null ? null : Number(r.target_id) });
+    for (const r of rows)
+      out.set(r.dedupe_key, { actorId: r.actor_id === null ? null : Number(r.actor_id), targetId: r.target_id === null ? null : Number(r.target_id) });
   }
   return out;
 }

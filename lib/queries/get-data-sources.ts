@@ -64,7 +64,13 @@ async function runTotals(store: Store, orgId: number, since: number): Promise<Ma
   const out = new Map<string, RunTotals>();
   RUN_SOURCES.forEach((source, i) => {
     const l = latest[i];
-    out.set(source, totalsOf(rows.find((r) => r.source === source), l ? { at: Number(l.finished_at), error: l.error } : null));
+    out.set(
+      source,
+      totalsOf(
+        rows.find((r) => r.source === source),
+        l ? { at: Number(l.finished_at), error: l.error } : null,
+      ),
+    );
   });
   return out;
 }
@@ -98,17 +104,24 @@ function originOf(url: string): string {
 
 function pullSetup(e: Env, orgSlug: string, instanceAdmin: boolean): { configured: boolean; text: string } {
   // The upstream, and which organization it fills, are the instance's business (docs/SECURITY.md).
-  if (e.ORGTRAIL_UPSTREAM_URL && e.ORGTRAIL_UPSTREAM_ORG !== orgSlug && !instanceAdmin) return { configured: false, text: "The server does not pull into this organization." };
-  if (!e.ORGTRAIL_UPSTREAM_URL) return { configured: false, text: "Not set up: set ORGTRAIL_UPSTREAM_URL, _USERNAME and _API_KEY (docs/UPSTREAM_PULL.md), or run npx orgtrail pull." };
+  if (e.ORGTRAIL_UPSTREAM_URL && e.ORGTRAIL_UPSTREAM_ORG !== orgSlug && !instanceAdmin)
+    return { configured: false, text: "The server does not pull into this organization." };
+  if (!e.ORGTRAIL_UPSTREAM_URL)
+    return { configured: false, text: "Not set up: set ORGTRAIL_UPSTREAM_URL, _USERNAME and _API_KEY (docs/UPSTREAM_PULL.md), or run npx orgtrail pull." };
   const where = originOf(e.ORGTRAIL_UPSTREAM_URL);
   if (!e.ORGTRAIL_UPSTREAM_USERNAME || !e.ORGTRAIL_UPSTREAM_API_KEY)
-    return { configured: false, text: `ORGTRAIL_UPSTREAM_URL (${where}) is set but ORGTRAIL_UPSTREAM_USERNAME or ORGTRAIL_UPSTREAM_API_KEY is not: the server does not pull.` };
-  if (e.ORGTRAIL_UPSTREAM_ORG !== orgSlug) return { configured: false, text: `The server pulls ${where} into the organization ${e.ORGTRAIL_UPSTREAM_ORG}, not this one.` };
+    return {
+      configured: false,
+      text: `ORGTRAIL_UPSTREAM_URL (${where}) is set but ORGTRAIL_UPSTREAM_USERNAME or ORGTRAIL_UPSTREAM_API_KEY is not: the server does not pull.`,
+    };
+  if (e.ORGTRAIL_UPSTREAM_ORG !== orgSlug)
+    return { configured: false, text: `The server pulls ${where} into the organization ${e.ORGTRAIL_UPSTREAM_ORG}, not this one.` };
   return { configured: true, text: `The server pulls ${where} every ${minutes(e.ORGTRAIL_UPSTREAM_INTERVAL_SECONDS)}.` };
 }
 
 function bucketSetup(e: Env, instanceAdmin: boolean): { configured: boolean; text: string } {
-  if (!e.ORGTRAIL_BUCKET_SOURCE_URL) return { configured: false, text: "Not set up: set ORGTRAIL_BUCKET_SOURCE_URL (docs/BUCKET_SYNC.md), or run npx orgtrail import-bucket." };
+  if (!e.ORGTRAIL_BUCKET_SOURCE_URL)
+    return { configured: false, text: "Not set up: set ORGTRAIL_BUCKET_SOURCE_URL (docs/BUCKET_SYNC.md), or run npx orgtrail import-bucket." };
   // The bucket's URL is the instance's; an organization's admins see that one is read.
   const where = instanceAdmin ? e.ORGTRAIL_BUCKET_SOURCE_URL : "the instance's bucket source";
   return { configured: true, text: `The server reads ${where} every ${minutes(e.ORGTRAIL_BUCKET_SOURCE_INTERVAL_SECONDS)}.` };
@@ -130,9 +143,30 @@ export async function getDataSources(store: Store, orgId: number, orgSlug: strin
   const jobs = (id: SourceId) => bySource[id] ?? [];
   const directoryJobs = jobs("directory");
   const sources = [
-    sourceView("browser", "Uploads from this page", { configured: true, text: "Audit logs and users files uploaded by an admin on this page." }, runs.get("browser")!, [], now),
-    sourceView("api", "Uploads through the API", { configured: true, text: "POST /api/v1/ingest and /api/v1/users/import with an admin's API key." }, runs.get("api")!, [], now),
-    sourceView("cli", "Command line", { configured: true, text: "npx orgtrail ingest and import-users, on the server (npx orgtrail pull is listed under Upstream pull)." }, runs.get("cli")!, [], now),
+    sourceView(
+      "browser",
+      "Uploads from this page",
+      { configured: true, text: "Audit logs and users files uploaded by an admin on this page." },
+      runs.get("browser")!,
+      [],
+      now,
+    ),
+    sourceView(
+      "api",
+      "Uploads through the API",
+      { configured: true, text: "POST /api/v1/ingest and /api/v1/users/import with an admin's API key." },
+      runs.get("api")!,
+      [],
+      now,
+    ),
+    sourceView(
+      "cli",
+      "Command line",
+      { configured: true, text: "npx orgtrail ingest and import-users, on the server (npx orgtrail pull is listed under Upstream pull)." },
+      runs.get("cli")!,
+      [],
+      now,
+    ),
     sourceView("pull", "Upstream pull", pullSetup(e, orgSlug, instanceAdmin), runs.get("pull")!, jobs("pull"), now),
     sourceView("bucket", "Bucket source", bucketSetup(e, instanceAdmin), bucket, jobs("bucket"), now),
     sourceView(
@@ -140,7 +174,10 @@ export async function getDataSources(store: Store, orgId: number, orgSlug: strin
       "Directory sync",
       directoryJobs.length > 0
         ? { configured: true, text: "The directory (names, usernames, roles, teams) synced from the platform's SCIM API." }
-        : { configured: false, text: "No directory sync has run: the directory comes from users files (CSV or SCIM JSON) uploaded here or with npx orgtrail import-users." },
+        : {
+            configured: false,
+            text: "No directory sync has run: the directory comes from users files (CSV or SCIM JSON) uploaded here or with npx orgtrail import-users.",
+          },
       NO_RUNS,
       directoryJobs,
       now,

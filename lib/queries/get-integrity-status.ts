@@ -17,7 +17,14 @@ export async function getIntegrityStatus(store: Store, orgId: number, checkpoint
   const [org, purge, checkpoint, job, lastCheck] = await Promise.all([
     db.selectFrom("organizations").select("last_seq").where("id", "=", orgId).executeTakeFirstOrThrow(),
     db.selectFrom("event_purges").select("up_to_seq").where("org_id", "=", orgId).orderBy("up_to_seq", "desc").limit(1).executeTakeFirst(),
-    db.selectFrom("checkpoints").select(["from_seq", "to_seq", "created_at", "key_id"]).where("org_id", "=", orgId).orderBy("to_seq", "desc").orderBy("id", "desc").limit(1).executeTakeFirst(),
+    db
+      .selectFrom("checkpoints")
+      .select(["from_seq", "to_seq", "created_at", "key_id"])
+      .where("org_id", "=", orgId)
+      .orderBy("to_seq", "desc")
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst(),
     db.selectFrom("job_state").selectAll().where("name", "=", CHECKPOINT_JOB).executeTakeFirst(),
     latestIntegrityCheck(db, orgId),
   ]);
@@ -29,7 +36,12 @@ export async function getIntegrityStatus(store: Store, orgId: number, checkpoint
     lastSeq,
     purgedThrough,
     lastCheckpoint: checkpoint
-      ? { fromSeq: Number(checkpoint.from_seq), toSeq: Number(checkpoint.to_seq), createdAt: new Date(Number(checkpoint.created_at)).toISOString(), keyId: checkpoint.key_id }
+      ? {
+          fromSeq: Number(checkpoint.from_seq),
+          toSeq: Number(checkpoint.to_seq),
+          createdAt: new Date(Number(checkpoint.created_at)).toISOString(),
+          keyId: checkpoint.key_id,
+        }
       : null,
     unsignedEvents: Math.max(0, lastSeq - signedThrough),
     checkpointIntervalSeconds,

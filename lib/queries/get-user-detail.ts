@@ -21,7 +21,12 @@ export async function getUserDetail(store: Store, orgId: number, userId: number,
   const db = store.db;
 
   // What `actor:` names this user by in the explorer: the email, else the platform id, else the username.
-  const names = await db.selectFrom("users").select(["email", "external_id", "username"]).where("org_id", "=", orgId).where("id", "=", userId).executeTakeFirstOrThrow();
+  const names = await db
+    .selectFrom("users")
+    .select(["email", "external_id", "username"])
+    .where("org_id", "=", orgId)
+    .where("id", "=", userId)
+    .executeTakeFirstOrThrow();
 
   // The 12 months ending on asOf (the `12m` period); in multi-tenant mode no earlier than activity counts.
   const start = activityStartDay(q.deployment);

@@ -14,11 +14,19 @@ export async function listAccessLog(
   db: Kysely<Database>,
   options: { orgId: number; instanceAdmin: boolean; limit: number; before?: number },
 ): Promise<AccessLogPage> {
-  let query = db.selectFrom("access_log").selectAll().orderBy("id", "desc").limit(options.limit + 1);
+  let query = db
+    .selectFrom("access_log")
+    .selectAll()
+    .orderBy("id", "desc")
+    .limit(options.limit + 1);
   if (options.before !== undefined) query = query.where("id", "<", options.before);
   if (!options.instanceAdmin) {
     const members = db.selectFrom("memberships").select("account_id").where("org_id", "=", options.orgId);
-    const names = db.selectFrom("accounts").innerJoin("memberships", "memberships.account_id", "accounts.id").select("accounts.username").where("memberships.org_id", "=", options.orgId);
+    const names = db
+      .selectFrom("accounts")
+      .innerJoin("memberships", "memberships.account_id", "accounts.id")
+      .select("accounts.username")
+      .where("memberships.org_id", "=", options.orgId);
     query = query.where((eb) => eb.or([eb("account_id", "in", members), eb.and([eb("account_id", "is", null), eb("username", "in", names)])]));
   }
   const rows = await query.execute();

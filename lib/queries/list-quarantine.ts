@@ -59,7 +59,11 @@ export async function* allQuarantined(store: Store, orgId: number, pageSize = 10
 }
 
 export async function countQuarantine(store: Store, orgId: number): Promise<number> {
-  const row = await store.db.selectFrom("quarantine").select((eb) => eb.fn.countAll<number>().as("n")).where("org_id", "=", orgId).executeTakeFirstOrThrow();
+  const row = await store.db
+    .selectFrom("quarantine")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("org_id", "=", orgId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -24,8 +24,20 @@ interface UserWithActivity extends UserRecord {
 }
 
 const COLUMNS = [
-  "id", "email", "username", "name", "role", "teams", "models_seat", "reports", "runs",
-  "in_directory", "directory_created_at", "directory_active", "first_seen_at", "first_invited_at",
+  "id",
+  "email",
+  "username",
+  "name",
+  "role",
+  "teams",
+  "models_seat",
+  "reports",
+  "runs",
+  "in_directory",
+  "directory_created_at",
+  "directory_active",
+  "first_seen_at",
+  "first_invited_at",
 ] as const;
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -82,10 +94,28 @@ async function readUsers(store: Store, orgId: number): Promise<UserWithActivity[
     .where("u.org_id", "=", orgId)
     .orderBy("u.id")
     .execute();
-  return rows.map((r) => toRecord([
-    r.id, r.email, r.username, r.name, r.role, r.teams, r.models_seat, r.reports, r.runs, r.in_directory,
-    r.directory_created_at, r.directory_active, r.first_seen_at, r.first_invited_at, r.days, r.early_days, r.last_day, r.last_ts,
-  ]));
+  return rows.map((r) =>
+    toRecord([
+      r.id,
+      r.email,
+      r.username,
+      r.name,
+      r.role,
+      r.teams,
+      r.models_seat,
+      r.reports,
+      r.runs,
+      r.in_directory,
+      r.directory_created_at,
+      r.directory_active,
+      r.first_seen_at,
+      r.first_invited_at,
+      r.days,
+      r.early_days,
+      r.last_day,
+      r.last_ts,
+    ]),
+  );
 }
 
 /** Every user listed as of asOf (SPEC §4 and §6), in the order the store first knew them. */
@@ -139,9 +169,7 @@ async function readUserRows(store: Store, orgId: number, q: ListUsersQuery, o: {
       .select((eb) => ["user_id", eb.fn.countAll<number>().as("days"), eb.fn.max("last_ts").as("last_ts")])
       .where("org_id", "=", orgId)
       .where("day", "<=", asOfDay)
-      .where("user_id", "in", (eb) =>
-        eb.selectFrom("user_activity").select("user_id").where("org_id", "=", orgId).where("last_day", ">", asOfDay),
-      );
+      .where("user_id", "in", (eb) => eb.selectFrom("user_activity").select("user_id").where("org_id", "=", orgId).where("last_day", ">", asOfDay));
     if (start !== null) days = days.where("day", ">=", start);
     for (const r of await days.groupBy("user_id").execute()) {
       activity.set(Number(r.user_id), { activeDays: Number(r.days), lastActiveMs: Number(r.last_ts) });

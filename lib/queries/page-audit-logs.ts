@@ -25,9 +25,7 @@ const CHUNK = 5000;
 
 /** A text field of the stored event line (`body`), compared as text on both stores. */
 function bodyField(dialect: Dialect, key: "actor_email" | "actor_user_id"): Expression<string | null> {
-  return dialect === "postgres"
-    ? sql<string | null>`(body::json ->> ${key})`
-    : sql<string | null>`CAST(json_extract(body, ${`$.${key}`}) AS TEXT)`;
+  return dialect === "postgres" ? sql<string | null>`(body::json ->> ${key})` : sql<string | null>`CAST(json_extract(body, ${`$.${key}`}) AS TEXT)`;
 }
 
 /**
@@ -59,22 +57,24 @@ export async function* pageAuditLogs(store: Store, r: AuditLogPageRequest): Asyn
  */
 export function auditLogPageQuery(store: Store, r: Omit<AuditLogPageRequest, "after" | "max">, cursor: AuditLogPageRequest["after"], size: number) {
   const { actions, actorEmail, actorUserId } = r.filters;
-  return store.db
-    .selectFrom("events")
-    .select(["ts", "seq", "body"])
-    .where("org_id", "=", r.orgId)
-    .where("ts", "<", r.toMs)
-    // One lower bound only: given both `ts >= from` and the row value, SQLite seeks the index
-    // by the first, and every page rescans the range from its start (quadratic; 19 s of CPU
-    // for 1M events instead of 2). A cursor inside the range already implies ts >= from.
-    .$if(cursor === null || cursor.ts < r.fromMs, (qb) => qb.where("ts", ">=", r.fromMs))
-    .$if(cursor !== null && cursor.ts >= r.fromMs, (qb) => qb.where((eb) => eb(eb.refTuple("ts", "seq"), ">", eb.tuple(cursor!.ts, cursor!.seq))))
-    // PostgreSQL partitions events by month: the row value prunes no partition, the bound it implies does.
-    .$if(store.dialect === "postgres" && cursor !== null && cursor.ts >= r.fromMs, (qb) => qb.where("ts", ">=", cursor!.ts))
-    .$if(actions !== null, (qb) => qb.where("action", "in", actions!))
-    .$if(actorEmail !== null, (qb) => qb.where(sql<SqlBool>`lower(${bodyField(store.dialect, "actor_email")}) = ${actorEmail}`))
-    .$if(actorUserId !== null, (qb) => qb.where(sql<SqlBool>`${bodyField(store.dialect, "actor_user_id")} = ${actorUserId}`))
-    .orderBy("ts")
-    .orderBy("seq")
-    .limit(size);
+  return (
+    store.db
+      .selectFrom("events")
+      .select(["ts", "seq", "body"])
+      .where("org_id", "=", r.orgId)
+      .where("ts", "<", r.toMs)
+      // One lower bound only: given both `ts >= from` and the row value, SQLite seeks the index
+      // by the first, and every page rescans the range from its start (quadratic; 19 s of CPU
+      // for 1M events instead of 2). A cursor inside the range already implies ts >= from.
+      .$if(cursor === null || cursor.ts < r.fromMs, (qb) => qb.where("ts", ">=", r.fromMs))
+      .$if(cursor !== null && cursor.ts >= r.fromMs, (qb) => qb.where((eb) => eb(eb.refTuple("ts", "seq"), ">", eb.tuple(cursor!.ts, cursor!.seq))))
+      // PostgreSQL partitions events by month: the row value prunes no partition, the bound it implies does.
+      .$if(store.dialect === "postgres" && cursor !== null && cursor.ts >= r.fromMs, (qb) => qb.where("ts", ">=", cursor!.ts))
+      .$if(actions !== null, (qb) => qb.where("action", "in", actions!))
+      .$if(actorEmail !== null, (qb) => qb.where(sql<SqlBool>`lower(${bodyField(store.dialect, "actor_email")}) = ${actorEmail}`))
+      .$if(actorUserId !== null, (qb) => qb.where(sql<SqlBool>`${bodyField(store.dialect, "actor_user_id")} = ${actorUserId}`))
+      .orderBy("ts")
+      .orderBy("seq")
+      .limit(size)
+  );
 }

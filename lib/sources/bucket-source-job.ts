@@ -31,7 +31,9 @@ export function createBucketSourceJob(url: string, options: BucketSourceJobOptio
           onObject: (o) => recordBucketImport(o.org),
         });
         if (summary.objects > 0) {
-          console.error(`orgtrail: bucket source: ${summary.objects} objects read from ${bucket.location.url} (accepted ${summary.accepted}, duplicates ${summary.duplicates}, rejected ${summary.rejected})`);
+          console.error(
+            `orgtrail: bucket source: ${summary.objects} objects read from ${bucket.location.url} (accepted ${summary.accepted}, duplicates ${summary.duplicates}, rejected ${summary.rejected})`,
+          );
         }
       } finally {
         bucket.close();

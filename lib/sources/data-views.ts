@@ -122,4 +122,5 @@ export interface IntegrityStatusView {
 }
 
 /** Lines of POST /api/v1/data/integrity/verify (NDJSON, one object per line). */
-export type VerifyStreamLine = { type: "progress"; done: number; total: number } | { type: "result"; check: IntegrityCheckView } | { type: "error"; message: string };
+export type VerifyStreamLine =
+  { type: "progress"; done: number; total: number } | { type: "result"; check: IntegrityCheckView } | { type: "error"; message: string };

@@ -58,7 +58,17 @@ registerJobFactory(async () => {
       await saveCheckpoint(
         store.db,
         name,
-        JSON.stringify({ v: 1, org: orgSlug, at: Date.now(), users: summary.users, groups: summary.groups, created: summary.created, updated: summary.updated, inactive: summary.inactive, rejected: summary.rejected.length }),
+        JSON.stringify({
+          v: 1,
+          org: orgSlug,
+          at: Date.now(),
+          users: summary.users,
+          groups: summary.groups,
+          created: summary.created,
+          updated: summary.updated,
+          inactive: summary.inactive,
+          rejected: summary.rejected.length,
+        }),
       );
     },
     onFailure: async (error, failures, ctx) => {

@@ -20,16 +20,7 @@ import {
   type Watchdog,
 } from "./upstream-http";
 import { findHistoryStart, type HistoryStart } from "./upstream-probe";
-import {
-  checkpointName,
-  endpointUrl,
-  parseCheckpoint,
-  planWindows,
-  requestUrl,
-  windowParams,
-  type DayWindow,
-  type PullCheckpoint,
-} from "./upstream-plan";
+import { checkpointName, endpointUrl, parseCheckpoint, planWindows, requestUrl, windowParams, type DayWindow, type PullCheckpoint } from "./upstream-plan";
 
 export interface PullOptions {
   url: string;
@@ -131,7 +122,17 @@ export async function pullUpstream(store: Store, o: PullOptions): Promise<PullRe
   let from: number | null = o.since ?? (saved ? parseDate(saved.nextDay)! : (o.initialSince ?? null));
   // Where the history being copied starts, kept in the checkpoint for progress across runs.
   let historyStart: string | undefined = saved ? saved.firstDay : from !== null ? formatDate(from) : undefined;
-  const summary: PullSummary = { fetched: 0, accepted: 0, duplicates: 0, skipped: 0, rejected: 0, requests: 0, windows: 0, mode: null, nextDay: saved?.nextDay ?? null };
+  const summary: PullSummary = {
+    fetched: 0,
+    accepted: 0,
+    duplicates: 0,
+    skipped: 0,
+    rejected: 0,
+    requests: 0,
+    windows: 0,
+    mode: null,
+    nextDay: saved?.nextDay ?? null,
+  };
   const auth = basicAuth(o.username, o.apiKey);
   const save = async (checkpoint: PullCheckpoint) => {
     await saveCheckpoint(store.db, name, JSON.stringify(historyStart ? { ...checkpoint, firstDay: historyStart } : checkpoint));

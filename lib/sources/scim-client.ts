@@ -8,7 +8,17 @@
  * page of both listings is in, so a caller never applies part of a directory.
  */
 import { BlockedUrlError, checkOperatorUrl, operatorFetch } from "../net/outbound";
-import { basicAuth, checkStatus, readBodyText, RetryableError, UpstreamAuthError, UpstreamError, withRetry, type RetryNotice, type RetryPolicy } from "./upstream-http";
+import {
+  basicAuth,
+  checkStatus,
+  readBodyText,
+  RetryableError,
+  UpstreamAuthError,
+  UpstreamError,
+  withRetry,
+  type RetryNotice,
+  type RetryPolicy,
+} from "./upstream-http";
 
 export const SCIM_LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 
@@ -71,7 +81,8 @@ export function readListPage(text: string): Page | string {
     return key === undefined ? undefined : (doc as Record<string, unknown>)[key];
   };
   const schemas = get("schemas");
-  if (Array.isArray(schemas) && !schemas.includes(SCIM_LIST_RESPONSE)) return `the answer is not a SCIM ListResponse (schemas ${JSON.stringify(schemas).slice(0, 120)})`;
+  if (Array.isArray(schemas) && !schemas.includes(SCIM_LIST_RESPONSE))
+    return `the answer is not a SCIM ListResponse (schemas ${JSON.stringify(schemas).slice(0, 120)})`;
   const total = get("totalResults");
   if (typeof total !== "number" || !Number.isSafeInteger(total) || total < 0) return "totalResults: missing or not a whole number";
   const resources = get("Resources") ?? [];
@@ -129,7 +140,8 @@ export async function fetchScimListing(kind: ScimResourceKind, o: ScimFetchOptio
     for (const r of page.resources) {
       const id = r !== null && typeof r === "object" ? (r as Record<string, unknown>).id : undefined;
       if (typeof id === "string" || typeof id === "number") {
-        if (seenIds.has(String(id))) throw new ScimSyncError(shown, `resource ${JSON.stringify(String(id))} came twice: the listing changed or the server ignores startIndex`);
+        if (seenIds.has(String(id)))
+          throw new ScimSyncError(shown, `resource ${JSON.stringify(String(id))} came twice: the listing changed or the server ignores startIndex`);
         seenIds.add(String(id));
       }
       all.push(r);

@@ -22,7 +22,10 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 /** 401 or 403: retrying cannot help, the credentials or the role must change. */
 export class UpstreamAuthError extends Error {
-  constructor(readonly status: number, detail: string) {
+  constructor(
+    readonly status: number,
+    detail: string,
+  ) {
     super(
       `upstream answered ${status} ${status === 401 ? "Unauthorized: check the username and API key" : "Forbidden: the account must be an organization admin"}${detail ? ` (${detail})` : ""}`,
     );

@@ -69,7 +69,9 @@ registerJobFactory(async () => {
         onReject: (window, r) => console.error(`orgtrail: upstream pull ${window}: line ${r.line}: ${escapeControl(r.error)}`),
       });
       if (summary.accepted > 0 || summary.rejected > 0) {
-        console.error(`orgtrail: upstream pull: fetched ${summary.fetched}, accepted ${summary.accepted}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`);
+        console.error(
+          `orgtrail: upstream pull: fetched ${summary.fetched}, accepted ${summary.accepted}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`,
+        );
       }
       await recordPullRun(store.db, { orgId, url, actor: "server", startedAt, summary, error });
       if (error) throw error;

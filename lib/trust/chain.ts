@@ -33,8 +33,7 @@ export function eventLeaf(body: string, extra: string | null): string {
   if (extra === null) return sha256Hex(body);
   const merged: Record<string, unknown> = {};
   for (const source of [JSON.parse(body) as Record<string, unknown>, JSON.parse(extra) as Record<string, unknown>])
-    for (const key of Object.keys(source))
-      Object.defineProperty(merged, key, { value: source[key], enumerable: true, writable: true, configurable: true });
+    for (const key of Object.keys(source)) Object.defineProperty(merged, key, { value: source[key], enumerable: true, writable: true, configurable: true });
   return sha256Hex(canonicalJson(merged));
 }
 

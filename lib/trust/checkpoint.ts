@@ -96,7 +96,12 @@ export async function createCheckpoint(store: Store, orgId: number, range?: { fr
   if (fromSeq === 1) prevHead = GENESIS_CHAIN;
   else if (purge && fromSeq - 1 === Number(purge.up_to_seq)) prevHead = purge.chain_head;
   else {
-    const row = await store.db.selectFrom("events").select("chain").where("org_id", "=", orgId).where("seq", "=", fromSeq - 1).executeTakeFirst();
+    const row = await store.db
+      .selectFrom("events")
+      .select("chain")
+      .where("org_id", "=", orgId)
+      .where("seq", "=", fromSeq - 1)
+      .executeTakeFirst();
     if (!row) throw new CheckpointError(`${org.slug}: event ${fromSeq - 1} is missing from the store`);
     prevHead = row.chain;
   }

@@ -54,7 +54,16 @@ export function loadCheckpointFiles(path: string): { checkpoint: Checkpoint; sou
 
 export interface ExportVerification {
   ok: boolean;
-  orgs: { org: string; ok: boolean; objects: number; events: number; lastSeq: number; lastCheckpointAt: string | null; firstBadSeq: number | null; reason?: string }[];
+  orgs: {
+    org: string;
+    ok: boolean;
+    objects: number;
+    events: number;
+    lastSeq: number;
+    lastCheckpointAt: string | null;
+    firstBadSeq: number | null;
+    reason?: string;
+  }[];
 }
 
 const OBJECT_RE = /^(\d{12})-(\d{12})\.ndjson$/;
@@ -90,7 +99,10 @@ export function verifyExportDir(root: string, publicKey: KeyObject): ExportVerif
     for (const o of objects) {
       const rel = relative(root, o.path);
       if (o.from !== expected) {
-        problem = { seq: expected, reason: o.from > expected ? `events ${expected}-${o.from - 1} are missing (no object holds them)` : `${rel} overlaps the previous object` };
+        problem = {
+          seq: expected,
+          reason: o.from > expected ? `events ${expected}-${o.from - 1} are missing (no object holds them)` : `${rel} overlaps the previous object`,
+        };
         break;
       }
       let cp: Checkpoint;

@@ -40,7 +40,14 @@ export function integrityCheckView(r: Omit<IntegrityChecksTable, "id" | "org_id"
 }
 
 export async function latestIntegrityCheck(db: Kysely<Database>, orgId: number): Promise<IntegrityCheckView | null> {
-  const row = await db.selectFrom("integrity_checks").selectAll().where("org_id", "=", orgId).orderBy("finished_at", "desc").orderBy("id", "desc").limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom("integrity_checks")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .orderBy("finished_at", "desc")
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
   return row ? integrityCheckView(row) : null;
 }
 

@@ -15,7 +15,12 @@ export async function checkpointAllOrgs(store: Store, signal?: AbortSignal): Pro
   const orgs = await store.db
     .selectFrom("organizations")
     .leftJoin("checkpoints", "checkpoints.org_id", "organizations.id")
-    .select((eb) => ["organizations.id as id", "organizations.slug as slug", "organizations.last_seq as last_seq", eb.fn.max("checkpoints.to_seq").as("signed")])
+    .select((eb) => [
+      "organizations.id as id",
+      "organizations.slug as slug",
+      "organizations.last_seq as last_seq",
+      eb.fn.max("checkpoints.to_seq").as("signed"),
+    ])
     .groupBy(["organizations.id", "organizations.slug", "organizations.last_seq"])
     .execute();
   let made = 0;
@@ -53,7 +58,8 @@ export function createPurgeJob(retentionDays: number, intervalMs = 86_400_000): 
       for (const org of orgs) {
         signal.throwIfAborted();
         const result = await purgeExpired(store, org.id, { retentionDays });
-        if (result.count > 0) console.error(`orgtrail: retention purge: ${org.slug}: events ${result.fromSeq}-${result.upToSeq} (${result.count}) older than ${result.cutoff}`);
+        if (result.count > 0)
+          console.error(`orgtrail: retention purge: ${org.slug}: events ${result.fromSeq}-${result.upToSeq} (${result.count}) older than ${result.cutoff}`);
       }
     },
   };

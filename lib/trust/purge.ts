@@ -76,7 +76,15 @@ export async function purgeExpired(
   const fromSeq = last ? Number(last.up_to_seq) + 1 : 1;
   const prevHead = last ? last.chain_head : GENESIS_CHAIN;
   const lastSeq = Number(org.last_seq);
-  const base: PurgeResult = { org: org.slug, cutoff: new Date(cutoff).toISOString(), retentionDays, fromSeq: null, upToSeq: null, count: 0, dryRun: options.dryRun ?? false };
+  const base: PurgeResult = {
+    org: org.slug,
+    cutoff: new Date(cutoff).toISOString(),
+    retentionDays,
+    fromSeq: null,
+    upToSeq: null,
+    count: 0,
+    dryRun: options.dryRun ?? false,
+  };
   if (fromSeq > lastSeq) return base;
 
   // The first event still within the retention period ends the prefix.
@@ -107,7 +115,15 @@ export async function purgeExpired(
     await store.db.transaction().execute(async (trx) => {
       await trx
         .insertInto("event_purges")
-        .values({ org_id: orgId, up_to_seq: upToSeq, chain_head: record.chainHead, count, purged_at: record.purgedAt, key_id: record.keyId, signature: record.signature })
+        .values({
+          org_id: orgId,
+          up_to_seq: upToSeq,
+          chain_head: record.chainHead,
+          count,
+          purged_at: record.purgedAt,
+          key_id: record.keyId,
+          signature: record.signature,
+        })
         .execute();
       const deleted = await trx.deleteFrom("events").where("org_id", "=", orgId).where("seq", ">=", fromSeq).where("seq", "<=", upToSeq).executeTakeFirst();
       if (Number(deleted.numDeletedRows) !== count) throw new PurgeError(`${org.slug}: expected to purge ${count} events, found ${deleted.numDeletedRows}`);

@@ -8,9 +8,7 @@ export interface ChainProblem {
   reason: string;
 }
 
-export type RangeResult =
-  | { ok: true; head: string; lastSeq: number; count: number; extras: Record<string, string> }
-  | ({ ok: false } & ChainProblem);
+export type RangeResult = { ok: true; head: string; lastSeq: number; count: number; extras: Record<string, string> } | ({ ok: false } & ChainProblem);
 
 const PAGE = 5_000;
 
@@ -49,11 +47,15 @@ export async function recomputeRange(
         return { ok: false, firstBadSeq: expected, code: "missing_event", reason: `event ${expected} is missing (the next stored event is ${seq})` };
       if (tryEventLeaf(row.body, row.extra) !== row.dedupe_key)
         return { ok: false, firstBadSeq: seq, code: "edited_event", reason: `event ${seq} was altered: its content no longer hashes to its dedupe key` };
-      if (!/^[0-9a-f]{64}$/.test(row.dedupe_key))
-        return { ok: false, firstBadSeq: seq, code: "edited_event", reason: `event ${seq}: malformed dedupe key` };
+      if (!/^[0-9a-f]{64}$/.test(row.dedupe_key)) return { ok: false, firstBadSeq: seq, code: "edited_event", reason: `event ${seq}: malformed dedupe key` };
       head = nextChain(head, seq, row.dedupe_key);
       if (row.chain !== head)
-        return { ok: false, firstBadSeq: seq, code: "chain_mismatch", reason: `event ${seq}: the hash chain breaks here (an event was changed, removed, inserted or reordered)` };
+        return {
+          ok: false,
+          firstBadSeq: seq,
+          code: "chain_mismatch",
+          reason: `event ${seq}: the hash chain breaks here (an event was changed, removed, inserted or reordered)`,
+        };
       if (options.collectExtras && row.extra !== null) extras[String(seq)] = row.extra;
       const problem = options.check?.(seq, head);
       if (problem) return { ok: false, ...problem };

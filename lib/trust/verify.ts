@@ -112,11 +112,15 @@ export async function verifyOrg(store: Store, orgId: number, options: VerifyOpti
     }
     checked++;
     signedThrough = Math.max(signedThrough, c.toSeq);
-    for (const [seq, head] of [[c.fromSeq - 1, c.prevHead], [c.toSeq, c.head]] as const) {
+    for (const [seq, head] of [
+      [c.fromSeq - 1, c.prevHead],
+      [c.toSeq, c.head],
+    ] as const) {
       if (seq === 0) {
         if (head !== GENESIS_CHAIN) problems.push({ firstBadSeq: 1, code: "checkpoint_mismatch", reason: `${label}: does not start from the genesis` });
       } else if (seq === purgedThrough) {
-        if (head !== startHead) problems.push({ firstBadSeq: fromSeq, code: "checkpoint_mismatch", reason: `${label}: disagrees with the purge record at ${seq}` });
+        if (head !== startHead)
+          problems.push({ firstBadSeq: fromSeq, code: "checkpoint_mismatch", reason: `${label}: disagrees with the purge record at ${seq}` });
       } else if (seq > purgedThrough) addExpectation(seq, { head, label });
     }
   }
@@ -149,11 +153,23 @@ export async function verifyOrg(store: Store, orgId: number, options: VerifyOpti
   } else {
     walkedThrough = walked.lastSeq;
     if (walked.lastSeq < lastSeq)
-      problems.push({ firstBadSeq: walked.lastSeq + 1, code: "truncated", reason: `events ${walked.lastSeq + 1}-${lastSeq} are missing (the log was truncated)` });
+      problems.push({
+        firstBadSeq: walked.lastSeq + 1,
+        code: "truncated",
+        reason: `events ${walked.lastSeq + 1}-${lastSeq} are missing (the log was truncated)`,
+      });
     else if (walked.lastSeq > lastSeq)
-      problems.push({ firstBadSeq: lastSeq + 1, code: "chain_mismatch", reason: `the organization's last sequence number (${lastSeq}) is behind its events (${walked.lastSeq})` });
+      problems.push({
+        firstBadSeq: lastSeq + 1,
+        code: "chain_mismatch",
+        reason: `the organization's last sequence number (${lastSeq}) is behind its events (${walked.lastSeq})`,
+      });
     else if (walked.head !== org.chain_head)
-      problems.push({ firstBadSeq: confirmed + 1, code: "chain_mismatch", reason: `the organization's chain head does not match its events after ${confirmed}` });
+      problems.push({
+        firstBadSeq: confirmed + 1,
+        code: "chain_mismatch",
+        reason: `the organization's chain head does not match its events after ${confirmed}`,
+      });
     if (walked.lastSeq < signedThrough) {
       const source = all.filter((e) => e.checkpoint.toSeq === signedThrough).map((e) => e.source)[0] ?? "store";
       problems.push({

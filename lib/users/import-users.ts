@@ -40,12 +40,7 @@ type Trx = Transaction<Database>;
  * Throws UsersImportError when the input is not a users CSV or SCIM ListResponse at all;
  * a bad row is reported in `rejected` and its neighbours still import. One transaction.
  */
-export async function importUsers(
-  store: Store,
-  orgId: number,
-  text: string,
-  options: ImportUsersOptions = {},
-): Promise<ImportUsersResult> {
+export async function importUsers(store: Store, orgId: number, text: string, options: ImportUsersOptions = {}): Promise<ImportUsersResult> {
   return importDirectory(store, orgId, parseDirectory(text, options));
 }
 
@@ -59,12 +54,7 @@ async function applyEntries(trx: Trx, dialect: Dialect, orgId: number, entries: 
   // The organization lock (lib/db/org-lock.ts), as ingest takes it: on PostgreSQL both would
   // otherwise insert the same new user at once and one fail on users_org_email.
   await lockOrg(trx, dialect, orgId);
-  const rows = await trx
-    .selectFrom("users")
-    .select(["id", "external_id", "email_key", "username"])
-    .where("org_id", "=", orgId)
-    .orderBy("id")
-    .execute();
+  const rows = await trx.selectFrom("users").select(["id", "external_id", "email_key", "username"]).where("org_id", "=", orgId).orderBy("id").execute();
   // SPEC §4 identity (lib/ingest/identity.ts) over the whole directory, read once; the
   // username is the directory's own third key.
   const byId = new Map<string, KnownUser>();

@@ -101,8 +101,7 @@ function toEntry(line: number, r: unknown): DirectoryEntry | string {
   if (!isObject(r)) return "must be a SCIM User object";
   const get = (name: string) => scimAttr(r, name);
   const schemas = get("schemas");
-  if (schemas !== undefined && !(Array.isArray(schemas) && schemas.includes(SCIM_USER)))
-    return `schemas: not a SCIM User (expected "${SCIM_USER}")`;
+  if (schemas !== undefined && !(Array.isArray(schemas) && schemas.includes(SCIM_USER))) return `schemas: not a SCIM User (expected "${SCIM_USER}")`;
 
   const id = optionalString(get("id"), "id");
   if (typeof id === "object" && id !== null) return id.error;
@@ -159,7 +158,10 @@ function toEntry(line: number, r: unknown): DirectoryEntry | string {
   const teamRoles = get("teamRoles");
   if ((groups !== undefined && groups !== null) || (teamRoles !== undefined && teamRoles !== null)) {
     const names: string[] = [];
-    for (const [field, list, key] of [["groups", groups, "display"], ["teamRoles", teamRoles, "teamName"]] as const) {
+    for (const [field, list, key] of [
+      ["groups", groups, "display"],
+      ["teamRoles", teamRoles, "teamName"],
+    ] as const) {
       if (list === undefined || list === null) continue;
       if (!Array.isArray(list)) return `${field}: must be an array`;
       for (const [j, g] of list.entries()) {

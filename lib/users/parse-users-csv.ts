@@ -131,7 +131,10 @@ function toEntry(line: number, cell: Map<Column, string>): DirectoryEntry | stri
   const seat = text(cell, "Models Seat");
   if (seat !== undefined) entry.modelsSeat = seat;
   if (cell.has("Teams")) entry.teams = cleanTeams(cell.get("Teams")!.split(","));
-  for (const [column, field] of [["Number of Reports", "reports"], ["Number of Runs", "runs"]] as const) {
+  for (const [column, field] of [
+    ["Number of Reports", "reports"],
+    ["Number of Runs", "runs"],
+  ] as const) {
     if (!cell.has(column)) continue;
     const n = parseCount(cell.get(column)!, column);
     if (typeof n === "string") return n;

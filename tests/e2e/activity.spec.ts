@@ -66,7 +66,9 @@ test.describe("Activity tab", () => {
     await expect(select).toHaveValue("6m");
     const sixMonths = await activity(page, "6m");
     const first = sixMonths.series[0]!.date;
-    await expect(card.locator("figcaption")).toContainText(new Intl.DateTimeFormat("en-US", { timeZone: "UTC", month: "short", day: "numeric", year: "numeric" }).format(new Date(`${first}T00:00:00Z`)));
+    await expect(card.locator("figcaption")).toContainText(
+      new Intl.DateTimeFormat("en-US", { timeZone: "UTC", month: "short", day: "numeric", year: "numeric" }).format(new Date(`${first}T00:00:00Z`)),
+    );
     await expect(card.locator("svg.recharts-surface")).toBeVisible();
     await select.selectOption("30d");
     await expect(page).toHaveURL(/trend=30d/);
@@ -86,7 +88,10 @@ test.describe("Activity tab", () => {
     await expect(count).toHaveText(String(thirty.activeUserCount));
     await expect(mostActive).toHaveCount(thirty.mostActive.length + 1);
 
-    for (const [value, expected] of [["7", seven], ["90", ninety]] as const) {
+    for (const [value, expected] of [
+      ["7", seven],
+      ["90", ninety],
+    ] as const) {
       await range.selectOption(value);
       await expect(page).toHaveURL(new RegExp(`range=${value}`));
       await expect(count).toHaveText(String(expected.activeUserCount));

@@ -64,7 +64,9 @@ test.describe("Data page", () => {
       }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["aria-valuenow"] });
     });
 
-    await page.getByLabel("Audit log file (NDJSON or .gz)").setInputFiles({ name: "audit-e2e.ndjson", mimeType: "application/x-ndjson", buffer: Buffer.from(text) });
+    await page
+      .getByLabel("Audit log file (NDJSON or .gz)")
+      .setInputFiles({ name: "audit-e2e.ndjson", mimeType: "application/x-ndjson", buffer: Buffer.from(text) });
     await page.getByRole("button", { name: "Upload audit log" }).click();
     await expect(page.getByRole("progressbar", { name: "Audit log upload progress" })).toBeVisible();
     const summary = page.getByTestId("upload-summary").first();
@@ -73,7 +75,10 @@ test.describe("Data page", () => {
     const rejected = page.getByRole("list", { name: "Rejected lines" });
     await expect(rejected.getByRole("listitem")).toHaveText([/^Line 3: invalid JSON/]);
     const progress = await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress.map(Number));
-    expect(progress.some((v) => v > 0 && v < 100), `progress values seen: ${progress.join(", ")}`).toBe(true);
+    expect(
+      progress.some((v) => v > 0 && v < 100),
+      `progress values seen: ${progress.join(", ")}`,
+    ).toBe(true);
     expect(progress.at(-1)).toBe(100);
 
     // Then counted: the page, the API and the header agree.
@@ -112,7 +117,12 @@ test.describe("Data page", () => {
     await expect(page.getByRole("table", { name: "Recent uploads" }).getByRole("row").filter({ hasText: "users-e2e.csv" })).toContainText("users file");
 
     const users = await apiJson<{ users: { email: string; name: string | null }[] }>(page.request, "/api/v1/users");
-    expect(users.users.filter((u) => u.email.endsWith("@e2e-uploads.test") && u.name !== null).map((u) => u.name).sort()).toEqual(["Uma Upload", "Vic Upload"]);
+    expect(
+      users.users
+        .filter((u) => u.email.endsWith("@e2e-uploads.test") && u.name !== null)
+        .map((u) => u.name)
+        .sort(),
+    ).toEqual(["Uma Upload", "Vic Upload"]);
     expect(await seriousViolations(page)).toEqual([]);
   });
 
@@ -226,11 +236,13 @@ test.describe("Data page", () => {
     await page.goto("/org/data");
     await expect(page.getByRole("region", { name: "Recent uploads" })).toBeVisible();
     await expect(page.getByRole("region", { name: "Uploads from this page" })).toBeVisible();
-    const overflow = await page.locator("main").evaluate((main) =>
-      [...main.querySelectorAll("*")]
-        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && !el.closest("code, .overflow-x-auto"))
-        .map((el) => `${el.tagName.toLowerCase()}${el.getAttribute("aria-label") ? `[${el.getAttribute("aria-label")}]` : ""}`),
-    );
+    const overflow = await page
+      .locator("main")
+      .evaluate((main) =>
+        [...main.querySelectorAll("*")]
+          .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && !el.closest("code, .overflow-x-auto"))
+          .map((el) => `${el.tagName.toLowerCase()}${el.getAttribute("aria-label") ? `[${el.getAttribute("aria-label")}]` : ""}`),
+      );
     expect(overflow).toEqual([]);
   });
 

@@ -51,7 +51,11 @@ test("the explorer and a user's page on the demo organization", async ({ page })
   await input.fill("status:>=400 ip:198.51.100.0/24");
   await input.press("Enter");
   await settled(page, "status:>=400 ip:198.51.100.0/24");
-  await page.getByRole("table", { name: "Events" }).getByRole("button", { name: /^Details of/ }).first().click();
+  await page
+    .getByRole("table", { name: "Events" })
+    .getByRole("button", { name: /^Details of/ })
+    .first()
+    .click();
   await expect(page.getByLabel("The event as JSON")).toContainText('"actor_ip": "198.51.100.');
   await page.screenshot({ path: "docs/screenshots/explorer-failed-ip-range.png" });
 

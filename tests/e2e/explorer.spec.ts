@@ -14,7 +14,8 @@ interface EventsPage {
   next_cursor: string | null;
 }
 
-const eventsApi = (request: APIRequestContext, q: string, limit = 1000) => apiJson<EventsPage>(request, `/api/v1/events?q=${encodeURIComponent(q)}&limit=${limit}`);
+const eventsApi = (request: APIRequestContext, q: string, limit = 1000) =>
+  apiJson<EventsPage>(request, `/api/v1/events?q=${encodeURIComponent(q)}&limit=${limit}`);
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
@@ -104,7 +105,10 @@ test.describe("the audit-event explorer", () => {
     const q = qOf(page);
     const ndjson = await download(page, "Export NDJSON");
     expect(ndjson).toBe(await (await page.request.get(`/api/v1/events/export?q=${encodeURIComponent(q)}&format=ndjson`)).text());
-    const lines = ndjson.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = ndjson
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual([...vision.events].reverse());
     const csv = await download(page, "Export CSV");
     expect(csv).toBe(await (await page.request.get(`/api/v1/events/export?q=${encodeURIComponent(q)}&format=csv`)).text());
@@ -199,7 +203,11 @@ test.describe("the audit-event explorer", () => {
     await page.goto("/org/audit-logs");
     await expect(page.getByTestId("events-histogram").locator("svg.recharts-surface")).toBeVisible();
     await expect(page.getByRole("complementary", { name: "Refine by value" }).getByRole("status")).toHaveCount(0);
-    await page.getByRole("table", { name: "Events" }).getByRole("button", { name: /^Details of/ }).first().click();
+    await page
+      .getByRole("table", { name: "Events" })
+      .getByRole("button", { name: /^Details of/ })
+      .first()
+      .click();
     await field(page).click();
     await field(page).pressSequentially("st");
     await expect(page.getByRole("listbox", { name: "Suggestions" })).toBeVisible();

@@ -29,7 +29,9 @@ function daysCounted(weekStart: string, from: string, to: string, today: string)
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
 }
 
 const today = iso(Date.now());
@@ -39,7 +41,8 @@ test.beforeAll(async ({ playwright, baseURL }) => {
   // An organization with activity up to today: five users a day for ten days, one so far today.
   const events: Record<string, unknown>[] = [];
   for (let back = 10; back >= 1; back--) {
-    for (let u = 0; u < 5; u++) events.push({ action: "user:login", actor_email: `u${u}@live.test`, timestamp: `${iso(Date.now() - back * DAY)}T10:0${u}:00Z` });
+    for (let u = 0; u < 5; u++)
+      events.push({ action: "user:login", actor_email: `u${u}@live.test`, timestamp: `${iso(Date.now() - back * DAY)}T10:0${u}:00Z` });
   }
   events.push({ action: "user:login", actor_email: "u0@live.test", timestamp: `${today}T00:00:00Z` });
   live = await makeOrg(playwright, baseURL, "e2e-live", { events });

@@ -16,18 +16,22 @@ const SEP = "sep\u2028arated\u2029para";
 const IFRAME = `<iframe src="javascript:alert('iframe')"></iframe>`;
 
 const csvCell = (s: string) => `"${s.replace(/"/g, '""')}"`;
-const USERS_CSV = [
-  '"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"',
-  [IMG, B, "", "member", "img@hostile.test", IFRAME, "", "0", "0", "0", "Full"].map(csvCell).join(","),
-  [ANSI, SEP, "", "member", "ansi@hostile.test", "team", "", "0", "0", "0", "Full"].map(csvCell).join(","),
-].join("\n") + "\n";
+const USERS_CSV =
+  [
+    '"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"',
+    [IMG, B, "", "member", "img@hostile.test", IFRAME, "", "0", "0", "0", "Full"].map(csvCell).join(","),
+    [ANSI, SEP, "", "member", "ansi@hostile.test", "team", "", "0", "0", "0", "Full"].map(csvCell).join(","),
+  ].join("\n") + "\n";
 
-const EVENTS = [
-  { action: "user:login", timestamp: `${AS_OF}T08:00:00Z`, actor_email: "img@hostile.test" },
-  { action: "user:login", timestamp: `${AS_OF}T09:00:00Z`, actor_email: "ansi@hostile.test" },
-  { action: "user:login", timestamp: `${AS_OF}T10:00:00Z`, actor_email: `${SVG}@hostile.test` },
-  { action: "user:login", timestamp: `${AS_OF}T11:00:00Z`, actor_email: `ctl\u0000\u0007${SEP}@hostile.test` },
-].map((e) => JSON.stringify(e)).join("\n") + "\n";
+const EVENTS =
+  [
+    { action: "user:login", timestamp: `${AS_OF}T08:00:00Z`, actor_email: "img@hostile.test" },
+    { action: "user:login", timestamp: `${AS_OF}T09:00:00Z`, actor_email: "ansi@hostile.test" },
+    { action: "user:login", timestamp: `${AS_OF}T10:00:00Z`, actor_email: `${SVG}@hostile.test` },
+    { action: "user:login", timestamp: `${AS_OF}T11:00:00Z`, actor_email: `ctl\u0000\u0007${SEP}@hostile.test` },
+  ]
+    .map((e) => JSON.stringify(e))
+    .join("\n") + "\n";
 
 let hostile: E2eAccount;
 

@@ -40,10 +40,13 @@ export async function makeOrg(
 }
 
 export const csvCell = (s: string) => `"${s.replace(/"/g, '""')}"`;
-export const USERS_CSV_HEADER = '"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"';
+export const USERS_CSV_HEADER =
+  '"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"';
 
 /** A users CSV in the export's format. */
 export function usersCsv(rows: { name: string; username: string; email: string; teams?: string[]; role?: string }[]): string {
-  const lines = rows.map((r) => [r.name, r.username, "", r.role ?? "member", r.email, (r.teams ?? []).join(", "), ""].map(csvCell).join(",") + ",0,0,0," + csvCell("Full"));
+  const lines = rows.map(
+    (r) => [r.name, r.username, "", r.role ?? "member", r.email, (r.teams ?? []).join(", "), ""].map(csvCell).join(",") + ",0,0,0," + csvCell("Full"),
+  );
   return [USERS_CSV_HEADER, ...lines].join("\n") + "\n";
 }

@@ -13,7 +13,11 @@ test.skip(!process.env.ORGTRAIL_SCREENSHOTS, "set ORGTRAIL_SCREENSHOTS=1 to rema
 let admin: E2eAccount;
 
 function cli(args: string[]): string {
-  const run = spawnSync(process.execPath, ["bin/orgtrail.mjs", ...args], { env: { ...process.env, ORGTRAIL_DATABASE_URL: accounts().databaseUrl }, encoding: "utf8", timeout: 300_000 });
+  const run = spawnSync(process.execPath, ["bin/orgtrail.mjs", ...args], {
+    env: { ...process.env, ORGTRAIL_DATABASE_URL: accounts().databaseUrl },
+    encoding: "utf8",
+    timeout: 300_000,
+  });
   expect(run.status, run.stderr).toBe(0);
   return run.stdout;
 }

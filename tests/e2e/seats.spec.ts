@@ -28,7 +28,12 @@ test.beforeAll(async ({ playwright, baseURL }) => {
       { name: "Pending Unknown", username: "punk", email: "punk@seats.test" },
       { name: "Deactivated On Teams", username: "dteam", email: "dteam@seats.test", teams: ["nlp", "vision"] },
       { name: "Deactivated Alone", username: "dalone", email: "dalone@seats.test" },
-      { name: "A Name Long Enough To Be Cut Short In The Name Column Of The Table", username: "long", email: "a.very.long.email.address.that.does.not.fit@an-unusually-long-domain.seats.test", teams: ["a-team-with-a-long-name", "another-team-with-a-long-name", "research"] },
+      {
+        name: "A Name Long Enough To Be Cut Short In The Name Column Of The Table",
+        username: "long",
+        email: "a.very.long.email.address.that.does.not.fit@an-unusually-long-domain.seats.test",
+        teams: ["a-team-with-a-long-name", "another-team-with-a-long-name", "research"],
+      },
     ]),
     events: [
       login("old@seats.test", "2025-06-01"),
@@ -59,7 +64,11 @@ function reference(users: ApiUser[], asOf: string, days: number) {
   return { inactive, pendingInvites, deactivatedOnTeams };
 }
 
-const TITLES = (days: number) => ({ inactive: `Inactive for more than ${days} days`, pendingInvites: "Invites pending for more than 30 days", deactivatedOnTeams: "Deactivated users still on teams" });
+const TITLES = (days: number) => ({
+  inactive: `Inactive for more than ${days} days`,
+  pendingInvites: "Invites pending for more than 30 days",
+  deactivatedOnTeams: "Deactivated users still on teams",
+});
 
 async function openSeats(page: Page, extra = "") {
   await signInViaApi(page, admin);
@@ -109,8 +118,22 @@ test.describe("Seats tab · dormant seats worklist", () => {
       expect(download.suggestedFilename()).toMatch(new RegExp(`^seats-.+-${ORG}-${AS_OF}\\.csv$`));
       const parsed = Papa.parse<Record<string, string>>((await readFile((await download.path())!, "utf8")).trim(), { header: true });
       expect(parsed.errors).toEqual([]);
-      expect(parsed.meta.fields).toEqual(["Name", "Username", "Last active", "Role", "Email", "Teams", "Status", "Number of Reports", "Number of Runs", "Number of active days", "Models Seat"]);
-      expect(parsed.data.map((r) => [r.Email, r["Last active"], r.Teams])).toEqual(ref[kind].map((u) => [u.email, u.lastActive ?? "", [...u.teams].sort().join(", ")]));
+      expect(parsed.meta.fields).toEqual([
+        "Name",
+        "Username",
+        "Last active",
+        "Role",
+        "Email",
+        "Teams",
+        "Status",
+        "Number of Reports",
+        "Number of Runs",
+        "Number of active days",
+        "Models Seat",
+      ]);
+      expect(parsed.data.map((r) => [r.Email, r["Last active"], r.Teams])).toEqual(
+        ref[kind].map((u) => [u.email, u.lastActive ?? "", [...u.teams].sort().join(", ")]),
+      );
     }
   });
 

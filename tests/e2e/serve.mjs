@@ -88,18 +88,22 @@ const demo = process.env.ORGTRAIL_E2E_DEMO === "1" ? createAccount("e2e-demo", "
 const multi = createAccount("e2e-multi", "admin", ["default", "demo"]);
 cli(["admin", "default-org", "e2e-multi", "default"]);
 mkdirSync(dirname(accountsFile), { recursive: true });
-writeFileSync(accountsFile, `${JSON.stringify({ databaseUrl, admin, member, empty, uploader, auditor, demo, multi, sso: { issuer: idp.issuer, ...ssoUsers } }, null, 2)}\n`, { mode: 0o600 });
+writeFileSync(
+  accountsFile,
+  `${JSON.stringify({ databaseUrl, admin, member, empty, uploader, auditor, demo, multi, sso: { issuer: idp.issuer, ...ssoUsers } }, null, 2)}\n`,
+  { mode: 0o600 },
+);
 
 const events = join(root, "tests/fixtures/e2e-events.ndjson");
 if (existsSync(events)) cli(["ingest", events]);
 const users = join(root, "tests/fixtures/e2e-users.csv");
 if (existsSync(users)) cli(["import-users", users]);
 
-const server = spawn(
-  process.execPath,
-  [join(root, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", port],
-  { cwd: root, env, stdio: "inherit" },
-);
+const server = spawn(process.execPath, [join(root, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", port], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => server.kill(signal));
 }

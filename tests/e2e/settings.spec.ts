@@ -71,7 +71,10 @@ test.describe("Settings · Notifications", () => {
     await page.keyboard.type("api_k");
     const list = region.getByRole("listbox", { name: "Actions" });
     await expect(list.getByRole("option")).toHaveText([/user:create_api_key/, /user:delete_api_key/]);
-    await expect(list.getByRole("option", { name: /user:create_api_key/ })).toHaveAttribute("aria-selected", String(before.some((t) => t.includes("user:create_api_key"))));
+    await expect(list.getByRole("option", { name: /user:create_api_key/ })).toHaveAttribute(
+      "aria-selected",
+      String(before.some((t) => t.includes("user:create_api_key"))),
+    );
     await page.keyboard.press("ArrowDown");
     await expect(box).toHaveAttribute("aria-activedescendant", (await list.getByRole("option").nth(1).getAttribute("id"))!);
     await page.keyboard.press("Enter");
@@ -98,9 +101,13 @@ test.describe("Settings · Notifications", () => {
     const rules = { ...(saved.rules as object), actions: { enabled: true, actions: ["user:create_api_key", "user:create_api_kye"] } };
     const refused = await page.request.put("/api/v1/settings/notifications/rules", { data: rules });
     expect(refused.status()).toBe(400);
-    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe('actions.actions.1: unknown action "user:create_api_kye": not in the audit-log action catalogue');
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
+      'actions.actions.1: unknown action "user:create_api_kye": not in the audit-log action catalogue',
+    );
 
-    const violations = (await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze()).violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    const violations = (await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze()).violations.filter(
+      (v) => v.impact === "serious" || v.impact === "critical",
+    );
     expect(violations.map((v) => v.id)).toEqual([]);
   });
 

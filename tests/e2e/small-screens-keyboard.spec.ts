@@ -8,7 +8,9 @@ import { accounts, apiUsers, COLUMN, dashboardUrl, signInViaApi } from "./suppor
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
 }
 
 /** What has the focus: a short description, and whether something shows it (outline or ring). */
@@ -18,7 +20,9 @@ const focusInfo = (page: Page) =>
     if (!el || el === document.body) return { what: "body", visible: false, inTable: false, inBody: false };
     const style = getComputedStyle(el);
     const visible = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none";
-    const attrs = ["role", "type", "name", "id", "aria-label", "data-row", "data-col", "href"].map((a) => (el.getAttribute(a) ? `[${a}=${el.getAttribute(a)}]` : "")).join("");
+    const attrs = ["role", "type", "name", "id", "aria-label", "data-row", "data-col", "href"]
+      .map((a) => (el.getAttribute(a) ? `[${a}=${el.getAttribute(a)}]` : ""))
+      .join("");
     const what = `${el.tagName.toLowerCase()}${attrs} ${(el.textContent ?? "").trim().slice(0, 40)}`;
     return { what, visible, inTable: !!el.closest("table"), inBody: !!el.closest("tbody") };
   });
@@ -282,7 +286,10 @@ test.describe("keyboard only", () => {
       await page.waitForLoadState("networkidle");
       const stops = await tabStops(page);
       expect(stops.length, url).toBeGreaterThan(4);
-      expect(stops.filter((s) => !s.visible).map((s) => s.what), url).toEqual([]);
+      expect(
+        stops.filter((s) => !s.visible).map((s) => s.what),
+        url,
+      ).toEqual([]);
     }
   });
 });

@@ -53,7 +53,9 @@ test.describe("single sign-on (OpenID Connect)", () => {
   test("a refused callback shows why on the sign-in page, without a session, and passes axe", async ({ page, context }) => {
     await page.goto("/api/v1/auth/oidc/callback?code=stolen&state=forged");
     await expect(page).toHaveURL(/\/signin\?sso=state/);
-    await expect(page.getByRole("alert").filter({ hasText: "sign-in attempt" })).toContainText("This sign-in attempt has expired, was already used, or was started in another browser.");
+    await expect(page.getByRole("alert").filter({ hasText: "sign-in attempt" })).toContainText(
+      "This sign-in attempt has expired, was already used, or was started in another browser.",
+    );
     await expect(page.getByRole("link", { name: "Sign in with SSO" })).toBeVisible();
     expect((await context.cookies()).some((c) => c.name === "orgtrail_session")).toBe(false);
     const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();

@@ -66,4 +66,5 @@ export async function columnTexts(page: Page, tableName: string, columnIndex: nu
 
 export const COLUMN = { name: 0, username: 1, email: 2, role: 3, teams: 4, lastActive: 5, activeDays: 6 } as const;
 
-export const utcDate = (iso: string) => new Intl.DateTimeFormat("en-US", { timeZone: "UTC", year: "numeric", month: "short", day: "numeric" }).format(new Date(iso));
+export const utcDate = (iso: string) =>
+  new Intl.DateTimeFormat("en-US", { timeZone: "UTC", year: "numeric", month: "short", day: "numeric" }).format(new Date(iso));

@@ -20,7 +20,11 @@ async function seriousViolations(page: Page) {
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
-const field = (page: Page, label: string) => page.getByRole("region", { name: "Profile" }).locator("dt", { hasText: new RegExp(`^${label}$`) }).locator("xpath=following-sibling::dd[1]");
+const field = (page: Page, label: string) =>
+  page
+    .getByRole("region", { name: "Profile" })
+    .locator("dt", { hasText: new RegExp(`^${label}$`) })
+    .locator("xpath=following-sibling::dd[1]");
 const idOf = (page: Page) => Number(new URL(page.url()).pathname.split("/").at(-1));
 
 test.describe("a user's page", () => {
@@ -58,7 +62,13 @@ test.describe("a user's page", () => {
     const rangeDays = (Date.parse(`${detail.to}T00:00:00Z`) - Date.parse(`${detail.from}T00:00:00Z`)) / 86_400_000 + 1;
     expect([detail.from, detail.to, rangeDays]).toEqual(["2025-03-31", AS_OF, 366]);
     await expect(grid.locator("[data-date]")).toHaveCount(rangeDays);
-    const active = await grid.locator("[data-date]").evaluateAll((els) => els.filter((e) => e.getAttribute("data-events") !== "0").map((e) => ({ date: e.getAttribute("data-date"), events: Number(e.getAttribute("data-events")) })));
+    const active = await grid
+      .locator("[data-date]")
+      .evaluateAll((els) =>
+        els
+          .filter((e) => e.getAttribute("data-events") !== "0")
+          .map((e) => ({ date: e.getAttribute("data-date"), events: Number(e.getAttribute("data-events")) })),
+      );
     // The DOM holds the days row by row (weekday); in date order they are the API's.
     expect(active.sort((a, b) => (a.date! < b.date! ? -1 : 1))).toEqual(detail.days);
     expect(detail.days.length).toBeGreaterThan(1);
@@ -105,7 +115,10 @@ test.describe("a user's page", () => {
   test("opened from the Most active list, and a deactivated user's lifecycle", async ({ page }) => {
     await signInViaApi(page, accounts().admin);
     await page.goto(dashboardUrl({ tab: "activity", range: "90" }));
-    const panel = await apiJson<{ mostActive: { id: number; username: string | null; email: string | null }[] }>(page.request, `/api/v1/activity/panel?range=90&asOf=${AS_OF}`);
+    const panel = await apiJson<{ mostActive: { id: number; username: string | null; email: string | null }[] }>(
+      page.request,
+      `/api/v1/activity/panel?range=90&asOf=${AS_OF}`,
+    );
     const top = panel.mostActive[0]!;
     const list = page.getByRole("region", { name: "Activity panel" }).getByRole("group", { name: "Most active users" });
     await list.getByRole("link", { name: top.username ?? top.email ?? "" }).click();

@@ -131,10 +131,19 @@ test.describe("Users tab · status filter, search, columns, export", () => {
     // They sort like the others: Runs descending first.
     await table.getByRole("columnheader", { name: "Runs" }).getByRole("button").click();
     await expect(page).toHaveURL(/sort=runs\.desc/);
-    expect(await columnTexts(page, "Users", 7)).toEqual(all.map((u) => u.runs).sort((a, b) => b - a).map(String));
+    expect(await columnTexts(page, "Users", 7)).toEqual(
+      all
+        .map((u) => u.runs)
+        .sort((a, b) => b - a)
+        .map(String),
+    );
     await page.reload();
     await expect(page.getByRole("table", { name: "Users" }).getByRole("columnheader", { name: "Models Seat" })).toBeVisible();
-    expect((await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze()).violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+    expect(
+      (await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze()).violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => v.id),
+    ).toEqual([]);
   });
 
   test("Export as CSV: the N shown writes the filtered, sorted rows in the server's format", async ({ page }) => {
@@ -153,7 +162,9 @@ test.describe("Users tab · status filter, search, columns, export", () => {
     const text = await readFile((await download.path())!, "utf8");
     expect(text.endsWith("\n")).toBe(true);
     const [header, ...records] = csvRecords(text);
-    expect(header).toBe('"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"');
+    expect(header).toBe(
+      '"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"',
+    );
     expect(records).toHaveLength(expected.length);
     records.forEach((record, i) => {
       const u = expected[i]!;

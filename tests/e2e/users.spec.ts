@@ -162,7 +162,9 @@ test.describe("Users tab", () => {
     expect(download.suggestedFilename()).toBe(`users-default-${AS_OF}.csv`);
     const text = await readFile((await download.path())!, "utf8");
 
-    expect(text.split("\n")[0]).toBe('"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"');
+    expect(text.split("\n")[0]).toBe(
+      '"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"',
+    );
     const parsed = Papa.parse<Record<string, string>>(text.trim(), { header: true });
     expect(parsed.errors).toEqual([]);
     expect(parsed.data.length).toBe(users.length);
@@ -201,7 +203,9 @@ test.describe("Users tab", () => {
     await alert.getByRole("button", { name: "Retry" }).click();
     await expect(page.getByRole("table", { name: "Users" })).toBeVisible();
 
-    await page.route("**/api/v1/users?*", (route) => route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ asOf: AS_OF, users: [] }) }));
+    await page.route("**/api/v1/users?*", (route) =>
+      route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ asOf: AS_OF, users: [] }) }),
+    );
     await page.reload();
     await expect(page.getByText("No users yet — ingest audit logs or import users")).toBeVisible();
   });

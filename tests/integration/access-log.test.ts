@@ -29,7 +29,10 @@ interface Page {
 }
 
 async function countRows(store: Store): Promise<number> {
-  const row = await store.db.selectFrom("access_log").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await store.db
+    .selectFrom("access_log")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -71,7 +71,13 @@ describe(`activity queries on ${testStoreKind()}`, () => {
 
   it("sees the deleted user as of a day before the delete", async () => {
     const panel = await getActivityPanel(store, orgId, { range: 7, asOf: "2026-03-29", deployment: "self-managed" });
-    expect(panel.mostActive[0]).toEqual({ id: expect.any(Number), username: null, email: "zz@acme.test", activeDays: 5, lastActive: "2026-03-27T09:00:00.000Z" });
+    expect(panel.mostActive[0]).toEqual({
+      id: expect.any(Number),
+      username: null,
+      email: "zz@acme.test",
+      activeDays: 5,
+      lastActive: "2026-03-27T09:00:00.000Z",
+    });
     const users = await listUsers(store, orgId, { asOf: "2026-03-29", deployment: "self-managed" });
     expect(users.find((u) => u.email === "zz@acme.test")).toMatchObject({ activeDays: 8, status: "active" });
     expect(users.some((u) => u.email === "root@acme.test")).toBe(false);

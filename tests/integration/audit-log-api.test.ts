@@ -7,13 +7,33 @@ import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const SCHEMA = new Set(["action", "actor_email", "actor_ip", "actor_user_id", "artifact_asset", "artifact_digest", "artifact_qualified_name", "artifact_sequence_asset", "cli_version", "entity_asset", "entity_name", "project_asset", "project_name", "report_asset", "report_name", "response_code", "timestamp", "user_asset", "user_email"]);
+const SCHEMA = new Set([
+  "action",
+  "actor_email",
+  "actor_ip",
+  "actor_user_id",
+  "artifact_asset",
+  "artifact_digest",
+  "artifact_qualified_name",
+  "artifact_sequence_asset",
+  "cli_version",
+  "entity_asset",
+  "entity_name",
+  "project_asset",
+  "project_name",
+  "report_asset",
+  "report_name",
+  "response_code",
+  "timestamp",
+  "user_asset",
+  "user_email",
+]);
 const PII = ["actor_email", "user_email", "actor_ip", "entity_name", "project_name", "report_name", "artifact_qualified_name"];
 
 /** A seeded sample: offsets, nulls, unknown keys, duplicates, events on window edges. */
 function sampleEvents(): Record<string, unknown>[] {
   let s = 7;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const offsets = ["Z", "+02:00", "-05:00", "+05:30", "Z"];
   const actions = ["user:login", "project:read", "run:update", "report:read", "artifact:read", "custom:thing"];
   const events: Record<string, unknown>[] = [];
@@ -49,7 +69,12 @@ function expectedWindow(events: Record<string, unknown>[], from: string, to: str
     const out: Record<string, unknown> = {};
     for (const k of [...SCHEMA].sort()) if (e[k] !== undefined && e[k] !== null) out[k] = e[k];
     out.timestamp = new Date(t).toISOString();
-    const key = JSON.stringify(Object.keys(out).sort().map((k) => [k, out[k]])) + JSON.stringify(e.extra_field ?? null);
+    const key =
+      JSON.stringify(
+        Object.keys(out)
+          .sort()
+          .map((k) => [k, out[k]]),
+      ) + JSON.stringify(e.extra_field ?? null);
     if (seen.has(key)) return;
     seen.add(key);
     if (t < Date.parse(`${from}T00:00:00Z`) || t >= Date.parse(`${to}T00:00:00Z`) + 86_400_000) return;
@@ -84,8 +109,7 @@ describe("GET /admin/audit_logs", () => {
   });
   afterAll(async () => server?.stop());
 
-  const get = (query: string, headers: Record<string, string> = basic("root", adminKey)) =>
-    fetch(`${server.baseUrl}/admin/audit_logs${query}`, { headers });
+  const get = (query: string, headers: Record<string, string> = basic("root", adminKey)) => fetch(`${server.baseUrl}/admin/audit_logs${query}`, { headers });
 
   it.each([
     ["?startDate=2026-02-10", "2026-02-10", "2026-02-10", false],
@@ -133,7 +157,10 @@ describe("GET /admin/audit_logs", () => {
     });
     expect(pseudonyms.size).toBeGreaterThan(10);
     // Paged too, and a cursor of a hashed page is only good for hashed pages.
-    const page = (await (await get("?startDate=2026-02-20&numDays=30&anonymize=hash&limit=5")).json()) as { audit_logs: Record<string, unknown>[]; next_cursor: string };
+    const page = (await (await get("?startDate=2026-02-20&numDays=30&anonymize=hash&limit=5")).json()) as {
+      audit_logs: Record<string, unknown>[];
+      next_cursor: string;
+    };
     expect(page.audit_logs.map((e) => JSON.stringify(e))).toEqual(lines.slice(0, 5));
     const next = await get(`?startDate=2026-02-20&numDays=30&anonymize=hash&limit=5&cursor=${page.next_cursor}`);
     expect(((await next.json()) as { audit_logs: unknown[] }).audit_logs.map((e) => JSON.stringify(e))).toEqual(lines.slice(5, 10));
@@ -143,7 +170,13 @@ describe("GET /admin/audit_logs", () => {
   });
 
   it("401s with WWW-Authenticate: Basic on missing or wrong credentials", async () => {
-    for (const headers of [{}, basic("root", "wrong"), basic("nobody", adminKey), { Authorization: "Basic !!!" }, { Authorization: "Basic " + Buffer.from("nocolon").toString("base64") }]) {
+    for (const headers of [
+      {},
+      basic("root", "wrong"),
+      basic("nobody", adminKey),
+      { Authorization: "Basic !!!" },
+      { Authorization: "Basic " + Buffer.from("nocolon").toString("base64") },
+    ]) {
       const res = await get("", headers);
       expect(res.status).toBe(401);
       expect(res.headers.get("www-authenticate")).toMatch(/^Basic/);
@@ -176,12 +209,15 @@ describe("GET /admin/audit_logs", () => {
     }
   });
 
-  it.each(["?startDate=2026-02-30", "?startDate=02/10/2026", "?numDays=-1", "?numDays=two", "?anonymize=yes", "?anonymize=sha256"])("400s on %s with a JSON error", async (query) => {
-    const res = await get(query);
-    expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { message: string } };
-    expect(body.error.message).toMatch(/invalid (startDate|numDays|anonymize)/);
-  });
+  it.each(["?startDate=2026-02-30", "?startDate=02/10/2026", "?numDays=-1", "?numDays=two", "?anonymize=yes", "?anonymize=sha256"])(
+    "400s on %s with a JSON error",
+    async (query) => {
+      const res = await get(query);
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { message: string } };
+      expect(body.error.message).toMatch(/invalid (startDate|numDays|anonymize)/);
+    },
+  );
 });
 
 describe("GET /admin/audit_logs in multi-tenant mode", () => {

@@ -48,7 +48,14 @@ describe(`audit-log export fast path on ${testStoreKind()}`, () => {
     // escaping, one line carries non-ASCII text: the export returns the stored lines as they are.
     for (let i = 0; i < 300; i++) {
       const ms = Date.UTC(2026, 2, 10 + Math.floor(i / 100), 8, 0, 0, 0) + Math.floor(i / 7) * 1000;
-      lines.push(JSON.stringify({ action: i % 3 === 0 ? "user:login" : "run:update", timestamp: new Date(ms).toISOString(), actor_email: `u${i % 11}@acme.test`, project_name: i === 42 ? 'Ünïcode "quoted" ✓' : `p${i % 5}` }));
+      lines.push(
+        JSON.stringify({
+          action: i % 3 === 0 ? "user:login" : "run:update",
+          timestamp: new Date(ms).toISOString(),
+          actor_email: `u${i % 11}@acme.test`,
+          project_name: i === 42 ? 'Ünïcode "quoted" ✓' : `p${i % 5}`,
+        }),
+      );
     }
     const summary = await ingestNdjson(store, orgId, chunksOf(lines.join("\n")), { deployment: "self-managed" });
     expect(summary.accepted).toBe(300);
@@ -61,7 +68,19 @@ describe(`audit-log export fast path on ${testStoreKind()}`, () => {
   });
 
   const stored = async (from: number, to: number) =>
-    (await store.db.selectFrom("events").select("body").where("org_id", "=", orgId).where("ts", ">=", from).where("ts", "<", to).orderBy("ts").orderBy("seq").execute()).map((r) => r.body + "\n").join("");
+    (
+      await store.db
+        .selectFrom("events")
+        .select("body")
+        .where("org_id", "=", orgId)
+        .where("ts", ">=", from)
+        .where("ts", "<", to)
+        .orderBy("ts")
+        .orderBy("seq")
+        .execute()
+    )
+      .map((r) => r.body + "\n")
+      .join("");
 
   it("returns every stored line once, oldest first, whatever the page size", async () => {
     const expected = await stored(fromMs, toMs);

@@ -58,7 +58,12 @@ describe("GET /admin/audit_logs pages", () => {
   beforeAll(async () => {
     const databaseUrl = await createTestDatabaseUrl();
     const file = join(mkdtempSync(join(testTmpRoot(), "paging-")), "events.ndjson");
-    writeFileSync(file, events().map((e) => JSON.stringify(e)).join("\n") + "\n");
+    writeFileSync(
+      file,
+      events()
+        .map((e) => JSON.stringify(e))
+        .join("\n") + "\n",
+    );
     key = (await runCli(["admin", "create", "root"], { databaseUrl })).stdout.trim();
     expect((await runCli(["ingest", file], { databaseUrl })).code).toBe(0);
     server = await startServer({ databaseUrl, env: { ORGTRAIL_TODAY: "2026-02-28" } });

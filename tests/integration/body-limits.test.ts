@@ -69,7 +69,15 @@ describe(`request bodies are limited while read (${testStoreKind()})`, () => {
   it("answers 413 to parallel multi-GB bodies on sign-in and a settings route, quickly, without growing", async () => {
     // Warm both routes up (first compilation of their modules) so memory is measured at rest.
     expect((await fetch(`${server.baseUrl}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(400);
-    expect((await fetch(`${server.baseUrl}/api/v1/settings/notifications/rules`, { method: "PUT", headers: { "content-type": "application/json", authorization: auth }, body: "{}" })).status).toBe(400);
+    expect(
+      (
+        await fetch(`${server.baseUrl}/api/v1/settings/notifications/rules`, {
+          method: "PUT",
+          headers: { "content-type": "application/json", authorization: auth },
+          body: "{}",
+        })
+      ).status,
+    ).toBe(400);
     const before = await residentBytes(server);
 
     const json = { "content-type": "application/json" };

@@ -62,12 +62,16 @@ describe("S3 endpoint SSRF guard", () => {
     const bucket = bucketAt(endpoint, { resolve });
     try {
       await expect(bucket.get("x")).rejects.toThrow(BlockedUrlError);
-      await expect(bucket.get("x")).rejects.toThrow(/^S3 endpoint \S+ refused: .*link-local, cloud metadata or reserved address; add it to ORGTRAIL_ALLOWED_HOSTS/);
+      await expect(bucket.get("x")).rejects.toThrow(
+        /^S3 endpoint \S+ refused: .*link-local, cloud metadata or reserved address; add it to ORGTRAIL_ALLOWED_HOSTS/,
+      );
       await expect(bucket.put("x", Buffer.from("{}"), {})).rejects.toThrow(BlockedUrlError);
       await expect(bucket.prepareForWrites()).rejects.toThrow(BlockedUrlError);
-      await expect((async () => {
-        for await (const o of bucket.list("")) void o;
-      })()).rejects.toThrow(BlockedUrlError);
+      await expect(
+        (async () => {
+          for await (const o of bucket.list("")) void o;
+        })(),
+      ).rejects.toThrow(BlockedUrlError);
     } finally {
       bucket.close();
     }

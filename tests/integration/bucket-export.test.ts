@@ -78,7 +78,10 @@ describe("bucket export to a folder", () => {
     // More events arrive before the next run: the uploaded range is kept as it was.
     await ingestText(store, events(4, 50));
     const rerun = await exportToBucket(store, bucket, { maxEventsPerObject: 10 });
-    expect(rerun.objects.map((o) => [o.fromSeq, o.toSeq])).toEqual([[1, 5], [6, 9]]);
+    expect(rerun.objects.map((o) => [o.fromSeq, o.toSeq])).toEqual([
+      [1, 5],
+      [6, 9],
+    ]);
     const objects = await readBucket(bucket);
     expect(objects).toHaveLength(2);
     expect(objects[0]!.key).toBe(crashed!.key);

@@ -23,7 +23,13 @@ describe("bucket export job and /metrics on the built server", () => {
     auth = { Authorization: `Basic ${Buffer.from(`ops:${key}`).toString("base64")}` };
     server = await startServer({
       databaseUrl,
-      env: { ...s3.env, ORGTRAIL_BUCKET_URL: "s3://audit/orgtrail", ORGTRAIL_BUCKET_INTERVAL_SECONDS: "1", ORGTRAIL_METRICS_TOKEN: TOKEN, ORGTRAIL_TODAY: "2026-03-20" },
+      env: {
+        ...s3.env,
+        ORGTRAIL_BUCKET_URL: "s3://audit/orgtrail",
+        ORGTRAIL_BUCKET_INTERVAL_SECONDS: "1",
+        ORGTRAIL_METRICS_TOKEN: TOKEN,
+        ORGTRAIL_TODAY: "2026-03-20",
+      },
     });
   });
   afterAll(async () => {
@@ -46,7 +52,11 @@ describe("bucket export job and /metrics on the built server", () => {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       text = await scrape();
-      if (/^orgtrail_bucket_export_pending_events\{org="default"\} 0$/m.test(text) && /^orgtrail_job_last_success_timestamp_seconds\{job_name="bucket-export"\} /m.test(text)) break;
+      if (
+        /^orgtrail_bucket_export_pending_events\{org="default"\} 0$/m.test(text) &&
+        /^orgtrail_job_last_success_timestamp_seconds\{job_name="bucket-export"\} /m.test(text)
+      )
+        break;
       await new Promise((r) => setTimeout(r, 300));
     }
     expect(text).toMatch(/^orgtrail_bucket_export_pending_events\{org="default"\} 0$/m);

@@ -6,7 +6,10 @@ import { startServer, type RunningServer } from "../support/server";
 import { createTestDatabaseUrl } from "../support/store";
 
 function scriptSrc(csp: string | null): string {
-  const directive = (csp ?? "").split(";").map((d) => d.trim()).find((d) => d.startsWith("script-src "));
+  const directive = (csp ?? "")
+    .split(";")
+    .map((d) => d.trim())
+    .find((d) => d.startsWith("script-src "));
   if (!directive) throw new Error(`no script-src in ${csp}`);
   return directive;
 }

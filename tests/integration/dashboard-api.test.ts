@@ -109,7 +109,9 @@ describe(`dashboard API routes on ${testStoreKind()}`, () => {
     expect(anonymous.status).toBe(401);
     // No Basic challenge for a browser without a session: it would pop the browser's own dialog.
     expect(anonymous.headers.get("www-authenticate")).toBeNull();
-    const badBasic = await getUsersRoute(new Request("http://localhost/api/v1/users", { headers: { Authorization: "Basic " + Buffer.from("x:y").toString("base64") } }));
+    const badBasic = await getUsersRoute(
+      new Request("http://localhost/api/v1/users", { headers: { Authorization: "Basic " + Buffer.from("x:y").toString("base64") } }),
+    );
     expect(badBasic.status).toBe(401);
     expect(badBasic.headers.get("www-authenticate")).toMatch(/^Basic/);
     expect((await getUsersRoute(get("/api/v1/users", member))).status).toBe(403);
@@ -121,7 +123,9 @@ describe(`dashboard API routes on ${testStoreKind()}`, () => {
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="users-default-2026-03-31.csv"');
     const lines = (await res.text()).split("\n");
-    expect(lines[0]).toBe('"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"');
+    expect(lines[0]).toBe(
+      '"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"',
+    );
     expect(lines[1]).toBe('"Ana A","ana","2026-03-31T01:30:00.000Z","admin","ana@acme.test","nlp, vision","Active",2,40,2,"Full"');
     expect(lines[5]).toBe('"","","","","di@acme.test","vision","Invite pending",0,0,0,""');
     expect(lines).toHaveLength(8);

@@ -24,7 +24,8 @@ const CSV_HEADER = `"Name","Username","Last active","Role","Email","Teams","Stat
 /** `n` logins, one a minute from `start`. */
 function events(n: number, start: number, tag: string): string {
   const lines: string[] = [];
-  for (let i = 0; i < n; i++) lines.push(JSON.stringify({ action: "user:login", timestamp: new Date(start + i * 60_000).toISOString(), actor_email: `${tag}${i % 50}@data.test` }));
+  for (let i = 0; i < n; i++)
+    lines.push(JSON.stringify({ action: "user:login", timestamp: new Date(start + i * 60_000).toISOString(), actor_email: `${tag}${i % 50}@data.test` }));
   return `${lines.join("\n")}\n`;
 }
 
@@ -51,10 +52,14 @@ async function json<T>(path: string, as?: string): Promise<T> {
 /** POST with `Transfer-Encoding: chunked` on a connection of its own. */
 function postChunked(path: string, body: string): Promise<{ status: number }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${server.baseUrl}${path}`, { method: "POST", agent: false, headers: { authorization: auth.admin, "content-type": "application/x-ndjson" } }, (res) => {
-      res.resume();
-      resolve({ status: res.statusCode ?? 0 });
-    });
+    const req = httpRequest(
+      `${server.baseUrl}${path}`,
+      { method: "POST", agent: false, headers: { authorization: auth.admin, "content-type": "application/x-ndjson" } },
+      (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0 });
+      },
+    );
     req.on("error", reject);
     for (let at = 0; at < body.length; at += 16_384) req.write(body.slice(at, at + 16_384));
     req.end();
@@ -202,7 +207,13 @@ describe(`Data page API on ${kind}`, () => {
     const lastSeq = Number((await store.db.selectFrom("organizations").select("last_seq").where("slug", "=", "default").executeTakeFirstOrThrow()).last_seq);
     expect(f).toMatchObject({ newestEventAt: new Date(newest).toISOString(), warnAfterMinutes: 60, stale: false, eventsStored: lastSeq });
     expect(f.ageSeconds).toBe(Math.floor((Date.parse(f.checkedAt) - newest) / 1000));
-    const received = await store.db.selectFrom("events").innerJoin("organizations", "organizations.id", "events.org_id").select("events.ingested_at").where("organizations.slug", "=", "default").where("events.seq", "=", lastSeq).executeTakeFirstOrThrow();
+    const received = await store.db
+      .selectFrom("events")
+      .innerJoin("organizations", "organizations.id", "events.org_id")
+      .select("events.ingested_at")
+      .where("organizations.slug", "=", "default")
+      .where("events.seq", "=", lastSeq)
+      .executeTakeFirstOrThrow();
     expect(f.lastReceivedAt).toBe(new Date(Number(received.ingested_at)).toISOString());
 
     const stale = await json<FreshnessView>("/api/v1/data/freshness", auth.other);
@@ -221,14 +232,25 @@ describe(`Data page API on ${kind}`, () => {
     const response = await call("/api/v1/data/integrity/verify", { method: "POST" });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/application\/x-ndjson/);
-    const lines = (await response.text()).trim().split("\n").map((l) => JSON.parse(l) as VerifyStreamLine);
+    const lines = (await response.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as VerifyStreamLine);
     const progress = lines.filter((l) => l.type === "progress");
     expect(progress[0]).toEqual({ type: "progress", done: 0, total: before.lastSeq });
     expect(progress.slice(1).map((p) => p.type === "progress" && p.done)).toEqual([5000, 10000]);
     const result = lines.at(-1)!;
     expect(result.type).toBe("result");
     if (result.type !== "result") return;
-    expect(result.check).toMatchObject({ ok: true, events: before.lastSeq, fromSeq: 1, lastSeq: before.lastSeq, actor: "boss", firstBadSeq: null, reason: null });
+    expect(result.check).toMatchObject({
+      ok: true,
+      events: before.lastSeq,
+      fromSeq: 1,
+      lastSeq: before.lastSeq,
+      actor: "boss",
+      firstBadSeq: null,
+      reason: null,
+    });
 
     const after = await json<IntegrityStatusView>("/api/v1/data/integrity", auth.auditor);
     expect(after.lastCheck).toEqual(result.check);
@@ -266,7 +288,11 @@ describe(`Data page API on ${kind}`, () => {
     else await sql`DROP TRIGGER events_append_only ON events`.execute(store.db);
     await sql`UPDATE events SET body = replace(body, 'oth1@', 'oth9@') WHERE org_id = ${orgId} AND seq = 2`.execute(store.db);
     const response = await call("/api/v1/data/integrity/verify", { method: "POST", as: auth.other });
-    const result = (await response.text()).trim().split("\n").map((l) => JSON.parse(l) as VerifyStreamLine).at(-1)!;
+    const result = (await response.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as VerifyStreamLine)
+      .at(-1)!;
     expect(result).toMatchObject({ type: "result", check: { ok: false, firstBadSeq: 2 } });
     const status = await json<IntegrityStatusView>("/api/v1/data/integrity", auth.other);
     expect(status.lastCheck).toMatchObject({ ok: false, firstBadSeq: 2, actor: "olga" });

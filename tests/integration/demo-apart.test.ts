@@ -14,15 +14,31 @@ import { runCli } from "../support/server";
 import { createTestDatabaseUrl, testStoreKind, testTmpRoot } from "../support/store";
 
 const events = (n: number, who: string) =>
-  Array.from({ length: n }, (_, i) => JSON.stringify({ action: "user:login", timestamp: new Date(Date.parse("2026-03-01T00:00:00Z") + i * 3_600_000).toISOString(), actor_email: `${who}${i % 4}@acme.test` })).join("\n") + "\n";
+  Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      action: "user:login",
+      timestamp: new Date(Date.parse("2026-03-01T00:00:00Z") + i * 3_600_000).toISOString(),
+      actor_email: `${who}${i % 4}@acme.test`,
+    }),
+  ).join("\n") + "\n";
 
 /** Rows of the organization in every table that has an org_id column. */
 async function rowsOf(store: Store, orgId: number): Promise<Record<string, number>> {
   const tables =
     store.dialect === "sqlite"
-      ? (await sql<{ name: string }>`SELECT m.name AS name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND p.name = 'org_id'`.execute(store.db)).rows
-      : (await sql<{ name: string }>`SELECT c.relname AS name FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE n.nspname = current_schema() AND a.attname = 'org_id' AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND NOT c.relispartition`.execute(store.db)).rows;
+      ? (
+          await sql<{
+            name: string;
+          }>`SELECT m.name AS name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND p.name = 'org_id'`.execute(store.db)
+        ).rows
+      : (
+          await sql<{
+            name: string;
+          }>`SELECT c.relname AS name FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = current_schema() AND a.attname = 'org_id' AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND NOT c.relispartition`.execute(
+            store.db,
+          )
+        ).rows;
   const out: Record<string, number> = {};
   for (const { name } of tables) {
     const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.id(name)} WHERE org_id = ${orgId}`.execute(store.db);
@@ -31,7 +47,8 @@ async function rowsOf(store: Store, orgId: number): Promise<Record<string, numbe
   return out;
 }
 
-const orgRow = (store: Store, slug: string) => store.db.selectFrom("organizations").select(["id", "demo", "last_seq"]).where("slug", "=", slug).executeTakeFirst();
+const orgRow = (store: Store, slug: string) =>
+  store.db.selectFrom("organizations").select(["id", "demo", "last_seq"]).where("slug", "=", slug).executeTakeFirst();
 
 describe(`the demo kept apart on ${testStoreKind()}`, () => {
   let url = "";
@@ -61,26 +78,39 @@ describe(`the demo kept apart on ${testStoreKind()}`, () => {
     expect(Object.entries(await rowsOf(store, def.id)).filter(([, n]) => n !== 0)).toEqual([["memberships", 1]]);
     expect(demo).toMatchObject({ demo: 1 });
     expect(Number(demo.last_seq)).toBe(150_000);
-    const users = await store.db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).where("org_id", "=", demo.id).executeTakeFirstOrThrow();
+    const users = await store.db
+      .selectFrom("users")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("org_id", "=", demo.id)
+      .executeTakeFirstOrThrow();
     expect(Number(users.n)).toBeGreaterThanOrEqual(320);
     const admin = await store.db.selectFrom("accounts").select(["id", "default_org_id"]).where("username", "=", "admin").executeTakeFirstOrThrow();
     expect(admin.default_org_id).toBe(def.id);
     const memberships = await store.db.selectFrom("memberships").select(["org_id", "role"]).where("account_id", "=", admin.id).orderBy("org_id").execute();
-    expect(memberships).toEqual([{ org_id: def.id, role: "admin" }, { org_id: demo.id, role: "admin" }]);
+    expect(memberships).toEqual([
+      { org_id: def.id, role: "admin" },
+      { org_id: demo.id, role: "admin" },
+    ]);
   }, 300_000);
 
   it("refuses to seed the demo into, or remove, an organization not created as a demo; the database refuses the rest", async () => {
     expect((await cli(["ingest", "-", "--org", "real", "--workers", "0"], events(40, "r"))).code).toBe(0);
     expect((await cli(["checkpoint", "--org", "real"])).code).toBe(0);
     const real = (await orgRow(store, "real"))!;
-    for (const args of [["demo", "--org", "default", "--events", "10", "--users", "5"], ["demo", "--remove", "--org", "default"], ["demo", "--remove", "--org", "real"]]) {
+    for (const args of [
+      ["demo", "--org", "default", "--events", "10", "--users", "5"],
+      ["demo", "--remove", "--org", "default"],
+      ["demo", "--remove", "--org", "real"],
+    ]) {
       const result = await cli(args);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/was not created as a demo organization/);
     }
     expect((await cli(["demo", "--remove", "--org", "nope"])).stderr).toContain('no organization named "nope"');
     // Not through the store either: the flag is fixed at creation, the log stays append-only.
-    await expect(store.db.updateTable("organizations").set({ demo: 1 }).where("id", "=", real.id).execute()).rejects.toThrow(/set when an organization is created/);
+    await expect(store.db.updateTable("organizations").set({ demo: 1 }).where("id", "=", real.id).execute()).rejects.toThrow(
+      /set when an organization is created/,
+    );
     await expect(sql`DELETE FROM events WHERE org_id = ${real.id}`.execute(store.db)).rejects.toThrow(/append-only/);
     await expect(sql`DELETE FROM checkpoints WHERE org_id = ${real.id}`.execute(store.db)).rejects.toThrow(/append-only/);
     if (store.dialect === "postgres") await expect(sql`SELECT orgtrail_remove_demo_org(${real.id})`.execute(store.db)).rejects.toThrow(/not created as a demo/);

@@ -36,12 +36,22 @@ describe(`the scheduled directory sync on ${testStoreKind()}`, () => {
   };
 
   beforeAll(async () => {
-    scim = await startScimServer({ users: USERS, groups: [{ id: "g", displayName: "vision", members: ["id-1", "id-2"] }], admins: [{ username: "wb", apiKey: "k" }], maxPageSize: 10 });
+    scim = await startScimServer({
+      users: USERS,
+      groups: [{ id: "g", displayName: "vision", members: ["id-1", "id-2"] }],
+      admins: [{ username: "wb", apiKey: "k" }],
+      maxPageSize: 10,
+    });
     const databaseUrl = await createTestDatabaseUrl();
     store = await openStore(databaseUrl);
     server = await startServer({
       databaseUrl,
-      env: { ORGTRAIL_UPSTREAM_URL: scim.baseUrl, ORGTRAIL_UPSTREAM_USERNAME: "wb", ORGTRAIL_UPSTREAM_API_KEY: "k", ORGTRAIL_DIRECTORY_SYNC_INTERVAL_SECONDS: "2" },
+      env: {
+        ORGTRAIL_UPSTREAM_URL: scim.baseUrl,
+        ORGTRAIL_UPSTREAM_USERNAME: "wb",
+        ORGTRAIL_UPSTREAM_API_KEY: "k",
+        ORGTRAIL_DIRECTORY_SYNC_INTERVAL_SECONDS: "2",
+      },
     });
   }, 120_000);
   afterAll(async () => {
@@ -71,12 +81,16 @@ describe(`the scheduled directory sync on ${testStoreKind()}`, () => {
     try {
       const deadline = Date.now() + 30_000;
       let state;
-      while (!(state = await otherStore.db.selectFrom("job_state").selectAll().where("name", "=", "directory-sync:default").executeTakeFirst())?.last_success_at) {
+      while (
+        !(state = await otherStore.db.selectFrom("job_state").selectAll().where("name", "=", "directory-sync:default").executeTakeFirst())?.last_success_at
+      ) {
         if (Date.now() > deadline) throw new Error(`no directory-sync run\n${other.output().stderr.slice(-2000)}`);
         await new Promise((r) => setTimeout(r, 200));
       }
       expect(state!.total_failures).toBe(0);
-      expect(JSON.parse(state!.checkpoint!).skipped).toContain("no-scim-here/scim/Users?startIndex=1&count=100: answered 404 Not Found: no SCIM API at this URL");
+      expect(JSON.parse(state!.checkpoint!).skipped).toContain(
+        "no-scim-here/scim/Users?startIndex=1&count=100: answered 404 Not Found: no SCIM API at this URL",
+      );
       expect(other.output().stderr).toContain("orgtrail: directory sync skipped:");
     } finally {
       await otherStore.close();

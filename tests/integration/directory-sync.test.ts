@@ -54,8 +54,25 @@ function equivalentCsv(users: ScimFixtureUser[], groups: ScimFixtureGroup[]): st
   const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
   const lines = ['"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"'];
   users.forEach((u, i) => {
-    const teams = groups.filter((g) => g.members.includes(u.id)).map((g) => g.displayName).sort();
-    lines.push([q(u.displayName), q(u.userName), q(""), q(u.role), q(u.email), q(teams.join(", ")), q(u.active ? "" : "Deactivated"), i % 4, i % 9, 0, q(i % 2 ? "Full" : "Viewer")].join(","));
+    const teams = groups
+      .filter((g) => g.members.includes(u.id))
+      .map((g) => g.displayName)
+      .sort();
+    lines.push(
+      [
+        q(u.displayName),
+        q(u.userName),
+        q(""),
+        q(u.role),
+        q(u.email),
+        q(teams.join(", ")),
+        q(u.active ? "" : "Deactivated"),
+        i % 4,
+        i % 9,
+        0,
+        q(i % 2 ? "Full" : "Viewer"),
+      ].join(","),
+    );
   });
   return `${lines.join("\n")}\n`;
 }
@@ -67,7 +84,12 @@ function events(users: ScimFixtureUser[]): string {
     if (i % 3 !== 0) return;
     for (const day of [2, 15, 28]) {
       const month = i % 2 === 0 ? "2026-03" : "2025-06";
-      const event: Record<string, string | number> = { action: "user:login", timestamp: `${month}-${String(day).padStart(2, "0")}T10:00:00Z`, actor_email: u.email.toLowerCase(), response_code: 200 };
+      const event: Record<string, string | number> = {
+        action: "user:login",
+        timestamp: `${month}-${String(day).padStart(2, "0")}T10:00:00Z`,
+        actor_email: u.email.toLowerCase(),
+        response_code: 200,
+      };
       if (i % 6 === 0) event.actor_user_id = u.id;
       lines.push(JSON.stringify(event));
     }
@@ -82,7 +104,19 @@ describe(`directory sync over SCIM on ${testStoreKind()}`, () => {
   let auth = "";
   const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { databaseUrl, env: { ORGTRAIL_TODAY: "2026-03-31", ...env } });
   const sync = (org: string, creds: { username: string; apiKey: string } = ADMIN, extra: string[] = []) =>
-    cli(["sync-directory", "--url", scim.baseUrl, ...(creds.username ? ["--username", creds.username] : []), "--api-key", creds.apiKey, "--org", org, "--attempts", "1", ...extra]);
+    cli([
+      "sync-directory",
+      "--url",
+      scim.baseUrl,
+      ...(creds.username ? ["--username", creds.username] : []),
+      "--api-key",
+      creds.apiKey,
+      "--org",
+      org,
+      "--attempts",
+      "1",
+      ...extra,
+    ]);
 
   const users = async (org: string): Promise<ListedUser[]> => {
     const res = await getUsersRoute(new Request(`http://localhost/api/v1/users?org=${org}&asOf=2026-03-31`, { headers: { authorization: auth } }));
@@ -163,8 +197,23 @@ describe(`directory sync over SCIM on ${testStoreKind()}`, () => {
 
     // And what the SCIM side shows, from each form of the platform's answer.
     const byName = new Map(viaScim.map((u) => [u.username, u]));
-    expect(byName.get("user1")).toMatchObject({ name: "User 1", email: "user1@acme.test", role: "member", teams: ["team-1", "team-7"], addedAt: "2024-02-02T09:01:00.000Z", status: "invite_pending" });
-    expect(byName.get("user0")).toMatchObject({ name: "Zoë Ünal 0", email: "User0@Acme.test", role: "admin", teams: ["team-0"], status: "active", activeDays: 3, lastActive: "2026-03-28T10:00:00.000Z" });
+    expect(byName.get("user1")).toMatchObject({
+      name: "User 1",
+      email: "user1@acme.test",
+      role: "member",
+      teams: ["team-1", "team-7"],
+      addedAt: "2024-02-02T09:01:00.000Z",
+      status: "invite_pending",
+    });
+    expect(byName.get("user0")).toMatchObject({
+      name: "Zoë Ünal 0",
+      email: "User0@Acme.test",
+      role: "admin",
+      teams: ["team-0"],
+      status: "active",
+      activeDays: 3,
+      lastActive: "2026-03-28T10:00:00.000Z",
+    });
     expect(byName.get("user3")).toMatchObject({ status: "deactivated", lastActive: "2025-06-28T10:00:00.000Z", activeDays: 3 });
   });
 
@@ -228,7 +277,17 @@ describe(`directory sync over SCIM on ${testStoreKind()}`, () => {
   });
 
   it("a URL with no SCIM API under it says so", async () => {
-    const result = await cli(["sync-directory", "--url", `${scim.baseUrl}/elsewhere`, "--username", ADMIN.username, "--api-key", ADMIN.apiKey, "--org", "kept"]);
+    const result = await cli([
+      "sync-directory",
+      "--url",
+      `${scim.baseUrl}/elsewhere`,
+      "--username",
+      ADMIN.username,
+      "--api-key",
+      ADMIN.apiKey,
+      "--org",
+      "kept",
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${scim.baseUrl}/elsewhere/scim/Users?startIndex=1&count=100: answered 404 Not Found: no SCIM API at this URL`);
   });

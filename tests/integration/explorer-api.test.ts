@@ -80,7 +80,11 @@ describe("the explorer API", () => {
     // The directory gives some users a username (actor:bobby).
     const csv = join(dir, "users.csv");
     const header = '"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"';
-    writeFileSync(csv, [header, ...MODEL_USERS.filter((u) => u.username).map((u) => `"${u.username}","${u.username}","","member","${u.email}","","",0,0,0,""`)].join("\n") + "\n");
+    writeFileSync(
+      csv,
+      [header, ...MODEL_USERS.filter((u) => u.username).map((u) => `"${u.username}","${u.username}","","member","${u.email}","","",0,0,0,""`)].join("\n") +
+        "\n",
+    );
     key = (await runCli(["admin", "create", "root"], { databaseUrl })).stdout.trim();
     // The CLI creates admins and members; an auditor is made through the same library call.
     const store = await openStore(databaseUrl);
@@ -105,10 +109,16 @@ describe("the explorer API", () => {
   it("answers every query with the exact total and every match once, newest first, over cursors", async () => {
     for (const text of REFERENCE_QUERIES) {
       const q = parseOrThrow(text);
-      const expected = events.filter((e) => refMatches(q, e)).sort(newestFirst).map(storedLine);
+      const expected = events
+        .filter((e) => refMatches(q, e))
+        .sort(newestFirst)
+        .map(storedLine);
       const first = await page(text, 50, null);
       expect(first.total, text).toBe(expected.length);
-      expect(first.events.map((e) => JSON.stringify(e)), text).toEqual(expected.slice(0, 50));
+      expect(
+        first.events.map((e) => JSON.stringify(e)),
+        text,
+      ).toEqual(expected.slice(0, 50));
       expect(first.next_cursor === null, text).toBe(expected.length <= 50);
       if (expected.length > 50 && expected.length < 900) {
         const { lines, pages } = await allPages(text, 73);
@@ -202,7 +212,10 @@ describe("the explorer API", () => {
           const v = of(e);
           if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
         }
-        const expected = [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1)).slice(0, 20);
+        const expected = [...counts]
+          .map(([value, count]) => ({ value, count }))
+          .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1))
+          .slice(0, 20);
         const res = await get(`/api/v1/events/facets?q=${encodeURIComponent(text)}&field=${field}`);
         expect(res.status).toBe(200);
         expect(await res.json(), `${field} ${text}`).toEqual({ field, values: expected });
@@ -252,7 +265,9 @@ describe("the explorer API", () => {
     const all = [...events].sort(oldestFirst);
     expect(records).toHaveLength(all.length);
     // One record checked cell by cell: strings quoted, numbers bare, absent keys empty.
-    const e = all.find((x) => typeof x.json.entity_name === "string" && String(x.json.entity_name).startsWith("=") && typeof x.json.response_code === "number")!;
+    const e = all.find(
+      (x) => typeof x.json.entity_name === "string" && String(x.json.entity_name).startsWith("=") && typeof x.json.response_code === "number",
+    )!;
     const record = records[all.indexOf(e)]!;
     const expectedCells = SCHEMA_KEYS.map((k) => {
       const v = k === "timestamp" ? new Date(e.ts).toISOString() : e.json[k];
@@ -272,7 +287,10 @@ describe("the explorer API", () => {
     const window = "startDate=2026-11-04&numDays=20";
     for (const text of ["status:>=400", "acme -ip:10.0.0.0/8"]) {
       const q = parseOrThrow(text);
-      const expected = events.filter((e) => inWindow(e) && refMatches(q, e)).sort(oldestFirst).map(storedLine);
+      const expected = events
+        .filter((e) => inWindow(e) && refMatches(q, e))
+        .sort(oldestFirst)
+        .map(storedLine);
       const res = await get(`/admin/audit_logs?${window}&q=${encodeURIComponent(text)}`);
       expect(res.status).toBe(200);
       expect((await res.text()).split("\n").filter(Boolean), text).toEqual(expected);
@@ -292,7 +310,13 @@ describe("the explorer API", () => {
     // With the older filters: action and actor_email.
     const q = parseOrThrow("-status:none");
     const expected = events
-      .filter((e) => inWindow(e) && refMatches(q, e) && (e.json.action === "run:update" || e.json.action === "run:stop") && String(e.json.actor_email ?? "").toLowerCase() === "bob@acme.test")
+      .filter(
+        (e) =>
+          inWindow(e) &&
+          refMatches(q, e) &&
+          (e.json.action === "run:update" || e.json.action === "run:stop") &&
+          String(e.json.actor_email ?? "").toLowerCase() === "bob@acme.test",
+      )
       .sort(oldestFirst)
       .map(storedLine);
     const res = await get(`/admin/audit_logs?${window}&q=${encodeURIComponent("-status:none")}&action=run:update,run:stop&actor_email=BOB@acme.test`);
@@ -310,7 +334,10 @@ describe("the explorer API", () => {
   it("pages bound to the first page's snapshot: every match once while ingest runs (older events included)", async () => {
     const text = "-action:user:logout";
     const q = parseOrThrow(text);
-    const before = events.filter((e) => refMatches(q, e)).sort(newestFirst).map(storedLine);
+    const before = events
+      .filter((e) => refMatches(q, e))
+      .sort(newestFirst)
+      .map(storedLine);
     // New events over the same days (so many are older than the pages already read).
     const more = makeEvents(600, 77, Date.UTC(2026, 9, 1), events.length + 1);
     const seen: string[] = [];
@@ -322,7 +349,11 @@ describe("the explorer API", () => {
       seen.push(...p.events.map((e) => JSON.stringify(e)));
       cursor = p.next_cursor;
       if (fed < more.length) {
-        const post = await fetch(`${server.baseUrl}/api/v1/ingest`, { method: "POST", headers: { ...headers(), "content-type": "application/x-ndjson" }, body: ndjson(more.slice(fed, fed + 25)) });
+        const post = await fetch(`${server.baseUrl}/api/v1/ingest`, {
+          method: "POST",
+          headers: { ...headers(), "content-type": "application/x-ndjson" },
+          body: ndjson(more.slice(fed, fed + 25)),
+        });
         expect(post.status).toBe(200);
         fed += 25;
       }

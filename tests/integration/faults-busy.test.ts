@@ -33,10 +33,7 @@ describe("concurrent writers on one store", () => {
     const env = { ORGTRAIL_SIGNING_KEY_FILE: join(dir, "signing.key") };
     const cliFiles = [31, 32, 33].map((seed) => join(dir, `cli-${seed}.ndjson`));
     const postFiles = [34, 35].map((seed) => join(dir, `post-${seed}.ndjson`));
-    const keys = [
-      ...cliFiles.flatMap((f, i) => writeEventsFile(f, 31 + i, 8000)),
-      ...postFiles.flatMap((f, i) => writeEventsFile(f, 34 + i, 3000)),
-    ];
+    const keys = [...cliFiles.flatMap((f, i) => writeEventsFile(f, 31 + i, 8000)), ...postFiles.flatMap((f, i) => writeEventsFile(f, 34 + i, 3000))];
     const unique = new Set(keys).size;
     const csv = join(dir, "users.csv");
     writeFileSync(csv, usersCsv(generateDirectory({ seed: 31, users: 300, events: 0, endDate: "2026-10-31", days: 90 })));

@@ -16,22 +16,46 @@ const U2028 = "\u2028";
 /** The input lines, as raw text (some are not what JSON.stringify would write). */
 const LINES: { text: string; expect: "accepted" | RegExp }[] = [
   // 1-2: __proto__ and constructor keys, top level and nested in an unknown key: kept as data.
-  { text: `{"action":"user:login","timestamp":"${DAY}T01:00:00Z","actor_email":"proto@hostile.test","__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}`, expect: "accepted" },
-  { text: `{"action":"user:login","timestamp":"${DAY}T02:00:00Z","actor_email":"nested@hostile.test","meta":{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}}`, expect: "accepted" },
+  {
+    text: `{"action":"user:login","timestamp":"${DAY}T01:00:00Z","actor_email":"proto@hostile.test","__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}`,
+    expect: "accepted",
+  },
+  {
+    text: `{"action":"user:login","timestamp":"${DAY}T02:00:00Z","actor_email":"nested@hostile.test","meta":{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}}`,
+    expect: "accepted",
+  },
   // 3: inside a known field, which must be a string: refused, by line number.
-  { text: `{"action":"user:login","timestamp":"${DAY}T03:00:00Z","entity_name":{"__proto__":{"polluted":"yes"}}}`, expect: /^field "entity_name" must be a string$/ },
+  {
+    text: `{"action":"user:login","timestamp":"${DAY}T03:00:00Z","entity_name":{"__proto__":{"polluted":"yes"}}}`,
+    expect: /^field "entity_name" must be a string$/,
+  },
   // 4: identities literally named like Object.prototype members.
-  { text: `{"action":"user:login","timestamp":"${DAY}T04:00:00Z","actor_email":"__proto__","actor_user_id":"constructor","entity_name":"hasOwnProperty"}`, expect: "accepted" },
+  {
+    text: `{"action":"user:login","timestamp":"${DAY}T04:00:00Z","actor_email":"__proto__","actor_user_id":"constructor","entity_name":"hasOwnProperty"}`,
+    expect: "accepted",
+  },
   // 5: a duplicate key: JSON's last-one-wins (lib/ingest parses with JSON.parse), as stored.
   { text: `{"action":"user:login","timestamp":"${DAY}T05:00:00Z","actor_email":"first@hostile.test","actor_email":"last@hostile.test"}`, expect: "accepted" },
   // 6-7: integers past 2^53, in a schema field and an unknown key: refused (cannot be kept exactly).
-  { text: `{"action":"run:update","timestamp":"${DAY}T06:00:00Z","actor_user_id":${BIG}}`, expect: /^field "actor_user_id": integer beyond 2\^53 cannot be kept exactly$/ },
-  { text: `{"action":"run:update","timestamp":"${DAY}T07:00:00Z","run":{"id":9007199254740993}}`, expect: /^field "run": integer beyond 2\^53 cannot be kept exactly$/ },
+  {
+    text: `{"action":"run:update","timestamp":"${DAY}T06:00:00Z","actor_user_id":${BIG}}`,
+    expect: /^field "actor_user_id": integer beyond 2\^53 cannot be kept exactly$/,
+  },
+  {
+    text: `{"action":"run:update","timestamp":"${DAY}T07:00:00Z","run":{"id":9007199254740993}}`,
+    expect: /^field "run": integer beyond 2\^53 cannot be kept exactly$/,
+  },
   // 8: 2^53 - 1 is exact: kept.
   { text: `{"action":"run:update","timestamp":"${DAY}T08:00:00Z","actor_email":"max@hostile.test","entity_asset":9007199254740991}`, expect: "accepted" },
   // 9-10: far future and before 2015: outside the plausible window, refused and quarantined (docs/INGEST.md).
-  { text: `{"action":"user:login","timestamp":"2999-12-31T23:59:59.999Z","actor_email":"future@hostile.test"}`, expect: /^field "timestamp": 2999-12-31T23:59:59\.999Z is after the plausible window/ },
-  { text: `{"action":"user:login","timestamp":"1999-12-31T23:59:59+01:00","actor_email":"past@hostile.test"}`, expect: /^field "timestamp": 1999-12-31T22:59:59\.000Z is before the plausible window/ },
+  {
+    text: `{"action":"user:login","timestamp":"2999-12-31T23:59:59.999Z","actor_email":"future@hostile.test"}`,
+    expect: /^field "timestamp": 2999-12-31T23:59:59\.999Z is after the plausible window/,
+  },
+  {
+    text: `{"action":"user:login","timestamp":"1999-12-31T23:59:59+01:00","actor_email":"past@hostile.test"}`,
+    expect: /^field "timestamp": 1999-12-31T22:59:59\.000Z is before the plausible window/,
+  },
   // 11: control characters, \n, ANSI escapes, U+2028/U+2029 (raw: legal inside a JSON string) and markup.
   {
     text: `{"action":"user:login","timestamp":"${DAY}T09:00:00Z","actor_email":"ctl\\u001b[31m@hostile.test","entity_name":"a\\nb\\rc\\u0000d${U2028}e\u2029f\\u0007","project_name":"<img src=x onerror=alert(1)>","actor_ip":"\\u001b]8;;http://evil.test\\u0007link\\u001b]8;;\\u0007"}`,
@@ -161,7 +185,11 @@ describe(`hostile inputs end to end on ${testStoreKind()}`, () => {
   it("control characters, newlines, U+2028 and ANSI escapes are stored escaped: one event per line, values intact", async () => {
     const store = await openStore(databaseUrl);
     try {
-      const row = await store.db.selectFrom("events").select("body").where("ts", "=", Date.parse(`${DAY}T09:00:00Z`)).executeTakeFirstOrThrow();
+      const row = await store.db
+        .selectFrom("events")
+        .select("body")
+        .where("ts", "=", Date.parse(`${DAY}T09:00:00Z`))
+        .executeTakeFirstOrThrow();
       expect(row.body).not.toMatch(/[\u0000-\u001f\u2028\u2029]/);
       expect(row.body).toContain('"entity_name":"a\\nb\\rc\\u0000d\\u2028e\\u2029f\\u0007"');
       expect(row.body).toContain('"actor_email":"ctl\\u001b[31m@hostile.test"');
@@ -231,7 +259,9 @@ describe(`hostile inputs end to end on ${testStoreKind()}`, () => {
             body,
             extra: null,
             ingested_at: Date.now(),
-            chain: createHash("sha256").update(last.chain + body).digest("hex"),
+            chain: createHash("sha256")
+              .update(last.chain + body)
+              .digest("hex"),
           })
           .execute();
       } finally {
@@ -243,9 +273,15 @@ describe(`hostile inputs end to end on ${testStoreKind()}`, () => {
       const plain = await auditText("startDate=2026-03-11");
       expect(plain.split("\n")[1]).toBe(body);
       const removed = await auditText("startDate=2026-03-11&anonymize=true");
-      expect(removed.split("\n")[1]).toBe(`{"action":"run:update","actor_user_id":${BIG},"cli_version":"0.19.1","entity_asset":-${BIG}.5e-3,"timestamp":"2026-03-11T10:00:00.000Z"}`);
+      expect(removed.split("\n")[1]).toBe(
+        `{"action":"run:update","actor_user_id":${BIG},"cli_version":"0.19.1","entity_asset":-${BIG}.5e-3,"timestamp":"2026-03-11T10:00:00.000Z"}`,
+      );
       const hashed = (await auditText("startDate=2026-03-11&anonymize=hash")).split("\n");
-      expect(hashed[1]).toMatch(new RegExp(`^\\{"action":"run:update","actor_email":"hmac-sha256:[0-9a-f]{64}","actor_user_id":${BIG},"cli_version":"0\\.19\\.1","entity_asset":-${BIG}\\.5e-3,"timestamp":"2026-03-11T10:00:00\\.000Z"\\}$`));
+      expect(hashed[1]).toMatch(
+        new RegExp(
+          `^\\{"action":"run:update","actor_email":"hmac-sha256:[0-9a-f]{64}","actor_user_id":${BIG},"cli_version":"0\\.19\\.1","entity_asset":-${BIG}\\.5e-3,"timestamp":"2026-03-11T10:00:00\\.000Z"\\}$`,
+        ),
+      );
       // The e-mail is compared case-insensitively: the same pseudonym as the anchor's lower-case one.
       expect((JSON.parse(hashed[0]!) as { actor_email: string }).actor_email).toBe(/"actor_email":"([^"]+)"/.exec(hashed[1]!)![1]);
       // The JSON page form is lossless too.

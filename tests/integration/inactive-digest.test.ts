@@ -26,7 +26,12 @@ describe(`weekly inactivity digest on ${testStoreKind()}`, () => {
     resetSecretKeyCache();
     store = await openStore(await createTestDatabaseUrl());
     orgId = await ensureOrg(store.db);
-    const login = (email: string, day: string, extra: Record<string, unknown> = {}) => ({ action: "user:login", actor_email: email, timestamp: `${day}T12:00:00Z`, ...extra });
+    const login = (email: string, day: string, extra: Record<string, unknown> = {}) => ({
+      action: "user:login",
+      actor_email: email,
+      timestamp: `${day}T12:00:00Z`,
+      ...extra,
+    });
     await ingestNdjson(
       store,
       orgId,
@@ -80,7 +85,10 @@ describe(`weekly inactivity digest on ${testStoreKind()}`, () => {
     // user last active before 2025-12-29 (root@ too: the deactivation was its activity) but the
     // deactivated one, who is on no team; failed@ never succeeded, so is a pending invite,
     // added with its first event on 2025-09-24.
-    const seats = message.blocks.slice(2).map((b) => b.text?.text ?? "").join("\n");
+    const seats = message.blocks
+      .slice(2)
+      .map((b) => b.text?.text ?? "")
+      .join("\n");
     expect(seats).toContain("*Dormant seats* as of `2026-03-29`");
     expect(seats).toContain("*Inactive for more than 90 days:* 5 users");
     for (const email of ["long-gone", "crossed", "crossed-late", "still-active", "root"]) expect(seats).toContain(`\`${email}@acme.test\``);

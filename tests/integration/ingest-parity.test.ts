@@ -78,13 +78,34 @@ function batches(): { events: NormalizedEvent[]; extras?: BatchExtras; importCsv
       events: [],
       importCsv: `"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"\n"Nine","nine","","Member","nine@acme.test","vision","Active",1,2,0,"full"\n"New Person","newp","","Admin","newp@acme.test","","Active",0,0,0,"none"\n`,
     },
-    { events: [...g2, ...g1.slice(0, 200), ev({ timestamp: "2026-03-07T09:00:00Z", actor_email: "NEWP@acme.test" })], extras: { quarantine: refused, retried: { remove: [1], reasons: [{ id: 2, reason: "still invalid UTF-8" }] } } },
+    {
+      events: [...g2, ...g1.slice(0, 200), ev({ timestamp: "2026-03-07T09:00:00Z", actor_email: "NEWP@acme.test" })],
+      extras: { quarantine: refused, retried: { remove: [1], reasons: [{ id: 2, reason: "still invalid UTF-8" }] } },
+    },
   ];
 }
 
 const TABLES: Record<string, string[]> = {
   organizations: ["id", "slug", "last_seq", "chain_head"],
-  users: ["id", "org_id", "external_id", "email", "email_key", "username", "name", "role", "teams", "models_seat", "reports", "runs", "in_directory", "directory_created_at", "directory_active", "first_seen_at", "first_invited_at"],
+  users: [
+    "id",
+    "org_id",
+    "external_id",
+    "email",
+    "email_key",
+    "username",
+    "name",
+    "role",
+    "teams",
+    "models_seat",
+    "reports",
+    "runs",
+    "in_directory",
+    "directory_created_at",
+    "directory_active",
+    "first_seen_at",
+    "first_invited_at",
+  ],
   events: ["org_id", "seq", "ts", "action", "actor_id", "target_id", "response_code", "dedupe_key", "body", "extra", "chain"],
   user_day: ["org_id", "user_id", "day", "events", "first_ts", "last_ts"],
   user_activity: ["org_id", "user_id", "days", "early_days", "first_day", "last_day", "last_ts", "d7", "d30", "d90"],
@@ -102,7 +123,11 @@ async function dump(store: Store): Promise<Record<string, unknown[]>> {
     for (const c of columns.slice(0, 3)) query = query.orderBy(c as "id");
     const rows: Record<string, unknown>[] = await query.execute();
     // Numbers as numbers and bytes as hex on both stores.
-    out[table] = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v])));
+    out[table] = rows.map((r) =>
+      Object.fromEntries(
+        Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v]),
+      ),
+    );
   }
   return out;
 }
@@ -124,7 +149,10 @@ describe.skipIf(testStoreKind() !== "postgres")("the SQLite and PostgreSQL execu
     expect(orgs.sqlite).toBe(orgs.postgres);
     const results: Record<string, unknown[]> = { sqlite: [], postgres: [] };
     for (const [i, b] of batches().entries()) {
-      for (const [name, store] of [["sqlite", sqlite], ["postgres", postgres]] as const) {
+      for (const [name, store] of [
+        ["sqlite", sqlite],
+        ["postgres", postgres],
+      ] as const) {
         if (b.importCsv) await importUsers(store, orgs[name], b.importCsv);
         const r = await appendBatch(store, orgs[name], b.events, b.extras);
         results[name]!.push({ accepted: r.accepted, duplicates: r.duplicates, quarantined: r.quarantined, stored: r.stored.map((e) => e.dedupeKey) });
@@ -152,6 +180,8 @@ describe.skipIf(testStoreKind() !== "postgres")("the SQLite and PostgreSQL execu
       [12, "line is longer than 65536 bytes"],
       [3, "invalid JSON"],
     ]);
-    expect(rows.quarantine_days).toEqual([{ org_id: orgs.sqlite, source: "cli", day: Math.floor(Date.parse("2026-11-20T12:00:00Z") / 86_400_000), kept: 4, dropped: 2 }]);
+    expect(rows.quarantine_days).toEqual([
+      { org_id: orgs.sqlite, source: "cli", day: Math.floor(Date.parse("2026-11-20T12:00:00Z") / 86_400_000), kept: 4, dropped: 2 },
+    ]);
   }, 120_000);
 });

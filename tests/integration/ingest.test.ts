@@ -22,7 +22,10 @@ const MIXED = [
 ].join("\n");
 
 async function countEvents(store: Store): Promise<number> {
-  const row = await store.db.selectFrom("events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await store.db
+    .selectFrom("events")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -125,7 +128,7 @@ describe("POST /api/v1/ingest", () => {
     expect(res.status).toBe(403);
   });
 
-    it("requires an admin", async () => {
+  it("requires an admin", async () => {
     const res = await fetch(`${server.baseUrl}/api/v1/ingest`, { method: "POST", body: ev(1) });
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toMatch(/^Basic/);

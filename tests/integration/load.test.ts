@@ -63,7 +63,11 @@ describe("the server under load while an ingest runs", () => {
       expect(scenarioProblems(r), server.output().stderr.slice(-2000)).toEqual([]);
       expect([r.errors, r.timeouts, r.non2xx]).toEqual([0, 0, 0]);
       expect(r.requests).toBeGreaterThan(0);
-      for (const route of r.routes) expect(Object.keys(route.statuses).filter((code) => code !== "200"), route.path).toEqual([]);
+      for (const route of r.routes)
+        expect(
+          Object.keys(route.statuses).filter((code) => code !== "200"),
+          route.path,
+        ).toEqual([]);
       // Both ingest paths ran during the load, and what each sent was accepted, none lost or doubled.
       expect(r.ingest.map((i) => i.mode)).toEqual(["HTTP", "CLI"]);
       for (const i of r.ingest) {

@@ -18,7 +18,11 @@ describe("GET /metrics", () => {
       { action: "run:update", timestamp: "2026-03-10T08:00:00Z", actor_email: "c@x.test" },
       { action: "run:update", timestamp: "2026-03-31T09:00:00Z", actor_email: "d@x.test", response_code: 403 },
     ];
-    const res = await fetch(`${server.baseUrl}/api/v1/ingest`, { method: "POST", headers: auth, body: lines.map((l) => JSON.stringify(l)).join("\n") + "\nnot json\n" });
+    const res = await fetch(`${server.baseUrl}/api/v1/ingest`, {
+      method: "POST",
+      headers: auth,
+      body: lines.map((l) => JSON.stringify(l)).join("\n") + "\nnot json\n",
+    });
     expect(res.status).toBe(200);
   });
   afterAll(async () => server?.stop());

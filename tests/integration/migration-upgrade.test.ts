@@ -15,7 +15,10 @@ import { verifyOrg } from "@/lib/trust/verify";
 import { createTestDatabaseUrl, testStoreKind } from "../support/store";
 
 const LAST_ON_MAIN = "0029_integrity_checks";
-const bytes = (s: string) => (async function* () { yield new TextEncoder().encode(s); })();
+const bytes = (s: string) =>
+  (async function* () {
+    yield new TextEncoder().encode(s);
+  })();
 const logins = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) =>
     JSON.stringify({ action: "user:login", timestamp: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString(), actor_email: `${tag}${i % 5}@acme.test` }),
@@ -40,7 +43,12 @@ describe(`a store migrated through ${LAST_ON_MAIN} (${testStoreKind()})`, () => 
         : new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }) });
     const released = Object.fromEntries(Object.entries(migrations(kind)).filter(([name]) => name <= LAST_ON_MAIN));
     const provider = { getMigrations: async () => released };
-    const old = await new Migrator({ db, provider, migrationTableName: "orgtrail_migrations", migrationLockTableName: "orgtrail_migrations_lock" }).migrateToLatest();
+    const old = await new Migrator({
+      db,
+      provider,
+      migrationTableName: "orgtrail_migrations",
+      migrationLockTableName: "orgtrail_migrations_lock",
+    }).migrateToLatest();
     expect(old.error).toBeUndefined();
     await db.destroy();
 
@@ -60,7 +68,8 @@ describe(`a store migrated through ${LAST_ON_MAIN} (${testStoreKind()})`, () => 
     await sql`DROP TABLE quarantine_days`.execute(back);
     await sql`DROP TABLE quarantine`.execute(back);
     await sql`DELETE FROM orgtrail_migrations WHERE name = '0030_quarantine'`.execute(back);
-    const digest = async (on: Kysely<unknown>) => (await sql<{ d: string }>`SELECT count(*) || ':' || max(seq) || ':' || max(chain) AS d FROM events`.execute(on)).rows[0]!.d;
+    const digest = async (on: Kysely<unknown>) =>
+      (await sql<{ d: string }>`SELECT count(*) || ':' || max(seq) || ':' || max(chain) AS d FROM events`.execute(on)).rows[0]!.d;
     const before = await digest(back);
     await back.destroy();
 
@@ -69,7 +78,9 @@ describe(`a store migrated through ${LAST_ON_MAIN} (${testStoreKind()})`, () => 
     expect(executed.rows.map((r) => r.name).at(-1)).toBe("0030_quarantine");
     expect(await digest(store.db as unknown as Kysely<unknown>)).toBe(before);
 
-    const next = await ingestNdjson(store, orgId, bytes(logins(10, "b") + '{"action":"user:login","timestamp":"1901-01-01T00:00:00Z"}\n'), { deployment: "dedicated" });
+    const next = await ingestNdjson(store, orgId, bytes(logins(10, "b") + '{"action":"user:login","timestamp":"1901-01-01T00:00:00Z"}\n'), {
+      deployment: "dedicated",
+    });
     expect(next).toMatchObject({ accepted: 10, quarantined: 1, rejectedTotal: 1 });
     const kept = await sql<{ n: number }>`SELECT count(*) AS n FROM quarantine WHERE org_id = ${orgId}`.execute(store.db);
     expect(Number(kept.rows[0]!.n)).toBe(1);

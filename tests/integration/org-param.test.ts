@@ -31,7 +31,10 @@ describe(`org=SLUG on ${testStoreKind()}`, () => {
     auditor = basic("reader", (await createAccount(store.db, "reader", ["other"], "auditor")).apiKey);
     await createAccount(store.db, "outsider", ["third"], "admin");
     const other = await store.db.selectFrom("organizations").select("id").where("slug", "=", "other").executeTakeFirstOrThrow();
-    await store.db.insertInto("users").values({ org_id: other.id, email: "only@other.test", email_key: "only@other.test", reports: 0, runs: 0, in_directory: 1 }).execute();
+    await store.db
+      .insertInto("users")
+      .values({ org_id: other.id, email: "only@other.test", email_key: "only@other.test", reports: 0, runs: 0, in_directory: 1 })
+      .execute();
   });
   afterAll(async () => {
     await (await getStore()).close();

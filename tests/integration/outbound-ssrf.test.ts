@@ -63,7 +63,11 @@ describe("operator URLs", () => {
       req.on("end", () => res.end(`${req.method} ${req.headers["content-type"]} ${body}`));
     };
     try {
-      const res = await operatorFetch(`http://upstream.test:${port}/x`, { method: "POST", body: new URLSearchParams({ a: "1" }) }, { allow: NONE, resolve: async () => ["127.0.0.1"] });
+      const res = await operatorFetch(
+        `http://upstream.test:${port}/x`,
+        { method: "POST", body: new URLSearchParams({ a: "1" }) },
+        { allow: NONE, resolve: async () => ["127.0.0.1"] },
+      );
       expect(await res.text()).toBe("POST application/x-www-form-urlencoded;charset=UTF-8 a=1");
       expect(seen[0]!.host).toBe(`upstream.test:${port}`);
     } finally {
@@ -102,7 +106,9 @@ describe("untrusted URLs", () => {
     "never reach loopback (%#)",
     async (url) => {
       seen.length = 0;
-      await expect(untrustedFetch(url(), { method: "POST", body: "{}" }, { allow: NONE })).rejects.toThrow(/private or reserved address; add it to ORGTRAIL_ALLOWED_HOSTS/);
+      await expect(untrustedFetch(url(), { method: "POST", body: "{}" }, { allow: NONE })).rejects.toThrow(
+        /private or reserved address; add it to ORGTRAIL_ALLOWED_HOSTS/,
+      );
       expect(seen).toEqual([]);
     },
   );
@@ -121,7 +127,9 @@ describe("untrusted URLs", () => {
     // `localhost` does for the system resolver). The connection must go to the checked address,
     // unreachable here: it fails, and nothing reaches the loopback server.
     const resolve = sequence(["203.0.113.7"], ["127.0.0.1"]);
-    const error = await untrustedFetch(`http://localhost:${port}/hook`, { signal: AbortSignal.timeout(3_000) }, { allow: NONE, resolve }).catch((e: unknown) => e);
+    const error = await untrustedFetch(`http://localhost:${port}/hook`, { signal: AbortSignal.timeout(3_000) }, { allow: NONE, resolve }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(Error);
     expect(resolve.calls).toBe(1);
     expect(seen).toEqual([]);
@@ -179,9 +187,31 @@ describe("bodies", () => {
 describe("https", () => {
   it("verifies the certificate against the URL's name while connecting to the checked address", async () => {
     const dir = mkdtempSync(join(testTmpRoot(), "outbound-tls-"));
-    const made = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1", "-subj", "/CN=hooks.test", "-addext", "subjectAltName=DNS:hooks.test"], { encoding: "utf8" });
+    const made = spawnSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+        "-days",
+        "1",
+        "-subj",
+        "/CN=hooks.test",
+        "-addext",
+        "subjectAltName=DNS:hooks.test",
+      ],
+      { encoding: "utf8" },
+    );
     expect(made.status, made.stderr).toBe(0);
-    const tls = createHttpsServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (req, res) => res.end(`tls ${req.headers.host} ${req.headers["user-agent"]}`));
+    const tls = createHttpsServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (req, res) =>
+      res.end(`tls ${req.headers.host} ${req.headers["user-agent"]}`),
+    );
     await new Promise<void>((r) => tls.listen(0, "127.0.0.1", r));
     const tlsPort = (tls.address() as AddressInfo).port;
     // The CA is trusted through NODE_EXTRA_CA_CERTS, read at start: a child process makes the calls.
@@ -199,8 +229,11 @@ console.log("wrong name:", wrong.code ?? wrong);
     try {
       // Asynchronously: the server answering it runs in this process.
       const child = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        execFile(process.execPath, ["--import", "tsx/esm", script], { cwd: PROJECT_ROOT, timeout: 60_000, env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, "cert.pem") } }, (error, stdout, stderr) =>
-          resolve({ status: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+        execFile(
+          process.execPath,
+          ["--import", "tsx/esm", script],
+          { cwd: PROJECT_ROOT, timeout: 60_000, env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, "cert.pem") } },
+          (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
         );
       });
       expect(child.status, child.stderr).toBe(0);
@@ -215,9 +248,19 @@ console.log("wrong name:", wrong.code ?? wrong);
 
 describe("other clients", () => {
   it("the OpenID Connect client's discovery goes through the operator rule", async () => {
-    const settings = { issuer: "https://169.254.169.254/realms/x", clientId: "orgtrail", clientSecret: undefined, redirectUri: "https://orgtrail.test/cb", scopes: "openid", roleClaim: "groups", roleMap: [] };
+    const settings = {
+      issuer: "https://169.254.169.254/realms/x",
+      clientId: "orgtrail",
+      clientSecret: undefined,
+      redirectUri: "https://orgtrail.test/cb",
+      scopes: "openid",
+      roleClaim: "groups",
+      roleMap: [],
+    };
     const started = Date.now();
-    await expect(authorizationUrl(settings, newFlow("/"))).rejects.toThrow(/discovery of https:\/\/169\.254\.169\.254\/realms\/x failed: .*link-local, cloud metadata or reserved address/);
+    await expect(authorizationUrl(settings, newFlow("/"))).rejects.toThrow(
+      /discovery of https:\/\/169\.254\.169\.254\/realms\/x failed: .*link-local, cloud metadata or reserved address/,
+    );
     expect(Date.now() - started).toBeLessThan(5_000); // refused, not tried
   });
 });

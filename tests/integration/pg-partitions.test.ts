@@ -16,7 +16,10 @@ import { pageAuditLogs, type AuditLogRow } from "@/lib/queries/page-audit-logs";
 import { createTestDatabaseUrl, testStoreKind } from "../support/store";
 
 const DAY = 86_400_000;
-const bytes = (s: string) => (async function* () { yield new TextEncoder().encode(s); })();
+const bytes = (s: string) =>
+  (async function* () {
+    yield new TextEncoder().encode(s);
+  })();
 /** One login every `stepMs` from `fromIso`, `n` of them. */
 const logins = (n: number, fromIso: string, stepMs: number, tag = "u") =>
   Array.from({ length: n }, (_, i) =>
@@ -24,7 +27,10 @@ const logins = (n: number, fromIso: string, stepMs: number, tag = "u") =>
   ).join("\n") + "\n";
 
 async function partitionCounts(store: Store): Promise<Record<string, number>> {
-  const { rows } = await sql<{ part: string; n: number }>`SELECT tableoid::regclass::text AS part, count(*)::int AS n FROM events GROUP BY 1 ORDER BY 1`.execute(store.db);
+  const { rows } = await sql<{
+    part: string;
+    n: number;
+  }>`SELECT tableoid::regclass::text AS part, count(*)::int AS n FROM events GROUP BY 1 ORDER BY 1`.execute(store.db);
   return Object.fromEntries(rows.map((r) => [r.part, Number(r.n)]));
 }
 
@@ -43,7 +49,12 @@ describe.skipIf(testStoreKind() !== "postgres")("events partitioned by month (Po
     try {
       const all = migrations("postgres");
       const before = Object.fromEntries(Object.entries(all).filter(([name]) => name < "0004_pg_events_by_month"));
-      const old = await new Migrator({ db, provider: { getMigrations: async () => before }, migrationTableName: "orgtrail_migrations", migrationLockTableName: "orgtrail_migrations_lock" }).migrateToLatest();
+      const old = await new Migrator({
+        db,
+        provider: { getMigrations: async () => before },
+        migrationTableName: "orgtrail_migrations",
+        migrationLockTableName: "orgtrail_migrations_lock",
+      }).migrateToLatest();
       expect(old.error).toBeUndefined();
       await sql`INSERT INTO organizations (slug, name, created_at) VALUES ('a', 'a', 0), ('b', 'b', 0)`.execute(db);
       // 400 events of two organizations over ~14 months, with NULLs and extras.
@@ -52,10 +63,13 @@ describe.skipIf(testStoreKind() !== "postgres")("events partitioned by month (Po
           md5(g::text), '{"n":' || g || '}', CASE WHEN g % 5 = 0 THEN '{"x":1}' END, 1735689600000 + g, md5('c' || g)
         FROM generate_series(1, 400) AS g`.execute(db);
       const digest = async () =>
-        (await sql<{ n: number; d: string }>`SELECT count(*)::int AS n, md5(string_agg(md5(e::text), '' ORDER BY org_id, seq)) AS d FROM events e`.execute(db)).rows[0]!;
+        (await sql<{ n: number; d: string }>`SELECT count(*)::int AS n, md5(string_agg(md5(e::text), '' ORDER BY org_id, seq)) AS d FROM events e`.execute(db))
+          .rows[0]!;
       const was = await digest();
       expect(was.n).toBe(400);
-      const months = (await sql<{ n: number }>`SELECT count(DISTINCT date_trunc('month', to_timestamp(ts / 1000.0) AT TIME ZONE 'UTC'))::int AS n FROM events`.execute(db)).rows[0]!.n;
+      const months = (
+        await sql<{ n: number }>`SELECT count(DISTINCT date_trunc('month', to_timestamp(ts / 1000.0) AT TIME ZONE 'UTC'))::int AS n FROM events`.execute(db)
+      ).rows[0]!.n;
 
       await migrateToLatest(db, "postgres");
       expect(await digest()).toEqual(was);
@@ -70,8 +84,10 @@ describe.skipIf(testStoreKind() !== "postgres")("events partitioned by month (Po
       expect(misplaced.rows[0]!.n).toBe(0);
       // Still append-only, and still unique per (org, dedupe key).
       await expect(sql`UPDATE events SET body = 'x' WHERE seq = 3`.execute(db)).rejects.toThrow(/append-only/);
-      await expect(sql`INSERT INTO events (org_id, seq, ts, action, dedupe_key, body, ingested_at, chain)
-        SELECT org_id, seq + 1000, ts, action, dedupe_key, body, ingested_at, chain FROM events WHERE org_id = 1 AND seq = 7`.execute(db)).rejects.toThrow(/duplicate key/);
+      await expect(
+        sql`INSERT INTO events (org_id, seq, ts, action, dedupe_key, body, ingested_at, chain)
+        SELECT org_id, seq + 1000, ts, action, dedupe_key, body, ingested_at, chain FROM events WHERE org_id = 1 AND seq = 7`.execute(db),
+      ).rejects.toThrow(/duplicate key/);
     } finally {
       await db.destroy();
     }
@@ -138,7 +154,12 @@ describe.skipIf(testStoreKind() !== "postgres")("events partitioned by month (Po
     try {
       const logged: Store = { db, dialect: "postgres", url: store.url, close: () => db.destroy() };
       // 30 days across a month boundary: the whole window, then a page resumed after a cursor.
-      const range = { orgId, fromMs: Date.parse("2025-10-20T00:00:00Z"), toMs: Date.parse("2025-11-19T00:00:00Z"), filters: { actions: null, actorEmail: null, actorUserId: null } };
+      const range = {
+        orgId,
+        fromMs: Date.parse("2025-10-20T00:00:00Z"),
+        toMs: Date.parse("2025-11-19T00:00:00Z"),
+        filters: { actions: null, actorEmail: null, actorUserId: null },
+      };
       const rows: AuditLogRow[] = [];
       for await (const page of pageAuditLogs(logged, { ...range, after: null, max: Infinity })) rows.push(...page);
       expect(rows).toHaveLength(15);

@@ -83,7 +83,11 @@ describe(`the quarantine over HTTP on ${testStoreKind()}`, () => {
     databaseUrl = await createTestDatabaseUrl();
     auth = basic("root", (await runCli(["admin", "create", "root"], { databaseUrl })).stdout.trim());
     server = await startServer({ databaseUrl });
-    const res = await fetch(`${server.baseUrl}/api/v1/ingest`, { method: "POST", body: new Uint8Array(body()), headers: { ...auth, "Content-Type": "application/x-ndjson" } });
+    const res = await fetch(`${server.baseUrl}/api/v1/ingest`, {
+      method: "POST",
+      body: new Uint8Array(body()),
+      headers: { ...auth, "Content-Type": "application/x-ndjson" },
+    });
     expect(res.status).toBe(200);
     answer = (await res.json()) as typeof answer;
   });
@@ -105,7 +109,12 @@ describe(`the quarantine over HTTP on ${testStoreKind()}`, () => {
     expect(answer.rejected[3]!.error).toMatch(REASONS.future);
     expect(answer.rejected[4]!.error).toBe(REASONS.utf8);
     const audit = await (await get("/admin/audit_logs?startDate=2026-03-10")).text();
-    expect(audit.trim().split("\n").map((l) => (JSON.parse(l) as { actor_email: string }).actor_email)).toEqual(["q1@acme.test", "q2@acme.test", "q3@acme.test"]);
+    expect(
+      audit
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { actor_email: string }).actor_email),
+    ).toEqual(["q1@acme.test", "q2@acme.test", "q3@acme.test"]);
   });
 
   it("lists the quarantine as received, with line, source, origin and reason, page by page", async () => {
@@ -114,7 +123,13 @@ describe(`the quarantine over HTTP on ${testStoreKind()}`, () => {
     expect(all.next_cursor).toBeNull();
     expect(all.lines.map((l) => [l.source, l.origin, l.line])).toEqual([2, 4, 5, 6, 8].map((n) => ["api", "root", n]));
     expect(all.lines.slice(0, 4).map((l) => l.text)).toEqual([POISON.deep, POISON.bigInt, POISON.past, POISON.future]);
-    expect(all.lines[4]).toMatchObject({ text: null, base64: INVALID_UTF8.toString("base64"), bytes: INVALID_UTF8.length, truncated: false, reason: REASONS.utf8 });
+    expect(all.lines[4]).toMatchObject({
+      text: null,
+      base64: INVALID_UTF8.toString("base64"),
+      bytes: INVALID_UTF8.length,
+      truncated: false,
+      reason: REASONS.utf8,
+    });
     expect(all.days).toEqual([{ source: "api", date: new Date().toISOString().slice(0, 10), kept: 5, dropped: 0 }]);
 
     const seen: number[] = [];
@@ -160,12 +175,21 @@ describe(`the quarantine from the CLI on ${testStoreKind()}`, () => {
     const ingest = await runCli(["ingest", file], { databaseUrl });
     expect(ingest.code).toBe(1);
     expect(ingest.stdout.trim()).toBe("accepted 4, duplicates 0, rejected 6");
-    for (const [line, reason] of [[2, REASONS.deep], [4, REASONS.bigInt], [8, REASONS.utf8], [9, REASONS.long]] as const) expect(ingest.stderr).toContain(`${file}:${line}: ${reason}`);
+    for (const [line, reason] of [
+      [2, REASONS.deep],
+      [4, REASONS.bigInt],
+      [8, REASONS.utf8],
+      [9, REASONS.long],
+    ] as const)
+      expect(ingest.stderr).toContain(`${file}:${line}: ${reason}`);
     expect(ingest.stderr).toContain("orgtrail: 6 rejected lines kept in the quarantine: npx orgtrail quarantine list");
 
     const list = await runCli(["quarantine", "list"], { databaseUrl });
     expect(list.code).toBe(0);
-    const rows = list.stdout.trim().split("\n").map((l) => l.split("\t"));
+    const rows = list.stdout
+      .trim()
+      .split("\n")
+      .map((l) => l.split("\t"));
     expect(rows.map((r) => [r[2], r[3]])).toEqual([2, 4, 5, 6, 8, 9].map((n) => ["cli", `${file}:${n}`]));
     expect(rows[0]![4]).toBe(REASONS.deep);
     expect(rows[5]![5]).toBe(`(${LONG.length} bytes, first 65536 kept)`);
@@ -180,7 +204,10 @@ describe(`the quarantine from the CLI on ${testStoreKind()}`, () => {
     ]);
     expect(exported.stdoutBytes.equals(expected)).toBe(true);
     const json = await runCli(["quarantine", "export", "--json"], { databaseUrl });
-    const records = json.stdout.trim().split("\n").map((l) => JSON.parse(l) as ApiLine);
+    const records = json.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as ApiLine);
     expect(records.map((r) => r.line)).toEqual([2, 4, 5, 6, 8, 9]);
 
     // Nothing changed yet: a retry stores nothing and keeps every line.
@@ -195,7 +222,12 @@ describe(`the quarantine from the CLI on ${testStoreKind()}`, () => {
       '{"action":"user:login","actor_email":"past@acme.test","timestamp":"1999-12-31T22:59:59.000Z"}',
     ]);
     const after = await runCli(["quarantine", "list"], { databaseUrl });
-    expect(after.stdout.trim().split("\n").map((l) => l.split("\t")[3])).toEqual([2, 4, 6, 8, 9].map((n) => `${file}:${n}`));
+    expect(
+      after.stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.split("\t")[3]),
+    ).toEqual([2, 4, 6, 8, 9].map((n) => `${file}:${n}`));
     const verify = await runCli(["verify"], { databaseUrl });
     expect(verify.code, verify.stdout).toBe(0);
     expect(verify.stdout).toContain("default: ok, events 1-5");
@@ -252,7 +284,10 @@ describe(`the quarantine of a pull on ${testStoreKind()}`, () => {
     expect(first.code).toBe(1);
     expect(await storedBodies(databaseUrl)).toHaveLength(2);
     const list = await runCli(["quarantine", "list"], { databaseUrl });
-    const rows = list.stdout.trim().split("\n").map((l) => l.split("\t"));
+    const rows = list.stdout
+      .trim()
+      .split("\n")
+      .map((l) => l.split("\t"));
     expect(rows.map((r) => [r[2], r[3], r[4]])).toEqual([
       ["pull", `${fake.baseUrl}/admin/audit_logs 2026-03-09..2026-03-10 page 1:2`, REASONS.deep],
       ["pull", `${fake.baseUrl}/admin/audit_logs 2026-03-09..2026-03-10 page 1:3`, REASONS.bigInt],
@@ -280,7 +315,12 @@ describe(`the quarantine of a bucket source on ${testStoreKind()}`, () => {
     expect(first.stdout).toBe("objects 2 (unchanged 0), accepted 3, duplicates 0, rejected 2\n");
     expect(first.code).toBe(1);
     const list = await runCli(["quarantine", "list"], { databaseUrl });
-    expect(list.stdout.trim().split("\n").map((l) => l.split("\t").slice(2, 4))).toEqual([
+    expect(
+      list.stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.split("\t").slice(2, 4)),
+    ).toEqual([
       ["bucket", `file://${dir} wandb-audit-logs/default/2026-03-10/1-4.ndjson:2`],
       ["bucket", `file://${dir} wandb-audit-logs/default/2026-03-10/1-4.ndjson:4`],
     ]);

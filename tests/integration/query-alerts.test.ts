@@ -36,7 +36,11 @@ async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T |
 }
 
 async function ingest(events: Record<string, unknown>[]): Promise<void> {
-  const res = await fetch(`${server.baseUrl}/api/v1/ingest`, { method: "POST", headers: { authorization: auth, "content-type": "application/x-ndjson" }, body: ndjson(events) });
+  const res = await fetch(`${server.baseUrl}/api/v1/ingest`, {
+    method: "POST",
+    headers: { authorization: auth, "content-type": "application/x-ndjson" },
+    body: ndjson(events),
+  });
   expect(res.status).toBe(200);
 }
 
@@ -47,7 +51,15 @@ async function put(path: string, body: unknown): Promise<Response> {
 const texts = () => slack.messages.map((m) => m.body.text);
 
 const RULES = [
-  { id: "keys", name: "API keys not by CI", query: "action:user:create_api_key -actor:ci-bot@acme.test", mode: "each", threshold: 10, windowMinutes: 10, enabled: true },
+  {
+    id: "keys",
+    name: "API keys not by CI",
+    query: "action:user:create_api_key -actor:ci-bot@acme.test",
+    mode: "each",
+    threshold: 10,
+    windowMinutes: 10,
+    enabled: true,
+  },
   { id: "fails", name: "Failures from the lab", query: "status:>=400 ip:10.9.0.0/16", mode: "count", threshold: 3, windowMinutes: 5, enabled: true },
   { id: "carol", name: "Carol deletes runs", query: "actor:carol action:run:delete*", mode: "each", threshold: 10, windowMinutes: 10, enabled: true },
   { id: "paused", name: "Paused rule", query: "action:user:login", mode: "each", threshold: 10, windowMinutes: 10, enabled: false },
@@ -72,7 +84,12 @@ describe(`query rules on ${testStoreKind()}`, () => {
     expect((await runCli(["import-users", csv], { databaseUrl, env: { ORGTRAIL_SECRET_KEY: SECRET_KEY } })).code).toBe(0);
     server = await startServer({
       databaseUrl,
-      env: { ORGTRAIL_SLACK_API_URL: slack.apiUrl, ORGTRAIL_SLACK_OAUTH_URL: slack.oauthUrl, ORGTRAIL_SECRET_KEY: SECRET_KEY, ORGTRAIL_ALLOWED_HOSTS: FAKE_SLACK_ALLOWED_HOSTS },
+      env: {
+        ORGTRAIL_SLACK_API_URL: slack.apiUrl,
+        ORGTRAIL_SLACK_OAUTH_URL: slack.oauthUrl,
+        ORGTRAIL_SECRET_KEY: SECRET_KEY,
+        ORGTRAIL_ALLOWED_HOSTS: FAKE_SLACK_ALLOWED_HOSTS,
+      },
     });
     await ingest([{ action: "user:login", actor_user_id: "VXNlcjpjYXJvbA==", actor_email: "carol@acme.test", timestamp: ago(3_600_000) }]);
   });
@@ -94,9 +111,16 @@ describe(`query rules on ${testStoreKind()}`, () => {
   it("saves the query rules apart from the other rules, which keep them when saved", async () => {
     const saved = await put("/api/v1/settings/notifications/query-rules", { queries: RULES });
     expect(saved.status).toBe(200);
-    const older = { actions: { enabled: false, actions: ["team:delete"] }, authFailures: { enabled: false, threshold: 20, windowMinutes: 5 }, jobFailures: { enabled: false, afterFailures: 1 }, inactiveDigest: { enabled: false } };
+    const older = {
+      actions: { enabled: false, actions: ["team:delete"] },
+      authFailures: { enabled: false, threshold: 20, windowMinutes: 5 },
+      jobFailures: { enabled: false, afterFailures: 1 },
+      inactiveDigest: { enabled: false },
+    };
     expect((await put("/api/v1/settings/notifications/rules", older)).status).toBe(200);
-    const view = (await (await fetch(`${server.baseUrl}/api/v1/settings/notifications`, { headers: { authorization: auth } })).json()) as { rules: { queries: unknown[]; actions: unknown } };
+    const view = (await (await fetch(`${server.baseUrl}/api/v1/settings/notifications`, { headers: { authorization: auth } })).json()) as {
+      rules: { queries: unknown[]; actions: unknown };
+    };
     expect(view.rules.queries).toEqual(RULES);
     expect(view.rules.actions).toEqual(older.actions);
   });
@@ -134,7 +158,13 @@ describe(`query rules on ${testStoreKind()}`, () => {
 
   it("counts: one message when the matches within the window reach the threshold, one per burst", async () => {
     slack.messages.length = 0;
-    const failure = (i: number, ip = "10.9.4.2") => ({ action: "user:login", actor_email: `x${i}@acme.test`, actor_ip: ip, response_code: 401, timestamp: ago(60_000 - i * 1000) });
+    const failure = (i: number, ip = "10.9.4.2") => ({
+      action: "user:login",
+      actor_email: `x${i}@acme.test`,
+      actor_ip: ip,
+      response_code: 401,
+      timestamp: ago(60_000 - i * 1000),
+    });
     await ingest([failure(1), failure(2), failure(3, "10.8.0.1")]);
     await sleep(1500);
     expect(texts()).toEqual([]);

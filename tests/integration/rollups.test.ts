@@ -188,7 +188,13 @@ describe(`rollups on ${testStoreKind()}`, () => {
           expect(got.weekly, `${label} panel ${n} weekly`).toEqual(weekly);
           const names = new Map(users.map((u) => [u.id, u]));
           const expectedTop = rankMostActive(
-            [...active].map(([id, a]) => ({ userId: id, username: names.get(id)!.username, email: names.get(id)!.email, activeDays: a.days, lastActiveMs: a.last })),
+            [...active].map(([id, a]) => ({
+              userId: id,
+              username: names.get(id)!.username,
+              email: names.get(id)!.email,
+              activeDays: a.days,
+              lastActiveMs: a.last,
+            })),
           );
           expect(got.mostActive, `${label} panel ${n} most active`).toEqual(expectedTop);
         }

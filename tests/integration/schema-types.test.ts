@@ -64,9 +64,17 @@ function declaredTables(): Map<string, Map<string, Column>> {
 async function storedTables(store: Store): Promise<Map<string, Map<string, Column>>> {
   const tables = new Map<string, Map<string, Column>>();
   if (store.dialect === "sqlite") {
-    const names = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'orgtrail_migrations%'`.execute(store.db);
+    const names = await sql<{
+      name: string;
+    }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'orgtrail_migrations%'`.execute(store.db);
     for (const { name } of names.rows) {
-      const info = await sql<{ name: string; type: string; notnull: number; dflt_value: string | null; pk: number }>`SELECT * FROM pragma_table_info(${name})`.execute(store.db);
+      const info = await sql<{
+        name: string;
+        type: string;
+        notnull: number;
+        dflt_value: string | null;
+        pk: number;
+      }>`SELECT * FROM pragma_table_info(${name})`.execute(store.db);
       const columns = new Map<string, Column>();
       for (const c of info.rows) {
         const kind: Kind = /INT/i.test(c.type) ? "integer" : /TEXT/i.test(c.type) ? "text" : /BLOB/i.test(c.type) ? "bytes" : (`?${c.type}` as Kind);
@@ -85,7 +93,13 @@ async function storedTables(store: Store): Promise<Map<string, Map<string, Colum
     WHERE c.table_schema = current_schema() AND NOT k.relispartition AND c.table_name NOT LIKE 'orgtrail_migrations%'
     ORDER BY c.table_name, c.ordinal_position`.execute(store.db);
   for (const c of rows) {
-    const kind: Kind = ["integer", "bigint"].includes(c.data_type) ? "integer" : c.data_type === "text" ? "text" : c.data_type === "bytea" ? "bytes" : (`?${c.data_type}` as Kind);
+    const kind: Kind = ["integer", "bigint"].includes(c.data_type)
+      ? "integer"
+      : c.data_type === "text"
+        ? "text"
+        : c.data_type === "bytea"
+          ? "bytes"
+          : (`?${c.data_type}` as Kind);
     if (!tables.has(c.table_name)) tables.set(c.table_name, new Map());
     tables.get(c.table_name)!.set(c.column_name, { kind, nullable: c.is_nullable === "YES", generated: c.column_default !== null });
   }
@@ -114,7 +128,11 @@ describe(`the migrated schema matches lib/db/types.ts on ${testStoreKind()}`, ()
     for (const [table, columns] of declared) {
       for (const [name, want] of columns) {
         const got = stored.get(table)!.get(name)!;
-        expect({ column: `${table}.${name}`, kind: got.kind, nullable: got.nullable }).toEqual({ column: `${table}.${name}`, kind: want.kind, nullable: want.nullable });
+        expect({ column: `${table}.${name}`, kind: got.kind, nullable: got.nullable }).toEqual({
+          column: `${table}.${name}`,
+          kind: want.kind,
+          nullable: want.nullable,
+        });
         if (want.generated) expect({ column: `${table}.${name}`, hasDefault: got.generated }).toEqual({ column: `${table}.${name}`, hasDefault: true });
       }
     }

@@ -38,7 +38,11 @@ async function call(path: string, init: RequestInit & { auth?: string } = {}): P
 }
 
 async function signIn(username: string, apiKey: string): Promise<string> {
-  const response = await call("/api/v1/session", { method: "POST", body: JSON.stringify({ username, apiKey }), headers: { "content-type": "application/json" } });
+  const response = await call("/api/v1/session", {
+    method: "POST",
+    body: JSON.stringify({ username, apiKey }),
+    headers: { "content-type": "application/json" },
+  });
   expect(response.status).toBe(200);
   const set = response.headers.get("set-cookie") ?? "";
   return set.split(";")[0]!;
@@ -59,7 +63,12 @@ function ndjson(events: Record<string, unknown>[]): string {
 }
 
 async function ingest(events: Record<string, unknown>[]) {
-  const response = await call("/api/v1/ingest", { method: "POST", auth: adminBasic, body: ndjson(events), headers: { "content-type": "application/x-ndjson" } });
+  const response = await call("/api/v1/ingest", {
+    method: "POST",
+    auth: adminBasic,
+    body: ndjson(events),
+    headers: { "content-type": "application/x-ndjson" },
+  });
   expect(response.status).toBe(200);
   return (await response.json()) as { accepted: number };
 }
@@ -70,7 +79,12 @@ async function outboxRows() {
 
 describe(`Slack alerts on ${testStoreKind()}`, () => {
   beforeAll(async () => {
-    slack = await startFakeSlack({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, code: CODE, redirectUri: () => `${server.baseUrl}/api/v1/slack/oauth/callback` });
+    slack = await startFakeSlack({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      code: CODE,
+      redirectUri: () => `${server.baseUrl}/api/v1/slack/oauth/callback`,
+    });
     const url = await createTestDatabaseUrl();
     store = await openStore(url);
     const admin = await createAccount(store.db, "boss", ["default"], "admin");
@@ -81,7 +95,12 @@ describe(`Slack alerts on ${testStoreKind()}`, () => {
     server = await startServer({
       databaseUrl: url,
       // The webhook Slack answers is untrusted: the fake's, on loopback, is allowed by name.
-      env: { ORGTRAIL_SLACK_API_URL: slack.apiUrl, ORGTRAIL_SLACK_OAUTH_URL: slack.oauthUrl, ORGTRAIL_SECRET_KEY: SECRET_KEY, ORGTRAIL_ALLOWED_HOSTS: FAKE_SLACK_ALLOWED_HOSTS },
+      env: {
+        ORGTRAIL_SLACK_API_URL: slack.apiUrl,
+        ORGTRAIL_SLACK_OAUTH_URL: slack.oauthUrl,
+        ORGTRAIL_SECRET_KEY: SECRET_KEY,
+        ORGTRAIL_ALLOWED_HOSTS: FAKE_SLACK_ALLOWED_HOSTS,
+      },
     });
     cookie = await signIn("boss", admin.apiKey);
   });
@@ -92,7 +111,11 @@ describe(`Slack alerts on ${testStoreKind()}`, () => {
   });
 
   it("stores the Slack app with its secret sealed, and never answers it", async () => {
-    const saved = await call("/api/v1/settings/notifications/slack-app", { method: "PUT", body: JSON.stringify({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }), headers: { "content-type": "application/json" } });
+    const saved = await call("/api/v1/settings/notifications/slack-app", {
+      method: "PUT",
+      body: JSON.stringify({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
+      headers: { "content-type": "application/json" },
+    });
     expect(saved.status).toBe(200);
     expect(await saved.json()).toEqual({ ok: true, clientId: CLIENT_ID, clientSecretSet: true });
 
@@ -103,11 +126,27 @@ describe(`Slack alerts on ${testStoreKind()}`, () => {
     expect(JSON.stringify(row)).not.toContain(SECRET_KEY);
 
     const view = (await (await call("/api/v1/settings/notifications")).json()) as { slack: Record<string, unknown> };
-    expect(view.slack).toMatchObject({ clientId: CLIENT_ID, clientSecretSet: true, clientSecretReadable: true, connected: false, redirectUri: `${server.baseUrl}/api/v1/slack/oauth/callback` });
+    expect(view.slack).toMatchObject({
+      clientId: CLIENT_ID,
+      clientSecretSet: true,
+      clientSecretReadable: true,
+      connected: false,
+      redirectUri: `${server.baseUrl}/api/v1/slack/oauth/callback`,
+    });
 
     // Keeping the stored secret: an empty one is "unchanged".
-    expect((await call("/api/v1/settings/notifications/slack-app", { method: "PUT", body: JSON.stringify({ clientId: CLIENT_ID, clientSecret: "" }), headers: { "content-type": "application/json" } })).status).toBe(200);
-    expect((await store.db.selectFrom("alert_settings").select("slack_client_secret_enc").executeTakeFirstOrThrow()).slack_client_secret_enc).toBe(row.slack_client_secret_enc);
+    expect(
+      (
+        await call("/api/v1/settings/notifications/slack-app", {
+          method: "PUT",
+          body: JSON.stringify({ clientId: CLIENT_ID, clientSecret: "" }),
+          headers: { "content-type": "application/json" },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await store.db.selectFrom("alert_settings").select("slack_client_secret_enc").executeTakeFirstOrThrow()).slack_client_secret_enc).toBe(
+      row.slack_client_secret_enc,
+    );
   });
 
   it("refuses members, cross-origin writes and bad input", async () => {
@@ -119,7 +158,11 @@ describe(`Slack alerts on ${testStoreKind()}`, () => {
       headers: { "content-type": "application/json", origin: "https://evil.example" },
     });
     expect(crossSite.status).toBe(403);
-    const bad = await call("/api/v1/settings/notifications/rules", { method: "PUT", body: JSON.stringify({ actions: { enabled: true, actions: ["nope"] } }), headers: { "content-type": "application/json" } });
+    const bad = await call("/api/v1/settings/notifications/rules", {
+      method: "PUT",
+      body: JSON.stringify({ actions: { enabled: true, actions: ["nope"] } }),
+      headers: { "content-type": "application/json" },
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.code).toBe("bad_request");
   });
@@ -181,13 +224,23 @@ describe(`Slack alerts on ${testStoreKind()}`, () => {
       jobFailures: { enabled: true, afterFailures: 2 },
       inactiveDigest: { enabled: false },
     };
-    const saved = await call("/api/v1/settings/notifications/rules", { method: "PUT", body: JSON.stringify(rules), headers: { "content-type": "application/json" } });
+    const saved = await call("/api/v1/settings/notifications/rules", {
+      method: "PUT",
+      body: JSON.stringify(rules),
+      headers: { "content-type": "application/json" },
+    });
     expect(saved.status).toBe(200);
 
     const now = Date.now();
     await ingest([
       { action: "user:login", actor_email: "quiet@acme.test", timestamp: new Date(now - 60_000).toISOString() },
-      { action: "user:create_api_key", actor_email: "<!channel>@evil.test", entity_name: "<@U123> *bold* `x`", actor_ip: "10.1.2.3", timestamp: new Date(now - 30_000).toISOString() },
+      {
+        action: "user:create_api_key",
+        actor_email: "<!channel>@evil.test",
+        entity_name: "<@U123> *bold* `x`",
+        actor_ip: "10.1.2.3",
+        timestamp: new Date(now - 30_000).toISOString(),
+      },
       // Too old to alert: a backfill.
       { action: "team:delete", actor_email: "old@acme.test", timestamp: new Date(now - 3 * 86_400_000).toISOString() },
     ]);
@@ -213,7 +266,9 @@ describe(`Slack alerts on ${testStoreKind()}`, () => {
     expect(second!.status).toBe(200);
     expect(second!.raw).toBe(first!.raw);
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(900);
-    const row = await waitFor("the delivered mark", async () => (await outboxRows()).find((r) => r.dedupe_key.startsWith("action:") && r.status === "delivered" && r.attempts === 2));
+    const row = await waitFor("the delivered mark", async () =>
+      (await outboxRows()).find((r) => r.dedupe_key.startsWith("action:") && r.status === "delivered" && r.attempts === 2),
+    );
     expect(row.delivered_at).not.toBeNull();
     await sleep(1500);
     expect(slack.messages).toHaveLength(2);
@@ -222,7 +277,13 @@ describe(`Slack alerts on ${testStoreKind()}`, () => {
   it("a burst of 401/403 raises one alert per burst", async () => {
     slack.messages.length = 0;
     const now = Date.now();
-    const failure = (i: number, code: number) => ({ action: "user:login", actor_email: `intruder${i % 2}@x.test`, actor_ip: "203.0.113.9", response_code: code, timestamp: new Date(now - 50_000 + i * 1000).toISOString() });
+    const failure = (i: number, code: number) => ({
+      action: "user:login",
+      actor_email: `intruder${i % 2}@x.test`,
+      actor_ip: "203.0.113.9",
+      response_code: code,
+      timestamp: new Date(now - 50_000 + i * 1000).toISOString(),
+    });
     await ingest([failure(1, 401), failure(2, 401)]);
     await sleep(300);
     expect((await outboxRows()).filter((r) => r.rule === "auth_failures")).toHaveLength(0);
@@ -248,7 +309,10 @@ describe(`Slack alerts on ${testStoreKind()}`, () => {
   });
 
   it("shows job and outbox state, and never a secret in any answer", async () => {
-    const view = (await (await call("/api/v1/settings/notifications")).json()) as { jobs: { name: string; lastSuccessAt: string | null }[]; outbox: { delivered: number } };
+    const view = (await (await call("/api/v1/settings/notifications")).json()) as {
+      jobs: { name: string; lastSuccessAt: string | null }[];
+      outbox: { delivered: number };
+    };
     expect(view.jobs.map((j) => j.name)).toContain("slack-alerts");
     expect(view.jobs.find((j) => j.name === "slack-alerts")!.lastSuccessAt).not.toBeNull();
     expect(view.outbox.delivered).toBeGreaterThanOrEqual(4);

@@ -12,7 +12,10 @@ import { ensureOrg } from "@/lib/db/orgs";
 import { ingestNdjson } from "@/lib/ingest/ingest-ndjson";
 import { createTestDatabaseUrl, testStoreKind } from "../support/store";
 
-const bytes = (s: string) => (async function* () { yield new TextEncoder().encode(s); })();
+const bytes = (s: string) =>
+  (async function* () {
+    yield new TextEncoder().encode(s);
+  })();
 const logins = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) =>
     JSON.stringify({ action: "user:login", timestamp: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString(), actor_email: `${tag}${i % 5}@acme.test` }),
@@ -27,7 +30,12 @@ describe.skipIf(testStoreKind() !== "sqlite")("the SQLite dedupe index leads wit
     const raw = new BetterSqlite3(sqlitePath(url));
     const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) });
     const before = Object.fromEntries(Object.entries(migrations("sqlite")).filter(([name]) => name < "0005_sqlite_dedupe_by_time"));
-    const old = await new Migrator({ db, provider: { getMigrations: async () => before }, migrationTableName: "orgtrail_migrations", migrationLockTableName: "orgtrail_migrations_lock" }).migrateToLatest();
+    const old = await new Migrator({
+      db,
+      provider: { getMigrations: async () => before },
+      migrationTableName: "orgtrail_migrations",
+      migrationLockTableName: "orgtrail_migrations_lock",
+    }).migrateToLatest();
     expect(old.error).toBeUndefined();
     const columns = raw.prepare("SELECT name FROM pragma_index_info('events_org_dedupe') ORDER BY seqno").pluck().all();
     expect(columns).toEqual(["org_id", "dedupe_key"]);
@@ -42,8 +50,10 @@ describe.skipIf(testStoreKind() !== "sqlite")("the SQLite dedupe index leads wit
     const insert = raw.prepare(
       "INSERT INTO events (org_id, seq, ts, action, dedupe_key, body, ingested_at, chain) VALUES (1, ?, ?, 'user:login', ?, ?, 0, ?) ON CONFLICT (org_id, dedupe_key) DO NOTHING",
     );
-    for (let i = 1; i <= 50; i++) insert.run(i, 1_767_225_600_000 + i, `${"0".repeat(62)}${(i % 40).toString(16).padStart(2, "0")}`, `{"n":${i}}`, "c".repeat(64));
-    const digest = () => raw.prepare("SELECT count(*) AS n, group_concat(seq || ts || dedupe_key || body, ',') AS d FROM (SELECT * FROM events ORDER BY seq)").get();
+    for (let i = 1; i <= 50; i++)
+      insert.run(i, 1_767_225_600_000 + i, `${"0".repeat(62)}${(i % 40).toString(16).padStart(2, "0")}`, `{"n":${i}}`, "c".repeat(64));
+    const digest = () =>
+      raw.prepare("SELECT count(*) AS n, group_concat(seq || ts || dedupe_key || body, ',') AS d FROM (SELECT * FROM events ORDER BY seq)").get();
     const was = digest();
     raw.close();
 
@@ -52,11 +62,17 @@ describe.skipIf(testStoreKind() !== "sqlite")("the SQLite dedupe index leads wit
     expect(sqlite.prepare("SELECT name FROM pragma_index_info('events_org_dedupe') ORDER BY seqno").pluck().all()).toEqual(["org_id", "ts", "dedupe_key"]);
     expect(sqlite.prepare("SELECT \"unique\" FROM pragma_index_list('events') WHERE name = 'events_org_dedupe'").pluck().get()).toBe(1);
     const check = new BetterSqlite3(sqlitePath(url), { readonly: true });
-    expect(check.prepare("SELECT count(*) AS n, group_concat(seq || ts || dedupe_key || body, ',') AS d FROM (SELECT * FROM events ORDER BY seq)").get()).toEqual(was);
+    expect(
+      check.prepare("SELECT count(*) AS n, group_concat(seq || ts || dedupe_key || body, ',') AS d FROM (SELECT * FROM events ORDER BY seq)").get(),
+    ).toEqual(was);
     check.close();
     // A second row with a stored (ts, dedupe key) is refused by the index itself.
     expect(() =>
-      sqlite.prepare("INSERT INTO events (org_id, seq, ts, action, dedupe_key, body, ingested_at, chain) SELECT org_id, seq + 1000, ts, action, dedupe_key, body, ingested_at, chain FROM events WHERE seq = 7").run(),
+      sqlite
+        .prepare(
+          "INSERT INTO events (org_id, seq, ts, action, dedupe_key, body, ingested_at, chain) SELECT org_id, seq + 1000, ts, action, dedupe_key, body, ingested_at, chain FROM events WHERE seq = 7",
+        )
+        .run(),
     ).toThrow(/UNIQUE constraint failed/);
   });
 
@@ -75,7 +91,9 @@ describe.skipIf(testStoreKind() !== "sqlite")("the SQLite dedupe index leads wit
   });
 
   it("plans the insert's conflict check as a seek on (org_id, ts, dedupe_key)", () => {
-    const plan = store!.sqlite!.prepare("EXPLAIN QUERY PLAN SELECT 1 FROM events WHERE org_id = ? AND ts = ? AND dedupe_key = ?").all(1, 0, "x") as { detail: string }[];
+    const plan = store!.sqlite!.prepare("EXPLAIN QUERY PLAN SELECT 1 FROM events WHERE org_id = ? AND ts = ? AND dedupe_key = ?").all(1, 0, "x") as {
+      detail: string;
+    }[];
     expect(plan.map((p) => p.detail).join("\n")).toMatch(/USING COVERING INDEX events_org_dedupe \(org_id=\? AND ts=\? AND dedupe_key=\?\)/);
   });
 });

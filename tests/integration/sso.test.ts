@@ -145,11 +145,17 @@ describe("single sign-on (OpenID Connect)", () => {
   });
 
   it("finds a pre-provisioned account whose username is the email, and leaves its unmapped organization alone", async () => {
-    const before = await store.db.selectFrom("accounts").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const before = await store.db
+      .selectFrom("accounts")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     const { browser, response } = await signIn("linus");
     expect(response.status).toBe(303);
     expect((await browser.request(`${base}/api/v1/users?org=ops`)).status).toBe(200);
-    const after = await store.db.selectFrom("accounts").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const after = await store.db
+      .selectFrom("accounts")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
     const account = await store.db.selectFrom("accounts").selectAll().where("username", "=", "linus@example.com").executeTakeFirstOrThrow();
     expect(account).toMatchObject({ email: "linus@example.com", oidc_subject: "sub-linus" });
@@ -305,9 +311,15 @@ describe("single sign-on settings", () => {
   });
 
   it.each([
-    [{ ORGTRAIL_OIDC_ISSUER: "https://idp.example.com", ORGTRAIL_PUBLIC_URL: "https://orgtrail.example.com" }, /ORGTRAIL_OIDC_CLIENT_ID: is required when ORGTRAIL_OIDC_ISSUER is set/],
+    [
+      { ORGTRAIL_OIDC_ISSUER: "https://idp.example.com", ORGTRAIL_PUBLIC_URL: "https://orgtrail.example.com" },
+      /ORGTRAIL_OIDC_CLIENT_ID: is required when ORGTRAIL_OIDC_ISSUER is set/,
+    ],
     [{ ORGTRAIL_OIDC_ISSUER: "https://idp.example.com", ORGTRAIL_OIDC_CLIENT_ID: "c" }, /ORGTRAIL_PUBLIC_URL: is required when ORGTRAIL_OIDC_ISSUER is set/],
-    [{ ORGTRAIL_OIDC_ISSUER: "http://idp.example.com", ORGTRAIL_OIDC_CLIENT_ID: "c", ORGTRAIL_PUBLIC_URL: "https://o.example" }, /ORGTRAIL_OIDC_ISSUER: must be https/],
+    [
+      { ORGTRAIL_OIDC_ISSUER: "http://idp.example.com", ORGTRAIL_OIDC_CLIENT_ID: "c", ORGTRAIL_PUBLIC_URL: "https://o.example" },
+      /ORGTRAIL_OIDC_ISSUER: must be https/,
+    ],
     [{ ORGTRAIL_OIDC_ROLE_MAP: "admins=default:owner" }, /ORGTRAIL_OIDC_ROLE_MAP: .*role must be admin, auditor or member, not "owner"/],
   ])("refuses to start with %j", async (env, message) => {
     const result = await runCli(["admin", "default-org", "nobody", "default"], { databaseUrl: await createTestDatabaseUrl(), env });

@@ -8,7 +8,10 @@ import { ingestNdjson } from "@/lib/ingest/ingest-ndjson";
 import { createTestDatabaseUrl } from "../support/store";
 
 const EVENTS = new URL("../fixtures/small-org/events.ndjson", import.meta.url).pathname;
-const bytes = (s: string) => (async function* () { yield new TextEncoder().encode(s); })();
+const bytes = (s: string) =>
+  (async function* () {
+    yield new TextEncoder().encode(s);
+  })();
 
 describe("ingest into the store", () => {
   let store: Store;
@@ -85,7 +88,9 @@ describe("ingest into the store", () => {
     const more = await ingestNdjson(
       store,
       orgId,
-      bytes('{"action":"user:login","timestamp":"2026-04-01T00:00:00Z","actor_user_id":"U1"}\n{"action":"user:login","timestamp":"2026-04-01T00:00:00Z","actor_user_id":"U1"}\n'),
+      bytes(
+        '{"action":"user:login","timestamp":"2026-04-01T00:00:00Z","actor_user_id":"U1"}\n{"action":"user:login","timestamp":"2026-04-01T00:00:00Z","actor_user_id":"U1"}\n',
+      ),
       { deployment: "self-managed" },
     );
     expect([more.accepted, more.duplicates]).toEqual([1, 1]);
@@ -99,7 +104,9 @@ describe("ingest into the store", () => {
     await ingestNdjson(
       store,
       orgId,
-      bytes('{"action":"run:update","timestamp":"2026-04-02T00:00:00Z","actor_user_id":"U9"}\n{"action":"run:update","timestamp":"2026-04-02T01:00:00Z","actor_user_id":"U9","actor_email":"Nine@Acme.test"}\n{"action":"run:update","timestamp":"2026-04-02T02:00:00Z","actor_email":"nine@acme.test"}\n'),
+      bytes(
+        '{"action":"run:update","timestamp":"2026-04-02T00:00:00Z","actor_user_id":"U9"}\n{"action":"run:update","timestamp":"2026-04-02T01:00:00Z","actor_user_id":"U9","actor_email":"Nine@Acme.test"}\n{"action":"run:update","timestamp":"2026-04-02T02:00:00Z","actor_email":"nine@acme.test"}\n',
+      ),
       { deployment: "self-managed" },
     );
     const nine = await store.db.selectFrom("users").select(["id", "email", "email_key"]).where("external_id", "=", "U9").execute();
@@ -115,7 +122,9 @@ describe("ingest into the store", () => {
   });
 
   it("skips report:read in multi-tenant mode and counts it", async () => {
-    const s = await ingestNdjson(store, orgId, bytes('{"action":"report:read","timestamp":"2026-04-03T00:00:00Z","actor_email":"a@x"}\n'), { deployment: "multi-tenant" });
+    const s = await ingestNdjson(store, orgId, bytes('{"action":"report:read","timestamp":"2026-04-03T00:00:00Z","actor_email":"a@x"}\n'), {
+      deployment: "multi-tenant",
+    });
     expect([s.accepted, s.skipped]).toEqual([0, 1]);
   });
 });

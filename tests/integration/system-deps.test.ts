@@ -52,7 +52,9 @@ function run(s: Sandbox, args: string[], options: { present?: string[]; path?: s
     env: {
       ...process.env,
       PATH: options.path ?? `${s.bin}:${process.env.PATH ?? ""}`,
-      ORGTRAIL_SYSTEM_DEPS_PATHS: Object.entries(s.paths).map(([pkg, path]) => `${pkg}=${path}`).join(","),
+      ORGTRAIL_SYSTEM_DEPS_PATHS: Object.entries(s.paths)
+        .map(([pkg, path]) => `${pkg}=${path}`)
+        .join(","),
       ...options.env,
     },
   });

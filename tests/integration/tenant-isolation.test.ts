@@ -34,7 +34,10 @@ async function setUp(deployment: string) {
     bob: await key(["bob", "--org", "globex"]),
     root: await key(["root", "--org", "default"]),
   };
-  for (const [org, domain] of [["acme", "acme.test"], ["globex", "globex.test"]]) {
+  for (const [org, domain] of [
+    ["acme", "acme.test"],
+    ["globex", "globex.test"],
+  ]) {
     const r = await runCli(["ingest", "--org", org!, "-"], { databaseUrl, env, input: events(domain!) });
     expect(r.code, r.stderr).toBe(0);
   }
@@ -176,7 +179,10 @@ describe(`job-failure alerts go to instance admins only (${testStoreKind()})`, (
 
   const queuedFor = async (rule: string) => {
     const rows = await store.db.selectFrom("alert_outbox").select("org_id").where("rule", "=", rule).execute();
-    return Object.entries(orgs).filter(([, id]) => rows.some((r) => Number(r.org_id) === id)).map(([slug]) => slug).sort();
+    return Object.entries(orgs)
+      .filter(([, id]) => rows.some((r) => Number(r.org_id) === id))
+      .map(([slug]) => slug)
+      .sort();
   };
 
   it("self-managed: an instance-wide job's failure alerts the default organization only", async () => {

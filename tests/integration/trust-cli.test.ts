@@ -21,9 +21,17 @@ const saved = { ...process.env };
 const basic = (user: string, key: string) => `Basic ${Buffer.from(`${user}:${key}`).toString("base64")}`;
 const lines = (n: number) =>
   Array.from({ length: n }, (_, i) =>
-    JSON.stringify({ action: "run:update", timestamp: new Date(Date.parse("2026-03-01T00:00:00Z") + i * 60_000).toISOString(), actor_email: `u${i % 3}@acme.test`, ...(i % 4 === 1 ? { x_unknown: i } : {}) }),
+    JSON.stringify({
+      action: "run:update",
+      timestamp: new Date(Date.parse("2026-03-01T00:00:00Z") + i * 60_000).toISOString(),
+      actor_email: `u${i % 3}@acme.test`,
+      ...(i % 4 === 1 ? { x_unknown: i } : {}),
+    }),
   ).join("\n") + "\n";
-const bytes = (s: string) => (async function* () { yield new TextEncoder().encode(s); })();
+const bytes = (s: string) =>
+  (async function* () {
+    yield new TextEncoder().encode(s);
+  })();
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {

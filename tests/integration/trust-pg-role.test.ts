@@ -16,8 +16,13 @@ import { createTestDatabaseUrl, testStoreKind, testTmpRoot } from "../support/st
 
 const saved = { ...process.env };
 const lines = (n: number, startMs: number, tag: string) =>
-  Array.from({ length: n }, (_, i) => JSON.stringify({ action: "user:login", timestamp: new Date(startMs + i * 60_000).toISOString(), actor_email: `${tag}${i}@acme.test` })).join("\n") + "\n";
-const bytes = (s: string) => (async function* () { yield new TextEncoder().encode(s); })();
+  Array.from({ length: n }, (_, i) =>
+    JSON.stringify({ action: "user:login", timestamp: new Date(startMs + i * 60_000).toISOString(), actor_email: `${tag}${i}@acme.test` }),
+  ).join("\n") + "\n";
+const bytes = (s: string) =>
+  (async function* () {
+    yield new TextEncoder().encode(s);
+  })();
 
 describe.skipIf(testStoreKind() !== "postgres")("PostgreSQL application role", () => {
   let owner: Store;
@@ -78,7 +83,9 @@ describe.skipIf(testStoreKind() !== "postgres")("PostgreSQL application role", (
       await expect(sql`TRUNCATE ${sql.id(table)}`.execute(owner.db)).rejects.toThrow(/append-only/);
     }
     // Nor can it make a partition of its own (it would own that one).
-    await expect(sql`CREATE TABLE events_mine PARTITION OF events FOR VALUES FROM (0) TO (1)`.execute(app.db)).rejects.toThrow(/permission denied|must be owner/);
+    await expect(sql`CREATE TABLE events_mine PARTITION OF events FOR VALUES FROM (0) TO (1)`.execute(app.db)).rejects.toThrow(
+      /permission denied|must be owner/,
+    );
   });
 
   it("is refused UPDATE, DELETE and TRUNCATE of events even with the trigger dropped", async () => {
@@ -99,13 +106,17 @@ describe.skipIf(testStoreKind() !== "postgres")("PostgreSQL application role", (
 
   it("purges only through the function, which re-checks the floor and the record", async () => {
     const call = (upTo: number, count: number, days: number) =>
-      sql`SELECT orgtrail_purge_events(${orgId}::integer, ${upTo}::bigint, ${"0".repeat(64)}, ${count}::bigint, ${Date.now()}::bigint, 'k', 's', ${days}::integer)`.execute(app.db);
+      sql`SELECT orgtrail_purge_events(${orgId}::integer, ${upTo}::bigint, ${"0".repeat(64)}, ${count}::bigint, ${Date.now()}::bigint, 'k', 's', ${days}::integer)`.execute(
+        app.db,
+      );
     await expect(call(6, 6, 365)).rejects.toThrow(/at least 2192 days/);
     await expect(call(8, 8, 2192)).rejects.toThrow(/within the retention period/);
     await expect(call(6, 6, 2192)).rejects.toThrow(/chain head/);
     const r = await purgeExpired(app, orgId, { retentionDays: 2192 });
     expect([r.fromSeq, r.upToSeq, r.count]).toEqual([1, 6, 6]);
-    expect((await app.db.selectFrom("events").select("seq").where("org_id", "=", orgId).orderBy("seq").execute()).map((e) => Number(e.seq))).toEqual([7, 8, 9, 10]);
+    expect((await app.db.selectFrom("events").select("seq").where("org_id", "=", orgId).orderBy("seq").execute()).map((e) => Number(e.seq))).toEqual([
+      7, 8, 9, 10,
+    ]);
     expect(await verifyOrg(app, orgId)).toMatchObject({ ok: true, fromSeq: 7, lastSeq: 10, purges: 1 });
   });
 });

@@ -21,7 +21,14 @@ describe("the chain walk yields to the event loop between pages", () => {
     const lines = Array.from({ length: EVENTS }, (_, i) =>
       JSON.stringify({ action: "user:login", timestamp: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), actor_email: `u${i % 50}@acme.test` }),
     ).join("\n");
-    const summary = await ingestNdjson(store, orgId, (async function* () { yield new TextEncoder().encode(lines); })(), { deployment: "self-managed", batchSize: 5000 });
+    const summary = await ingestNdjson(
+      store,
+      orgId,
+      (async function* () {
+        yield new TextEncoder().encode(lines);
+      })(),
+      { deployment: "self-managed", batchSize: 5000 },
+    );
     expect(summary.accepted).toBe(EVENTS);
   }, 60_000);
   afterAll(async () => store?.close());

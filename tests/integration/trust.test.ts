@@ -37,7 +37,10 @@ function eventLines(n: number, startMs: number, tag = "e"): string {
   return lines.join("\n") + "\n";
 }
 
-const bytes = (s: string) => (async function* () { yield new TextEncoder().encode(s); })();
+const bytes = (s: string) =>
+  (async function* () {
+    yield new TextEncoder().encode(s);
+  })();
 
 async function ingest(store: Store, orgId: number, text: string, batchSize = 7) {
   return ingestNdjson(store, orgId, bytes(text), { deployment: "self-managed", batchSize });
@@ -121,7 +124,12 @@ describe(`trust: hash chain, checkpoints, retention on ${kind}`, () => {
     const mixed = await ingest(store, orgId, text.split("\n").slice(0, 5).join("\n") + "\n" + more + more, 4);
     expect([mixed.accepted, mixed.duplicates]).toEqual([10, 15]);
 
-    const rows = await store.db.selectFrom("events").select(["seq", "dedupe_key", "body", "extra", "chain"]).where("org_id", "=", orgId).orderBy("seq").execute();
+    const rows = await store.db
+      .selectFrom("events")
+      .select(["seq", "dedupe_key", "body", "extra", "chain"])
+      .where("org_id", "=", orgId)
+      .orderBy("seq")
+      .execute();
     let head = GENESIS_CHAIN;
     rows.forEach((r, i) => {
       expect(Number(r.seq)).toBe(i + 1);
@@ -153,7 +161,13 @@ describe(`trust: hash chain, checkpoints, retention on ${kind}`, () => {
 
   it("names an edited unknown key (extra)", async () => {
     const { store, orgId } = await seeded();
-    const withExtra = await store.db.selectFrom("events").select("seq").where("org_id", "=", orgId).where("extra", "is not", null).orderBy("seq").executeTakeFirstOrThrow();
+    const withExtra = await store.db
+      .selectFrom("events")
+      .select("seq")
+      .where("org_id", "=", orgId)
+      .where("extra", "is not", null)
+      .orderBy("seq")
+      .executeTakeFirstOrThrow();
     await dropEventTriggers(store);
     await sql`UPDATE events SET extra = replace(extra, 'extra', 'EXTRA') WHERE org_id = ${orgId} AND seq = ${withExtra.seq}`.execute(store.db);
     expect(await verifyOrg(store, orgId)).toMatchObject({ ok: false, firstBadSeq: Number(withExtra.seq), code: "edited_event" });
@@ -205,7 +219,9 @@ describe(`trust: hash chain, checkpoints, retention on ${kind}`, () => {
     for (let seq = 30; seq >= 18; seq--) await sql`UPDATE events SET seq = ${seq + 1} WHERE org_id = ${orgId} AND seq = ${seq}`.execute(store.db);
     const body = JSON.stringify({ action: "user:login", timestamp: "2026-02-01T10:30:00.000Z", actor_email: "mallory@acme.test" });
     await sql`INSERT INTO events (org_id, seq, ts, action, dedupe_key, body, ingested_at, chain)
-      VALUES (${orgId}, 18, ${Date.parse("2026-02-01T10:30:00Z")}, 'user:login', ${eventLeaf(body, null)}, ${body}, ${Date.now()}, ${"0".repeat(64)})`.execute(store.db);
+      VALUES (${orgId}, 18, ${Date.parse("2026-02-01T10:30:00Z")}, 'user:login', ${eventLeaf(body, null)}, ${body}, ${Date.now()}, ${"0".repeat(64)})`.execute(
+      store.db,
+    );
     expect(await verifyOrg(store, orgId)).toMatchObject({ ok: false, firstBadSeq: 18, code: "chain_mismatch" });
     await rechainAll(store, orgId);
     // Every stored hash is consistent now: only the signed checkpoint over 16-30 disagrees.
@@ -276,7 +292,16 @@ describe(`trust: hash chain, checkpoints, retention on ${kind}`, () => {
     it("reports a forged row inserted into the store's checkpoints", async () => {
       await store.db
         .insertInto("checkpoints")
-        .values({ org_id: orgId, from_seq: 1, to_seq: 30, prev_head: GENESIS_CHAIN, head: "a".repeat(64), created_at: Date.now(), key_id: good.keyId, signature: good.signature })
+        .values({
+          org_id: orgId,
+          from_seq: 1,
+          to_seq: 30,
+          prev_head: GENESIS_CHAIN,
+          head: "a".repeat(64),
+          created_at: Date.now(),
+          key_id: good.keyId,
+          signature: good.signature,
+        })
         .execute();
       expect(await verifyOrg(store, orgId)).toMatchObject({ ok: false, firstBadSeq: null, code: "bad_checkpoint" });
     });
@@ -345,7 +370,15 @@ describe(`trust: hash chain, checkpoints, retention on ${kind}`, () => {
       // A database writer records a purge it cannot sign, and the trigger lets the old rows go.
       await store.db
         .insertInto("event_purges")
-        .values({ org_id: orgId, up_to_seq: 5, chain_head: await chainOf(store, orgId, 5), count: 5, purged_at: Date.now(), key_id: loadSigningKey().keyId, signature: "AAAA" })
+        .values({
+          org_id: orgId,
+          up_to_seq: 5,
+          chain_head: await chainOf(store, orgId, 5),
+          count: 5,
+          purged_at: Date.now(),
+          key_id: loadSigningKey().keyId,
+          signature: "AAAA",
+        })
         .execute();
       await sql`DELETE FROM events WHERE org_id = ${orgId} AND seq <= 5`.execute(store.db);
       expect(await verifyOrg(store, orgId)).toMatchObject({ ok: false, firstBadSeq: 1, code: "bad_purge_record" });

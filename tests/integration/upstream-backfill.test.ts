@@ -26,8 +26,20 @@ function history(): string[] {
     if (offset !== EARLIEST_OFFSET && offset !== 0 && (offset * 37) % 23 !== 0) continue;
     const n = 1 + (offset % 4);
     for (let i = 0; i < n; i++) {
-      const time = offset === EARLIEST_OFFSET && i === 0 ? "00:00:00.000" : i === 1 ? "23:59:59.999" : `${String(8 + i).padStart(2, "0")}:${String(offset % 60).padStart(2, "0")}:00.000`;
-      lines.push(JSON.stringify({ action: actions[(offset + i) % actions.length], timestamp: `${dayOf(offset)}T${time}Z`, actor_email: `u${offset % 7}@acme.test`, project_name: `p${offset}-${i}` }));
+      const time =
+        offset === EARLIEST_OFFSET && i === 0
+          ? "00:00:00.000"
+          : i === 1
+            ? "23:59:59.999"
+            : `${String(8 + i).padStart(2, "0")}:${String(offset % 60).padStart(2, "0")}:00.000`;
+      lines.push(
+        JSON.stringify({
+          action: actions[(offset + i) % actions.length],
+          timestamp: `${dayOf(offset)}T${time}Z`,
+          actor_email: `u${offset % 7}@acme.test`,
+          project_name: `p${offset}-${i}`,
+        }),
+      );
     }
   }
   return lines;
@@ -55,7 +67,11 @@ async function pullRows(databaseUrl: string) {
   const store = await openStore(databaseUrl);
   try {
     const rows = await store.db.selectFrom("job_state").select(["name", "checkpoint", "progress"]).where("name", "like", "upstream-pull:%").execute();
-    return rows.map((r) => ({ name: r.name, checkpoint: JSON.parse(r.checkpoint ?? "null") as Record<string, unknown> | null, progress: JSON.parse(r.progress ?? "null") as Record<string, unknown> | null }));
+    return rows.map((r) => ({
+      name: r.name,
+      checkpoint: JSON.parse(r.checkpoint ?? "null") as Record<string, unknown> | null,
+      progress: JSON.parse(r.progress ?? "null") as Record<string, unknown> | null,
+    }));
   } finally {
     await store.close();
   }
@@ -103,7 +119,15 @@ describe("a first pull copies the whole history", () => {
       }
       expect(rows, downstream.output().stderr).toHaveLength(1);
       expect(rows[0]!.checkpoint).toEqual({ v: 1, nextDay: TODAY, firstDay: EARLIEST });
-      expect(rows[0]!.progress).toMatchObject({ v: 1, phase: "done", firstDay: EARLIEST, today: TODAY, daysDone: EARLIEST_OFFSET + 1, daysTotal: EARLIEST_OFFSET + 1, error: null });
+      expect(rows[0]!.progress).toMatchObject({
+        v: 1,
+        phase: "done",
+        firstDay: EARLIEST,
+        today: TODAY,
+        daysDone: EARLIEST_OFFSET + 1,
+        daysTotal: EARLIEST_OFFSET + 1,
+        error: null,
+      });
       expect(downstream.output().stderr).toContain(`the upstream's history starts on ${EARLIEST} (earliest-event)`);
 
       const answer = async (server: RunningServer, k: string, query: string) => {
@@ -132,11 +156,17 @@ describe("a first pull copies the whole history", () => {
     const db = await createTestDatabaseUrl();
     const proxy = await startProxy(upstream.baseUrl);
     try {
-      const r = await runCli(["pull", "--url", proxy.baseUrl, "--username", "root", "--api-key", key], { databaseUrl: db, env: { ORGTRAIL_TODAY: TODAY }, timeoutMs: 170_000 });
+      const r = await runCli(["pull", "--url", proxy.baseUrl, "--username", "root", "--api-key", key], {
+        databaseUrl: db,
+        env: { ORGTRAIL_TODAY: TODAY },
+        timeoutMs: 170_000,
+      });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain(`fetched ${LINES.length}, accepted ${LINES.length}, duplicates 0, rejected 0`);
       expect(r.stderr).toContain(`pull: the upstream's history starts on ${EARLIEST} (earliest-event): ${EARLIEST_OFFSET + 1} days to fetch`);
-      expect(r.stderr).toMatch(new RegExp(`pull: ${EARLIEST_OFFSET + 1}/${EARLIEST_OFFSET + 1} days \\(100%\\), ${LINES.length} events, [\\d,]+/s, done in \\d+`));
+      expect(r.stderr).toMatch(
+        new RegExp(`pull: ${EARLIEST_OFFSET + 1}/${EARLIEST_OFFSET + 1} days \\(100%\\), ${LINES.length} events, [\\d,]+/s, done in \\d+`),
+      );
       // Two probes (the last 8 days, then 1970..today), each one event at most; then the walk.
       expect(proxy.requests.slice(0, 2).map((u) => [params(u).get("startDate"), params(u).get("numDays"), params(u).get("limit")])).toEqual([
         [TODAY, "7", "1"],
@@ -155,7 +185,20 @@ describe("a first pull copies the whole history", () => {
   it("on a terminal, keeps one progress line updated in place", { timeout: 120_000 }, async () => {
     const db = await createTestDatabaseUrl();
     const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
-    const command = ["exec", process.execPath, join(PROJECT_ROOT, "bin/orgtrail.mjs"), "pull", "--url", upstream.baseUrl, "--username", "root", "--api-key", key].map(quote).join(" ");
+    const command = [
+      "exec",
+      process.execPath,
+      join(PROJECT_ROOT, "bin/orgtrail.mjs"),
+      "pull",
+      "--url",
+      upstream.baseUrl,
+      "--username",
+      "root",
+      "--api-key",
+      key,
+    ]
+      .map(quote)
+      .join(" ");
     // util-linux `script` gives the CLI a pseudo-terminal, as a user's shell would.
     const r = spawnSync("script", ["-qec", command, "/dev/null"], {
       cwd: PROJECT_ROOT,
@@ -164,7 +207,9 @@ describe("a first pull copies the whole history", () => {
       env: { ...process.env, ORGTRAIL_DATABASE_URL: db, ORGTRAIL_TODAY: TODAY, ORGTRAIL_DEMO: "0", NEXT_TELEMETRY_DISABLED: "1" },
     });
     expect(r.status, r.stdout).toBe(0);
-    const updates = r.stdout.split("\r\x1b[2K").filter((part) => /^pull \d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?: \d+\/733 days \(\d+%\), [\d,]+ events, [\d,]+\/s/.test(part));
+    const updates = r.stdout
+      .split("\r\x1b[2K")
+      .filter((part) => /^pull \d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?: \d+\/733 days \(\d+%\), [\d,]+ events, [\d,]+\/s/.test(part));
     expect(updates.length).toBeGreaterThan(10);
     expect(updates.some((u) => /ETA \d/.test(u))).toBe(true);
     // Updates overwrite each other: no newline between them, one final line when done.
@@ -213,13 +258,20 @@ describe("a first pull copies the whole history", () => {
     const plain = await startFakeUpstream((url, _i, res) => {
       const start = Date.parse(`${url.searchParams.get("startDate") ?? TODAY}T00:00:00Z`) + DAY_MS;
       const from = start - (Number(url.searchParams.get("numDays") ?? "0") + 1) * DAY_MS;
-      const lines = events.filter((e) => e.ms >= from && e.ms < start).map((e) => e.line).reverse();
+      const lines = events
+        .filter((e) => e.ms >= from && e.ms < start)
+        .map((e) => e.line)
+        .reverse();
       res.writeHead(200, { "Content-Type": "application/x-ndjson" });
       res.end(lines.length ? lines.join("\n") + "\n" : "");
     });
     try {
       const db = await createTestDatabaseUrl();
-      const r = await runCli(["pull", "--url", plain.baseUrl, "--username", "u", "--api-key", "k"], { databaseUrl: db, env: { ORGTRAIL_TODAY: TODAY }, timeoutMs: 110_000 });
+      const r = await runCli(["pull", "--url", plain.baseUrl, "--username", "u", "--api-key", "k"], {
+        databaseUrl: db,
+        env: { ORGTRAIL_TODAY: TODAY },
+        timeoutMs: 110_000,
+      });
       expect(r.code, r.stderr).toBe(0);
       const m = /history starts on (\d{4}-\d{2}-\d{2}) \(bisected\)/.exec(r.stderr);
       expect(m, r.stderr).not.toBeNull();
@@ -240,11 +292,17 @@ describe("a first pull copies the whole history", () => {
   it("--since and ORGTRAIL_UPSTREAM_SINCE still narrow a first pull", { timeout: 120_000 }, async () => {
     const since = dayOf(100);
     const expected = LINES.filter((l) => (JSON.parse(l) as { timestamp: string }).timestamp >= since).length;
-    for (const [extra, env] of [[["--since", since], {}], [[], { ORGTRAIL_UPSTREAM_SINCE: since }]] as const) {
+    for (const [extra, env] of [
+      [["--since", since], {}],
+      [[], { ORGTRAIL_UPSTREAM_SINCE: since }],
+    ] as const) {
       const db = await createTestDatabaseUrl();
       const proxy = await startProxy(upstream.baseUrl);
       try {
-        const r = await runCli(["pull", "--url", proxy.baseUrl, "--username", "root", "--api-key", key, ...extra], { databaseUrl: db, env: { ORGTRAIL_TODAY: TODAY, ...env } });
+        const r = await runCli(["pull", "--url", proxy.baseUrl, "--username", "root", "--api-key", key, ...extra], {
+          databaseUrl: db,
+          env: { ORGTRAIL_TODAY: TODAY, ...env },
+        });
         expect(r.code, r.stderr).toBe(0);
         expect(r.stdout).toContain(`accepted ${expected},`);
         expect(proxy.requests.some(isProbe)).toBe(false);
@@ -271,7 +329,11 @@ describe("a first pull and the multi-tenant 7-day cap", () => {
       for (const deployment of ["multi-tenant", "self-managed"]) {
         proxy.requests.length = 0;
         const db = await createTestDatabaseUrl();
-        const r = await runCli(["pull", "--url", proxy.baseUrl, "--username", "root", "--api-key", key], { databaseUrl: db, env: { ORGTRAIL_TODAY: TODAY, ORGTRAIL_DEPLOYMENT: deployment }, timeoutMs: 170_000 });
+        const r = await runCli(["pull", "--url", proxy.baseUrl, "--username", "root", "--api-key", key], {
+          databaseUrl: db,
+          env: { ORGTRAIL_TODAY: TODAY, ORGTRAIL_DEPLOYMENT: deployment },
+          timeoutMs: 170_000,
+        });
         expect(r.code, r.stderr).toBe(0);
         expect(r.stderr).toContain(`history starts on ${since} (multi-tenant)`);
         const walk = proxy.requests.filter((u) => !isProbe(u));

@@ -11,7 +11,12 @@ const WINDOW = "startDate=2026-02-28&numDays=27";
 
 function events(n: number, tag: string, day: (i: number) => number): string[] {
   return Array.from({ length: n }, (_, i) =>
-    JSON.stringify({ action: i % 2 ? "user:login" : "run:update", timestamp: `2026-02-${String(day(i)).padStart(2, "0")}T10:${String(i % 60).padStart(2, "0")}:00Z`, actor_email: `${tag}${i % 9}@acme.test`, project_name: `p${i}` }),
+    JSON.stringify({
+      action: i % 2 ? "user:login" : "run:update",
+      timestamp: `2026-02-${String(day(i)).padStart(2, "0")}T10:${String(i % 60).padStart(2, "0")}:00Z`,
+      actor_email: `${tag}${i % 9}@acme.test`,
+      project_name: `p${i}`,
+    }),
   );
 }
 

@@ -18,7 +18,15 @@ function makeEvents(n: number, tag: string, days = 28, month = "2026-02"): strin
     const day = 1 + (i % days);
     const sec = Math.floor(i / days) % 3600;
     const ts = `${month}-${String(day).padStart(2, "0")}T${String(8 + Math.floor(sec / 600)).padStart(2, "0")}:${String(Math.floor(sec / 10) % 60).padStart(2, "0")}:${String(sec % 10).padStart(2, "0")}Z`;
-    lines.push(JSON.stringify({ action: actions[i % actions.length], timestamp: ts, actor_email: `${tag}${i % 50}@acme.test`, actor_ip: "192.0.2.7", project_name: `p${i}` }));
+    lines.push(
+      JSON.stringify({
+        action: actions[i % actions.length],
+        timestamp: ts,
+        actor_email: `${tag}${i % 50}@acme.test`,
+        actor_ip: "192.0.2.7",
+        project_name: `p${i}`,
+      }),
+    );
   }
   return lines;
 }
@@ -64,7 +72,11 @@ describe("orgtrail pull from another orgtrail server", () => {
   const dir = () => mkdtempSync(join(testTmpRoot(), "pull-"));
   const lines = makeEvents(3000, "a");
   const pull = (databaseUrl: string, url: string, extra: string[] = [], env: Record<string, string> = {}) =>
-    runCli(["pull", "--url", url, "--username", "root", "--api-key", key, ...extra], { databaseUrl, env: { ORGTRAIL_TODAY: TODAY, ...env }, timeoutMs: 120_000 });
+    runCli(["pull", "--url", url, "--username", "root", "--api-key", key, ...extra], {
+      databaseUrl,
+      env: { ORGTRAIL_TODAY: TODAY, ...env },
+      timeoutMs: 120_000,
+    });
 
   beforeAll(async () => {
     upstreamDb = await createTestDatabaseUrl();
@@ -126,7 +138,10 @@ describe("orgtrail pull from another orgtrail server", () => {
 
   it("stops with exit 2 and the status named on wrong credentials", async () => {
     const db = await createTestDatabaseUrl();
-    const result = await runCli(["pull", "--url", upstream.baseUrl, "--username", "root", "--api-key", "otk_wrong"], { databaseUrl: db, env: { ORGTRAIL_TODAY: TODAY } });
+    const result = await runCli(["pull", "--url", upstream.baseUrl, "--username", "root", "--api-key", "otk_wrong"], {
+      databaseUrl: db,
+      env: { ORGTRAIL_TODAY: TODAY },
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("upstream answered 401 Unauthorized: check the username and API key (invalid username or API key)");
   });
@@ -149,7 +164,10 @@ describe("orgtrail pull from another orgtrail server", () => {
       expect(before).toBeLessThan(3000);
 
       proxy.requests.length = 0;
-      const rest = await runCli(args.filter((a, i) => a !== "--since" && args[i - 1] !== "--since"), { databaseUrl: db, env: { ORGTRAIL_TODAY: TODAY }, timeoutMs: 180_000 });
+      const rest = await runCli(
+        args.filter((a, i) => a !== "--since" && args[i - 1] !== "--since"),
+        { databaseUrl: db, env: { ORGTRAIL_TODAY: TODAY }, timeoutMs: 180_000 },
+      );
       expect(rest.code, rest.stderr).toBe(0);
       // It resumed inside the window it was paging, from the saved cursor.
       expect(proxy.requests[0]).toContain("cursor=");
@@ -197,7 +215,10 @@ describe("orgtrail pull from a flaky NDJSON-only upstream", () => {
     });
     const db = await createTestDatabaseUrl();
     const started = Date.now();
-    const result = await runCli(["pull", "--url", fake.baseUrl, "--username", "u", "--api-key", "k", "--since", "2026-02-20"], { databaseUrl: db, env: { ORGTRAIL_TODAY: TODAY } });
+    const result = await runCli(["pull", "--url", fake.baseUrl, "--username", "u", "--api-key", "k", "--since", "2026-02-20"], {
+      databaseUrl: db,
+      env: { ORGTRAIL_TODAY: TODAY },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(result.stderr).toMatch(/upstream answered 429 \(slow down\); retry 1 in 1\.0 s/);
@@ -234,7 +255,10 @@ describe("orgtrail pull from a flaky NDJSON-only upstream", () => {
     });
     try {
       const db = await createTestDatabaseUrl();
-      const result = await runCli(["pull", "--url", bad.baseUrl, "--username", "u", "--api-key", "k", "--since", TODAY], { databaseUrl: db, env: { ORGTRAIL_TODAY: TODAY } });
+      const result = await runCli(["pull", "--url", bad.baseUrl, "--username", "u", "--api-key", "k", "--since", TODAY], {
+        databaseUrl: db,
+        env: { ORGTRAIL_TODAY: TODAY },
+      });
       expect(result.code).toBe(1);
       expect(summaryOf(result.stdout)).toEqual({ fetched: 3, accepted: 1, duplicates: 0, rejected: 2 });
       expect(result.stderr).toMatch(/pull 2026-02-28: line 2: /);
@@ -250,7 +274,9 @@ describe("orgtrail pull and the SSRF guard", () => {
     for (const url of ["http://169.254.169.254/admin/audit_logs", "http://[fd00:ec2::254]", "http://2852039166"]) {
       const r = await runCli(["pull", "--url", url, "--username", "u", "--api-key", "k"], { databaseUrl, env: { ORGTRAIL_ALLOWED_HOSTS: "" } });
       expect(r.code, url).toBe(2);
-      expect(r.stderr).toMatch(/resolves to (169\.254\.169\.254|fd00:ec2::254), a link-local, cloud metadata or reserved address; add it to ORGTRAIL_ALLOWED_HOSTS/);
+      expect(r.stderr).toMatch(
+        /resolves to (169\.254\.169\.254|fd00:ec2::254), a link-local, cloud metadata or reserved address; add it to ORGTRAIL_ALLOWED_HOSTS/,
+      );
     }
   });
 

@@ -52,7 +52,11 @@ describe(`the user page API on ${testStoreKind()}`, () => {
     process.env.ORGTRAIL_DEPLOYMENT = "self-managed";
     resetEnvCache();
     const store = await getStore();
-    for (const [name, role] of [["admin", "admin"], ["auditor", "auditor"], ["member", "member"]] as const) {
+    for (const [name, role] of [
+      ["admin", "admin"],
+      ["auditor", "auditor"],
+      ["member", "member"],
+    ] as const) {
       auth[name] = basic(`u-${name}`, (await createAccount(store.db, `u-${name}`, ["default"], role)).apiKey);
     }
     const orgId = await ensureOrg(store.db, "default");
@@ -60,7 +64,12 @@ describe(`the user page API on ${testStoreKind()}`, () => {
     await ingestNdjson(store, orgId, chunksOf(readFileSync(join(EXAMPLE, "events.ndjson"), "utf8")), { deployment: "self-managed" });
     // Another organization's user: never reachable from this one.
     const other = await ensureOrg(store.db, "other");
-    await ingestNdjson(store, other, chunksOf('{"action":"user:login","timestamp":"2026-03-30T10:00:00Z","actor_email":"olga@other.test","response_code":200}\n'), { deployment: "self-managed" });
+    await ingestNdjson(
+      store,
+      other,
+      chunksOf('{"action":"user:login","timestamp":"2026-03-30T10:00:00Z","actor_email":"olga@other.test","response_code":200}\n'),
+      { deployment: "self-managed" },
+    );
     otherUserId = Number((await store.db.selectFrom("users").select("id").where("org_id", "=", other).executeTakeFirstOrThrow()).id);
   });
   afterAll(async () => {

@@ -50,7 +50,11 @@ describe(`users answer cache on ${testStoreKind()} (built server, changes from o
   const dir = mkdtempSync(join(tmpdir(), "orgtrail-users-cache-"));
 
   const get = (path: string, headers: Record<string, string> = {}) => rawGet(server.baseUrl, path, { authorization: auth, ...headers });
-  const users = async () => JSON.parse(decoded(await get("/api/v1/users", { "accept-encoding": "gzip, deflate, br" }))) as { asOf: string; users: { username: string; name: string | null; lastActive: string | null; activeDays: number }[] };
+  const users = async () =>
+    JSON.parse(decoded(await get("/api/v1/users", { "accept-encoding": "gzip, deflate, br" }))) as {
+      asOf: string;
+      users: { username: string; name: string | null; lastActive: string | null; activeDays: number }[];
+    };
   const csv = async () => decoded(await get("/api/v1/users/export.csv", { "accept-encoding": "gzip" }));
 
   beforeAll(async () => {
@@ -123,7 +127,13 @@ describe(`users answer cache on ${testStoreKind()} (built server, changes from o
     expect(await csv()).toContain('"Ana A"');
     const file = join(dir, "rename.csv");
     const original = readFileSync(join(EXAMPLE, "users.csv"), "utf8");
-    writeFileSync(file, `${HEADER}\n${original.split("\n").find((l) => l.includes('"ana@acme.test"'))!.replace('"Ana A"', '"Ana Renamed"')}\n`);
+    writeFileSync(
+      file,
+      `${HEADER}\n${original
+        .split("\n")
+        .find((l) => l.includes('"ana@acme.test"'))!
+        .replace('"Ana A"', '"Ana Renamed"')}\n`,
+    );
     expect((await runCli(["import-users", file], { databaseUrl })).code).toBe(0);
     expect((await users()).users.find((u) => u.username === "ana")!.name).toBe("Ana Renamed");
     expect(await csv()).toContain('"Ana Renamed"');

@@ -29,10 +29,22 @@ describe(`users import on ${testStoreKind()}`, () => {
     await store?.close();
   });
 
-  const countUsers = async () => Number((await store.db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+  const countUsers = async () =>
+    Number(
+      (
+        await store.db
+          .selectFrom("users")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it("a CSV re-import updates instead of duplicating", async () => {
-    const first = await importUsers(store, orgId, `${HEADER}\n"Ana A","ana","","admin","ana@acme.test","nlp","",1,2,0,"Full"\n"Bo","bo","","member","","","",0,0,0,""\n`);
+    const first = await importUsers(
+      store,
+      orgId,
+      `${HEADER}\n"Ana A","ana","","admin","ana@acme.test","nlp","",1,2,0,"Full"\n"Bo","bo","","member","","","",0,0,0,""\n`,
+    );
     expect(first).toEqual({ format: "csv", created: 2, updated: 0, rejected: [] });
     const second = await importUsers(
       store,
@@ -43,9 +55,35 @@ describe(`users import on ${testStoreKind()}`, () => {
     expect(await countUsers()).toBe(2);
     const users = await listUsers(store, orgId, { asOf, deployment });
     expect(users).toEqual([
-      { username: "ana", name: "Ana Z", email: "ANA@acme.test", role: "member", teams: ["nlp", "vision"], status: "invite_pending", lastActive: null, addedAt: null, activeDays: 0, reports: 3, runs: 4, modelsSeat: "Viewer" },
+      {
+        username: "ana",
+        name: "Ana Z",
+        email: "ANA@acme.test",
+        role: "member",
+        teams: ["nlp", "vision"],
+        status: "invite_pending",
+        lastActive: null,
+        addedAt: null,
+        activeDays: 0,
+        reports: 3,
+        runs: 4,
+        modelsSeat: "Viewer",
+      },
       // Matched by username, Bo learns his email.
-      { username: "bo", name: "Bo B", email: "bo@acme.test", role: "member", teams: [], status: "invite_pending", lastActive: null, addedAt: null, activeDays: 0, reports: 0, runs: 0, modelsSeat: null },
+      {
+        username: "bo",
+        name: "Bo B",
+        email: "bo@acme.test",
+        role: "member",
+        teams: [],
+        status: "invite_pending",
+        lastActive: null,
+        addedAt: null,
+        activeDays: 0,
+        reports: 0,
+        runs: 0,
+        modelsSeat: null,
+      },
     ]);
   });
 
@@ -68,7 +106,15 @@ describe(`users import on ${testStoreKind()}`, () => {
     expect(await countUsers()).toBe(3);
     const users = await listUsers(store, orgId, { asOf, deployment });
     const cy = users.find((u) => u.username === "cy");
-    expect(cy).toMatchObject({ name: "Cy C", email: "cy@acme.test", activeDays: 2, status: "active", lastActive: "2026-03-21T10:00:00.000Z", addedAt: "2026-03-20T10:00:00.000Z", reports: 5 });
+    expect(cy).toMatchObject({
+      name: "Cy C",
+      email: "cy@acme.test",
+      activeDays: 2,
+      status: "active",
+      lastActive: "2026-03-21T10:00:00.000Z",
+      addedAt: "2026-03-20T10:00:00.000Z",
+      reports: 5,
+    });
     // A directory user without a Teams column keeps the teams events gave; with one, the directory's.
     const di = users.find((u) => u.email === "di@acme.test");
     expect(di?.teams).toEqual(["vision"]);
@@ -102,11 +148,41 @@ describe(`users import on ${testStoreKind()}`, () => {
     expect(result).toEqual({ format: "scim", created: 1, updated: 1, rejected: [{ line: 3, error: expect.stringContaining("Resources[2]: meta.created") }] });
     const users = await listUsers(store, orgId, { asOf, deployment });
     expect(users).toEqual([
-      { username: "ana", name: "Ana A", email: "ana@acme.test", role: "admin", teams: ["vision"], status: "active", lastActive: "2026-03-20T10:00:00.000Z", addedAt: "2025-06-01T09:00:00.000Z", activeDays: 1, reports: 0, runs: 0, modelsSeat: null },
-      { username: "gone", name: null, email: "g@acme.test", role: null, teams: [], status: "deactivated", lastActive: null, addedAt: null, activeDays: 0, reports: 0, runs: 0, modelsSeat: null },
+      {
+        username: "ana",
+        name: "Ana A",
+        email: "ana@acme.test",
+        role: "admin",
+        teams: ["vision"],
+        status: "active",
+        lastActive: "2026-03-20T10:00:00.000Z",
+        addedAt: "2025-06-01T09:00:00.000Z",
+        activeDays: 1,
+        reports: 0,
+        runs: 0,
+        modelsSeat: null,
+      },
+      {
+        username: "gone",
+        name: null,
+        email: "g@acme.test",
+        role: null,
+        teams: [],
+        status: "deactivated",
+        lastActive: null,
+        addedAt: null,
+        activeDays: 0,
+        reports: 0,
+        runs: 0,
+        modelsSeat: null,
+      },
     ]);
     // Re-import with active:true reactivates; absent fields are kept.
-    const again = await importUsers(store, orgId, JSON.stringify({ schemas: [SCIM_LIST_RESPONSE], Resources: [{ id: "VXNlcjoy", userName: "gone", active: true }] }));
+    const again = await importUsers(
+      store,
+      orgId,
+      JSON.stringify({ schemas: [SCIM_LIST_RESPONSE], Resources: [{ id: "VXNlcjoy", userName: "gone", active: true }] }),
+    );
     expect(again).toMatchObject({ created: 0, updated: 1 });
     const later = await listUsers(store, orgId, { asOf, deployment });
     expect(later[1]).toMatchObject({ email: "g@acme.test", status: "invite_pending" });
@@ -119,7 +195,11 @@ describe(`users import on ${testStoreKind()}`, () => {
   });
 
   it("reports bad rows by line and imports the rest", async () => {
-    const result = await importUsers(store, orgId, `${HEADER}\n"","","","","","","",0,0,0,""\n"Ok","ok","","","ok@acme.test","","",x,0,0,""\n"Ok","ok","","","ok@acme.test","","",1,0,0,""\n`);
+    const result = await importUsers(
+      store,
+      orgId,
+      `${HEADER}\n"","","","","","","",0,0,0,""\n"Ok","ok","","","ok@acme.test","","",x,0,0,""\n"Ok","ok","","","ok@acme.test","","",1,0,0,""\n`,
+    );
     expect(result).toEqual({
       format: "csv",
       created: 1,

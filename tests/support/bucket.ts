@@ -11,7 +11,14 @@ export function events(n: number, start = 0, day = "2026-03-20"): string {
   for (let i = start; i < start + n; i++) {
     const minute = String(i % 60).padStart(2, "0");
     const hour = String(23 - (Math.floor(i / 60) % 24)).padStart(2, "0");
-    lines.push(JSON.stringify({ action: i % 3 === 0 ? "user:login" : "run:update", timestamp: `${day}T${hour}:${minute}:00Z`, actor_email: `u${i % 7}@x.test`, project_name: `p${i}` }));
+    lines.push(
+      JSON.stringify({
+        action: i % 3 === 0 ? "user:login" : "run:update",
+        timestamp: `${day}T${hour}:${minute}:00Z`,
+        actor_email: `u${i % 7}@x.test`,
+        project_name: `p${i}`,
+      }),
+    );
   }
   return lines.join("\n") + "\n";
 }
@@ -27,7 +34,14 @@ export async function readBucket(bucket: Bucket): Promise<{ key: string; body: B
   for await (const o of bucket.list("wandb-audit-logs/")) {
     if (!o.key.endsWith(".ndjson")) continue;
     const body = (await bucket.get(o.key))!;
-    out.push({ key: o.key, body, lines: body.toString("utf8").split("\n").filter((l) => l.length > 0) });
+    out.push({
+      key: o.key,
+      body,
+      lines: body
+        .toString("utf8")
+        .split("\n")
+        .filter((l) => l.length > 0),
+    });
   }
   return out.sort((a, b) => (a.key < b.key ? -1 : 1));
 }

@@ -59,7 +59,13 @@ export class CookieBrowser {
       const [pair, ...attributes] = line.split(";");
       const eq = pair!.indexOf("=");
       if (eq <= 0) continue;
-      const cookie: StoredCookie = { host: url.hostname, name: pair!.slice(0, eq).trim(), value: pair!.slice(eq + 1).trim(), path: "/", expires: Number.POSITIVE_INFINITY };
+      const cookie: StoredCookie = {
+        host: url.hostname,
+        name: pair!.slice(0, eq).trim(),
+        value: pair!.slice(eq + 1).trim(),
+        path: "/",
+        expires: Number.POSITIVE_INFINITY,
+      };
       for (const attribute of attributes) {
         const [k, v = ""] = attribute.split("=").map((s) => s.trim());
         const name = k!.toLowerCase();

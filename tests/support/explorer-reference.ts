@@ -46,8 +46,19 @@ export const MODEL_USERS: ModelUser[] = [
   // Eve's platform id is Ann's username: `actor:ann` names both.
   { key: 15, email: "eve@acme.test", ext: "ann", username: "evil" },
 ];
-const ACTIONS = ["user:login", "user:logout", "user:create_api_key", "run:update", "run:delete", "run:stop", "artifact:read", "project:read", "team:invite_user", "custom:thing"];
-const ENTITIES = ["ml-team", "ML-Team", "robotics", "Vision Group", "=HYPERLINK(\"x\")"];
+const ACTIONS = [
+  "user:login",
+  "user:logout",
+  "user:create_api_key",
+  "run:update",
+  "run:delete",
+  "run:stop",
+  "artifact:read",
+  "project:read",
+  "team:invite_user",
+  "custom:thing",
+];
+const ENTITIES = ["ml-team", "ML-Team", "robotics", "Vision Group", '=HYPERLINK("x")'];
 const PROJECTS = ["big-model", "Big-Model", "tiny", 'x"quoted"'];
 const IPS = ["10.1.2.3", "10.1.200.7", "10.2.0.1", "192.168.0.5", "2001:db8::1", "2001:db8:1::9", "::ffff:10.1.9.9", "not-an-ip", "203.0.113.50"];
 const CODES = [200, 200, 201, 204, 301, 400, 401, 403, 404, 500, 503, null];
@@ -65,12 +76,31 @@ export function makeEvents(n: number, seed: number, base = Date.UTC(2026, 9, 1),
   if (firstSeq === 1) {
     MODEL_USERS.forEach((u, i) => {
       const ts = base + i * 1000;
-      out.push({ seq: out.length + 1, ts, json: { action: "user:login", timestamp: new Date(ts).toISOString(), actor_user_id: u.ext, actor_email: u.email, user_asset: u.ext, user_email: u.email, response_code: 200 }, actor: u, target: u });
+      out.push({
+        seq: out.length + 1,
+        ts,
+        json: {
+          action: "user:login",
+          timestamp: new Date(ts).toISOString(),
+          actor_user_id: u.ext,
+          actor_email: u.email,
+          user_asset: u.ext,
+          user_email: u.email,
+          response_code: 200,
+        },
+        actor: u,
+        target: u,
+      });
     });
   }
   while (out.length < n) {
     const i = out.length;
-    const ts = i % 37 === 0 ? base + Math.floor(r() * 60) * DAY_MS + Math.floor(r() * DAY_MS) : i % 11 === 0 && out.length > 0 ? out[out.length - 1]!.ts : base + Math.floor((i / n) * 60 * DAY_MS) + Math.floor(r() * 3_600_000);
+    const ts =
+      i % 37 === 0
+        ? base + Math.floor(r() * 60) * DAY_MS + Math.floor(r() * DAY_MS)
+        : i % 11 === 0 && out.length > 0
+          ? out[out.length - 1]!.ts
+          : base + Math.floor((i / n) * 60 * DAY_MS) + Math.floor(r() * 3_600_000);
     const json: Record<string, unknown> = { action: pick(ACTIONS), timestamp: new Date(ts).toISOString() };
     let actor: ModelUser | null = null;
     if (r() < 0.9) {

@@ -29,11 +29,18 @@ export function dedupeKeys(lines: string[]): string[] {
 }
 
 export function readKeys(path: string): string[] {
-  return dedupeKeys(readFileSync(path, "utf8").split("\n").filter((l) => l.length > 0));
+  return dedupeKeys(
+    readFileSync(path, "utf8")
+      .split("\n")
+      .filter((l) => l.length > 0),
+  );
 }
 
 export async function countEvents(store: Store): Promise<number> {
-  const row = await store.db.selectFrom("events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await store.db
+    .selectFrom("events")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -54,12 +61,13 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
  * organization's last_seq, the user_day and user_activity rollups, and `orgtrail verify`.
  * `ordered: false` when concurrent writers interleaved their batches.
  */
-export async function expectConsistentStore(store: Store, databaseUrl: string, expected: string[], options: { ordered?: boolean; env?: Record<string, string> } = {}): Promise<void> {
-  const rows = await store.db
-    .selectFrom("events")
-    .select(["seq", "dedupe_key", "actor_id", "ts", "response_code"])
-    .orderBy("seq")
-    .execute();
+export async function expectConsistentStore(
+  store: Store,
+  databaseUrl: string,
+  expected: string[],
+  options: { ordered?: boolean; env?: Record<string, string> } = {},
+): Promise<void> {
+  const rows = await store.db.selectFrom("events").select(["seq", "dedupe_key", "actor_id", "ts", "response_code"]).orderBy("seq").execute();
   expect(rows.length).toBe(expected.length);
   expect(rows.every((r, i) => Number(r.seq) === i + 1)).toBe(true);
   if (options.ordered === false) expect(rows.map((r) => r.dedupe_key).sort()).toEqual([...expected].sort());
@@ -80,7 +88,9 @@ export async function expectConsistentStore(store: Store, databaseUrl: string, e
     } else days.set(key, { events: 1, first_ts: ts, last_ts: ts });
   }
   const stored = await store.db.selectFrom("user_day").select(["user_id", "day", "events", "first_ts", "last_ts"]).execute();
-  const storedDays = new Map(stored.map((d) => [`${d.user_id}:${d.day}`, { events: Number(d.events), first_ts: Number(d.first_ts), last_ts: Number(d.last_ts) }]));
+  const storedDays = new Map(
+    stored.map((d) => [`${d.user_id}:${d.day}`, { events: Number(d.events), first_ts: Number(d.first_ts), last_ts: Number(d.last_ts) }]),
+  );
   expect(storedDays).toEqual(days);
   const perUser = new Map<number, number>();
   for (const d of stored) perUser.set(Number(d.user_id), (perUser.get(Number(d.user_id)) ?? 0) + 1);
@@ -105,7 +115,10 @@ export interface PtyCli {
 }
 
 export function startCliOnPty(args: string[], databaseUrl: string, env: Record<string, string> = {}): PtyCli {
-  const command = ["exec", process.execPath, join(PROJECT_ROOT, "bin/orgtrail.mjs"), ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ").replace(/^'exec'/, "exec");
+  const command = ["exec", process.execPath, join(PROJECT_ROOT, "bin/orgtrail.mjs"), ...args]
+    .map((a) => `'${a.replaceAll("'", "'\\''")}'`)
+    .join(" ")
+    .replace(/^'exec'/, "exec");
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ORGTRAIL_DEMO: "0", ...env, ORGTRAIL_DATABASE_URL: databaseUrl, SHELL: "/bin/sh" };
   for (const key of Object.keys(childEnv)) if (key.startsWith("VITEST") || key === "NODE_ENV" || key === "TEST") delete childEnv[key];
   const child: ChildProcess = spawn("script", ["-qfec", command, "/dev/null"], { cwd: PROJECT_ROOT, stdio: ["pipe", "pipe", "pipe"], env: childEnv });

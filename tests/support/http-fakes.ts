@@ -55,7 +55,9 @@ export async function startProxy(target: string, delayMs = 0): Promise<LoopbackS
 }
 
 /** A scripted upstream: `handle` answers each request (its index counts from 0). */
-export async function startFakeUpstream(handle: (url: URL, index: number, res: ServerResponse, req: IncomingMessage) => void | Promise<void>): Promise<LoopbackServer> {
+export async function startFakeUpstream(
+  handle: (url: URL, index: number, res: ServerResponse, req: IncomingMessage) => void | Promise<void>,
+): Promise<LoopbackServer> {
   const requests: string[] = [];
   let answered = 0;
   const { server, baseUrl } = await listen(async (req, res) => {

@@ -391,7 +391,16 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     const byStatus = statuses[i]!;
     const requests = Object.values(byStatus).reduce((a, b) => a + b, 0);
     const ok = Object.entries(byStatus).reduce((a, [code, n]) => a + (code.startsWith("2") ? n : 0), 0);
-    return { name: route.name, path: route.path, requests, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1] ?? 0, non2xx: requests - ok, statuses: byStatus };
+    return {
+      name: route.name,
+      path: route.path,
+      requests,
+      p50: percentile(sorted, 0.5),
+      p99: percentile(sorted, 0.99),
+      max: sorted[sorted.length - 1] ?? 0,
+      non2xx: requests - ok,
+      statuses: byStatus,
+    };
   });
   const all = samples.flat().sort((a, b) => a - b);
   return {
@@ -436,7 +445,10 @@ export function scenarioProblems(r: ScenarioResult): string[] {
 export async function countStoredEvents(databaseUrl: string): Promise<number> {
   const store = await openStore(databaseUrl);
   try {
-    const row = await store.db.selectFrom("events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const row = await store.db
+      .selectFrom("events")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   } finally {
     await store.close();
@@ -458,8 +470,9 @@ export function scenarioTable(rows: { store: string; result: ScenarioResult }[])
   const header =
     "| store | scenario | conns | requests | req/s | p50 (ms) | p99 (ms) | max (ms) | non-2xx | errors / timeouts | concurrent ingest (events stored, rate) |\n" +
     "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|";
-  const body = rows.map(({ store, result: r }) =>
-    `| ${store} | ${r.name} | ${r.connections} | ${int(r.requests)} | ${r.requestsPerSecond.toFixed(1)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.non2xx} | ${r.errors} / ${r.timeouts} | ${r.ingest.map(ingestCell).join("; ") || "none"} |`,
+  const body = rows.map(
+    ({ store, result: r }) =>
+      `| ${store} | ${r.name} | ${r.connections} | ${int(r.requests)} | ${r.requestsPerSecond.toFixed(1)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.non2xx} | ${r.errors} / ${r.timeouts} | ${r.ingest.map(ingestCell).join("; ") || "none"} |`,
   );
   return [header, ...body].join("\n");
 }

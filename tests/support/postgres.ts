@@ -61,9 +61,7 @@ export async function createDatabaseAt(baseUrl: string, name: string): Promise<s
 
 export async function startPostgres(): Promise<TestCluster> {
   if (!existsSync(join(PG_BIN, "initdb"))) {
-    throw new Error(
-      `PostgreSQL 15 is not installed (${PG_BIN} is missing): run \`apt-get update && apt-get install -y postgresql\``,
-    );
+    throw new Error(`PostgreSQL 15 is not installed (${PG_BIN} is missing): run \`apt-get update && apt-get install -y postgresql\``);
   }
   // initdb refuses to run as root: run the server binaries as the postgres user then.
   const asRoot = process.getuid?.() === 0;
@@ -72,9 +70,7 @@ export async function startPostgres(): Promise<TestCluster> {
     const fullArgs = asRoot ? ["-u", "postgres", "--", join(PG_BIN, bin), ...args] : args;
     const result = spawnSync(command, fullArgs, { encoding: "utf8", timeout: 60_000 });
     if (result.status !== 0) {
-      throw new Error(
-        `${bin} failed (exit ${result.status ?? result.signal}): ${result.stderr || result.stdout || String(result.error)}`,
-      );
+      throw new Error(`${bin} failed (exit ${result.status ?? result.signal}): ${result.stderr || result.stdout || String(result.error)}`);
     }
   };
 
@@ -101,8 +97,15 @@ export async function startPostgres(): Promise<TestCluster> {
   try {
     run("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
     run("pg_ctl", [
-      "-D", dataDir, "-l", join(dataDir, "log"), "-w", "-t", "30",
-      "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dataDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+      "-D",
+      dataDir,
+      "-l",
+      join(dataDir, "log"),
+      "-w",
+      "-t",
+      "30",
+      "-o",
+      `-c listen_addresses=127.0.0.1 -p ${port} -k ${dataDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
       "start",
     ]);
     started = true;

@@ -116,7 +116,8 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimS
     const m = /^\/scim\/(Users|Groups)$/.exec(url.pathname);
     if (!m || req.method !== "GET") return scimError(res, 404, "not found");
     const creds = decodeBasic(req.headers.authorization);
-    const is = (list: { username: string; apiKey: string }[] = []) => creds !== null && list.some((c) => c.username === creds.username && c.apiKey === creds.apiKey);
+    const is = (list: { username: string; apiKey: string }[] = []) =>
+      creds !== null && list.some((c) => c.username === creds.username && c.apiKey === creds.apiKey);
     if (!is(options.admins)) {
       if (is(options.nonAdmins)) return scimError(res, 403, "the account is not an organization admin");
       return scimError(res, 401, "invalid credentials", { "www-authenticate": 'Basic realm="scim"' });

@@ -45,7 +45,23 @@ const PURE = [
 
 /** What does I/O: drivers and network or file packages, Node's I/O modules, and these files of lib/. */
 const IO_PACKAGES = ["better-sqlite3", "pg", "pg-cursor", "pg-copy-streams", "kysely", "@aws-sdk/client-s3", "prom-client", "next", "openid-client"];
-const IO_BUILTINS = ["fs", "fs/promises", "net", "http", "https", "http2", "tls", "dgram", "dns", "child_process", "worker_threads", "cluster", "readline", "repl", "inspector"];
+const IO_BUILTINS = [
+  "fs",
+  "fs/promises",
+  "net",
+  "http",
+  "https",
+  "http2",
+  "tls",
+  "dgram",
+  "dns",
+  "child_process",
+  "worker_threads",
+  "cluster",
+  "readline",
+  "repl",
+  "inspector",
+];
 const IO_FILES = ["env.ts", "metrics/*", "db/client.ts"];
 
 const match = (pattern: string, path: string) => (pattern.endsWith("/*") ? path.startsWith(pattern.slice(0, -1)) : path === pattern);
@@ -205,6 +221,13 @@ describe("the run-time import graph of lib/", () => {
     const migrations = [...graph.keys()].filter((f) => f.startsWith("db/migrations/") && f !== "db/migrations/index.ts");
     expect(migrations.length).toBeGreaterThanOrEqual(14);
     // kysely or nothing at run time (a migration written with the schema builder alone imports only its types).
-    for (const m of migrations) expect({ migration: m, imports: graph.get(m)!.map((e) => e.to).filter((to) => to !== "package:kysely") }).toEqual({ migration: m, imports: [] });
+    for (const m of migrations)
+      expect({
+        migration: m,
+        imports: graph
+          .get(m)!
+          .map((e) => e.to)
+          .filter((to) => to !== "package:kysely"),
+      }).toEqual({ migration: m, imports: [] });
   });
 });

@@ -31,9 +31,12 @@ export const GET = orgRoute({ role: "reader", basicChallenge: true }, async (ctx
   const query = q.filters.query ?? null;
   if (!q.envelope) {
     // Stored lines as they are (the export fast path), or line by line through the transform.
-    const body = query !== null
-      ? ndjsonBody(await auditLogPagesWithQuery(ctx.store, { ...range, after: null, max: Infinity }, query), transform)
-      : transform === null ? ndjsonBytesBody(streamAuditLogBytes(ctx.store, range)) : ndjsonBody(pageAuditLogs(ctx.store, { ...range, after: null, max: Infinity }), transform);
+    const body =
+      query !== null
+        ? ndjsonBody(await auditLogPagesWithQuery(ctx.store, { ...range, after: null, max: Infinity }, query), transform)
+        : transform === null
+          ? ndjsonBytesBody(streamAuditLogBytes(ctx.store, range))
+          : ndjsonBody(pageAuditLogs(ctx.store, { ...range, after: null, max: Infinity }), transform);
     return new Response(body, {
       headers: { ...HEADERS, "Content-Type": "application/x-ndjson; charset=utf-8" },
     });
@@ -46,7 +49,10 @@ export const GET = orgRoute({ role: "reader", basicChallenge: true }, async (ctx
     if (!decoded.ok) throw badRequest(decoded.error);
     after = decoded.position;
   }
-  const pages = query !== null ? await auditLogPagesWithQuery(ctx.store, { ...range, after, max: q.limit + 1 }, query) : pageAuditLogs(ctx.store, { ...range, after, max: q.limit + 1 });
+  const pages =
+    query !== null
+      ? await auditLogPagesWithQuery(ctx.store, { ...range, after, max: q.limit + 1 }, query)
+      : pageAuditLogs(ctx.store, { ...range, after, max: q.limit + 1 });
   const body = envelopeBody(pages, {
     transform,
     limit: q.limit,

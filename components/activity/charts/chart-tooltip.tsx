@@ -1,7 +1,19 @@
 import { formatDate, formatNumber } from "@/components/format";
 
 /** Tooltip body shared by the charts: the exact count, the date it belongs to, and whether the point is partial. */
-export function ChartTooltipBody({ active, label, value, datePrefix = "", note }: { active: boolean; label: unknown; value: unknown; datePrefix?: string; note?: string | null }) {
+export function ChartTooltipBody({
+  active,
+  label,
+  value,
+  datePrefix = "",
+  note,
+}: {
+  active: boolean;
+  label: unknown;
+  value: unknown;
+  datePrefix?: string;
+  note?: string | null;
+}) {
   if (!active || typeof label !== "string" || typeof value !== "number") return null;
   return (
     <div className="rounded-md border border-slate-200 bg-white px-3 py-2 text-sm shadow-md">

@@ -26,9 +26,40 @@ export default function UsersOverTimeChart({ points, height }: { points: DailyCh
         <CartesianGrid stroke="#e2e8f0" vertical={false} />
         <XAxis dataKey="date" tickFormatter={tick} minTickGap={32} tick={{ fill: "#475569", fontSize: 12 }} tickLine={false} axisLine={{ stroke: "#cbd5e1" }} />
         <YAxis allowDecimals={false} width={48} tick={{ fill: "#475569", fontSize: 12 }} tickLine={false} axisLine={false} />
-        <Tooltip content={({ active, label, payload }) => <ChartTooltipBody active={active} label={label} value={(payload[0]?.payload as DailyChartPoint | undefined)?.activeUsers} note={pointNote(payload)} />} />
-        <Line type="monotone" dataKey="complete" name="Active users" stroke={COLOR} strokeWidth={2} dot={false} activeDot={{ r: 4 }} isAnimationActive={false} connectNulls={false} />
-        <Line type="monotone" dataKey="unfinished" name="Active users so far (day not over)" stroke={COLOR} strokeWidth={2} strokeDasharray="5 4" dot={UnfinishedDot} activeDot={{ r: 4 }} isAnimationActive={false} connectNulls={false} className="partial-line" />
+        <Tooltip
+          content={({ active, label, payload }) => (
+            <ChartTooltipBody
+              active={active}
+              label={label}
+              value={(payload[0]?.payload as DailyChartPoint | undefined)?.activeUsers}
+              note={pointNote(payload)}
+            />
+          )}
+        />
+        <Line
+          type="monotone"
+          dataKey="complete"
+          name="Active users"
+          stroke={COLOR}
+          strokeWidth={2}
+          dot={false}
+          activeDot={{ r: 4 }}
+          isAnimationActive={false}
+          connectNulls={false}
+        />
+        <Line
+          type="monotone"
+          dataKey="unfinished"
+          name="Active users so far (day not over)"
+          stroke={COLOR}
+          strokeWidth={2}
+          strokeDasharray="5 4"
+          dot={UnfinishedDot}
+          activeDot={{ r: 4 }}
+          isAnimationActive={false}
+          connectNulls={false}
+          className="partial-line"
+        />
       </LineChart>
     </ResponsiveContainer>
   );

@@ -25,12 +25,30 @@ export default function WeeklyActiveChart({ weekly, from, to, height }: { weekly
           </pattern>
         </defs>
         <CartesianGrid stroke="#e2e8f0" vertical={false} />
-        <XAxis dataKey="weekStart" tickFormatter={tick} minTickGap={16} tick={{ fill: "#475569", fontSize: 12 }} tickLine={false} axisLine={{ stroke: "#cbd5e1" }} />
+        <XAxis
+          dataKey="weekStart"
+          tickFormatter={tick}
+          minTickGap={16}
+          tick={{ fill: "#475569", fontSize: 12 }}
+          tickLine={false}
+          axisLine={{ stroke: "#cbd5e1" }}
+        />
         <YAxis allowDecimals={false} width={48} tick={{ fill: "#475569", fontSize: 12 }} tickLine={false} axisLine={false} />
-        <Tooltip cursor={{ fill: "#eef2ff" }} content={({ active, label, payload }) => <ChartTooltipBody active={active} label={label} value={payload[0]?.value} datePrefix="Week of " note={pointNote(payload)} />} />
+        <Tooltip
+          cursor={{ fill: "#eef2ff" }}
+          content={({ active, label, payload }) => (
+            <ChartTooltipBody active={active} label={label} value={payload[0]?.value} datePrefix="Week of " note={pointNote(payload)} />
+          )}
+        />
         <Bar dataKey="activeUsers" name="Active users" fill={COLOR} radius={[3, 3, 0, 0]} maxBarSize={48} isAnimationActive={false}>
           {weekly.map((w) => (
-            <Cell key={w.weekStart} fill={w.partial ? `url(#${hatch})` : COLOR} stroke={w.partial ? COLOR : undefined} strokeDasharray={w.partial ? "4 3" : undefined} data-partial={w.partial ? "true" : undefined} />
+            <Cell
+              key={w.weekStart}
+              fill={w.partial ? `url(#${hatch})` : COLOR}
+              stroke={w.partial ? COLOR : undefined}
+              strokeDasharray={w.partial ? "4 3" : undefined}
+              data-partial={w.partial ? "true" : undefined}
+            />
           ))}
         </Bar>
       </BarChart>

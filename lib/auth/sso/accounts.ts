@@ -36,7 +36,9 @@ export function identityFromClaims(claims: Record<string, unknown>, roleClaim: s
   // for work accounts; its optional claim xms_edov ("email domain owner verified") stands in
   // for it, only when email_verified is absent (docs/SSO.md).
   const verified =
-    claims.email_verified === undefined ? claims.xms_edov === true || claims.xms_edov === "true" : claims.email_verified === true || claims.email_verified === "true";
+    claims.email_verified === undefined
+      ? claims.xms_edov === true || claims.xms_edov === "true"
+      : claims.email_verified === true || claims.email_verified === "true";
   return { issuer: String(claims.iss), subject: String(claims.sub), email: email || null, emailVerified: verified, groups: claimStrings(claims, roleClaim) };
 }
 
@@ -44,7 +46,10 @@ const USERNAME_OK = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
 
 /** A free username for a new account: the email, made to fit the username rule, with -2, -3... when taken. */
 async function freeUsername(db: Kysely<Database>, email: string): Promise<string> {
-  let base = email.replace(/[^A-Za-z0-9._@-]/g, "-").replace(/^[^A-Za-z0-9]+/, "").slice(0, 120);
+  let base = email
+    .replace(/[^A-Za-z0-9._@-]/g, "-")
+    .replace(/^[^A-Za-z0-9]+/, "")
+    .slice(0, 120);
   if (!USERNAME_OK.test(base)) base = `sso-${randomBytes(4).toString("hex")}`;
   for (let n = 1; n < 1000; n++) {
     const candidate = n === 1 ? base : `${base}-${n}`;
@@ -54,7 +59,14 @@ async function freeUsername(db: Kysely<Database>, email: string): Promise<string
   throw new Error(`no free username for ${email}`);
 }
 
-type AccountRow = { id: number; username: string; default_org_id: number | null; email: string | null; oidc_issuer: string | null; oidc_subject: string | null };
+type AccountRow = {
+  id: number;
+  username: string;
+  default_org_id: number | null;
+  email: string | null;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+};
 const COLUMNS = ["id", "username", "default_org_id", "email", "oidc_issuer", "oidc_subject"] as const;
 
 async function findAccount(db: Kysely<Database>, identity: SsoIdentity & { email: string }): Promise<AccountRow | undefined> {
@@ -74,7 +86,10 @@ async function findAccount(db: Kysely<Database>, identity: SsoIdentity & { email
       .orderBy("id")
       .executeTakeFirst());
   if (bySubject && byEmail && bySubject.id !== byEmail.id) {
-    throw new SsoError("identity_conflict", `${identity.email} belongs to account ${byEmail.username}, but ${identity.subject} is bound to ${bySubject.username}`);
+    throw new SsoError(
+      "identity_conflict",
+      `${identity.email} belongs to account ${byEmail.username}, but ${identity.subject} is bound to ${bySubject.username}`,
+    );
   }
   if (!bySubject && byEmail?.oidc_subject != null && (byEmail.oidc_subject !== identity.subject || byEmail.oidc_issuer !== identity.issuer)) {
     throw new SsoError("identity_conflict", `${identity.email} belongs to account ${byEmail.username}, bound to another subject than ${identity.subject}`);
@@ -98,7 +113,8 @@ export async function accountForSso(db: Kysely<Database>, identity: SsoIdentity,
       ({ id, username } = found);
       defaultOrgId = found.default_org_id;
       // The email moves with the subject only when no other account holds it.
-      const emailFree = found.email === withEmail.email || !(await trx.selectFrom("accounts").select("id").where("email", "=", withEmail.email).executeTakeFirst());
+      const emailFree =
+        found.email === withEmail.email || !(await trx.selectFrom("accounts").select("id").where("email", "=", withEmail.email).executeTakeFirst());
       await trx
         .updateTable("accounts")
         .set({ oidc_issuer: identity.issuer, oidc_subject: identity.subject, ...(emailFree ? { email: withEmail.email } : {}) })
@@ -136,7 +152,11 @@ export async function accountForSso(db: Kysely<Database>, identity: SsoIdentity,
     .where("account_id", "=", account.id)
     .where("role", "in", ["admin", "auditor"])
     .executeTakeFirst();
-  if (!usable) throw new SsoError("no_role", `${withEmail.email} (account ${account.username}) has no admin or auditor role left (groups: ${JSON.stringify(identity.groups)})`);
+  if (!usable)
+    throw new SsoError(
+      "no_role",
+      `${withEmail.email} (account ${account.username}) has no admin or auditor role left (groups: ${JSON.stringify(identity.groups)})`,
+    );
   return account;
 }
 

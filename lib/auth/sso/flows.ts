@@ -34,7 +34,10 @@ export function isBrowserSecret(value: string | null): value is string {
 
 export async function saveFlow(db: Kysely<Database>, browserSecret: string, flow: SsoFlow, now = Date.now()): Promise<void> {
   await db.deleteFrom("sso_flows").where("expires_at", "<", now).execute();
-  const live = await db.selectFrom("sso_flows").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const live = await db
+    .selectFrom("sso_flows")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   if (Number(live.n) >= MAX_LIVE_FLOWS) throw new SsoError("busy", `${live.n} sign-ins in progress`);
   await db
     .insertInto("sso_flows")

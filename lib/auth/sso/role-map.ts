@@ -44,7 +44,8 @@ export function parseRoleMap(text: string | undefined): RoleGrant[] {
     } catch {
       throw new Error("ORGTRAIL_OIDC_ROLE_MAP starts with { but is not valid JSON");
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("ORGTRAIL_OIDC_ROLE_MAP: expected a JSON object of group: \"org:role\"");
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+      throw new Error('ORGTRAIL_OIDC_ROLE_MAP: expected a JSON object of group: "org:role"');
     const grants: RoleGrant[] = [];
     for (const [group, value] of Object.entries(parsed)) {
       const values = Array.isArray(value) ? value : [value];

@@ -57,9 +57,7 @@ const partitionFunction = (schema: string) =>
       RETURN created;
     END $$`;
 
-const REVOKE_FUNCTION = [
-  `REVOKE ALL ON FUNCTION orgtrail_event_partitions(bigint[]) FROM PUBLIC`,
-];
+const REVOKE_FUNCTION = [`REVOKE ALL ON FUNCTION orgtrail_event_partitions(bigint[]) FROM PUBLIC`];
 
 /** The months the existing events need, then the events themselves, unchanged and in order. */
 const MOVE = [
@@ -88,7 +86,10 @@ export function m0004PgEventsByMonth(dialect: "sqlite" | "postgres"): Migration 
       for (const statement of SWAP) await sql.raw(statement).execute(db);
       await sql.raw(partitionFunction(schema)).execute(db);
       for (const statement of [...REVOKE_FUNCTION, ...MOVE]) await sql.raw(statement).execute(db);
-      const check = await sql<{ before: number; after: number }>`SELECT (SELECT count(*) FROM events_unpartitioned)::bigint AS before, (SELECT count(*) FROM events)::bigint AS after`.execute(db);
+      const check = await sql<{
+        before: number;
+        after: number;
+      }>`SELECT (SELECT count(*) FROM events_unpartitioned)::bigint AS before, (SELECT count(*) FROM events)::bigint AS after`.execute(db);
       if (Number(check.rows[0]!.before) !== Number(check.rows[0]!.after)) throw new Error("events were not all copied into the partitioned table");
       await sql.raw("DROP TABLE events_unpartitioned").execute(db);
       if (app.rows[0]!.n === 0) return;

@@ -3,10 +3,7 @@
 // lib/ (tests/unit/db/lib-imports.test.ts).
 import { sql, type Kysely, type Migration } from "kysely";
 
-const SQLITE = [
-  `DROP INDEX events_org_dedupe`,
-  `CREATE UNIQUE INDEX events_org_dedupe ON events (org_id, ts, dedupe_key)`,
-];
+const SQLITE = [`DROP INDEX events_org_dedupe`, `CREATE UNIQUE INDEX events_org_dedupe ON events (org_id, ts, dedupe_key)`];
 
 /**
  * 0005_sqlite_dedupe_by_time (SQLite only): the dedupe index leads with the event's time,

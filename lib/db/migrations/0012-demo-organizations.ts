@@ -13,7 +13,12 @@ export function m0012DemoOrganizations(dialect: "sqlite" | "postgres"): Migratio
     async up(db: Kysely<unknown>) {
       await db.schema
         .alterTable("organizations")
-        .addColumn("demo", "integer", (c) => c.notNull().defaultTo(0).check(sql`demo IN (0, 1)`))
+        .addColumn("demo", "integer", (c) =>
+          c
+            .notNull()
+            .defaultTo(0)
+            .check(sql`demo IN (0, 1)`),
+        )
         .execute();
       if (dialect === "sqlite") {
         await sql`CREATE TRIGGER organizations_demo_fixed BEFORE UPDATE OF demo ON organizations WHEN NEW.demo IS NOT OLD.demo

@@ -36,8 +36,12 @@ export function m0013DemoRemoval(dialect: "sqlite" | "postgres"): Migration {
             WHEN NOT EXISTS (SELECT 1 FROM organizations o WHERE o.id = OLD.org_id AND o.demo = 1)
             BEGIN SELECT RAISE(ABORT, ${sql.lit(`${table} are append-only`)}); END`.execute(db);
         }
-        await sql`CREATE TRIGGER demo_removals_no_update BEFORE UPDATE ON demo_removals BEGIN SELECT RAISE(ABORT, 'demo_removals are append-only'); END`.execute(db);
-        await sql`CREATE TRIGGER demo_removals_no_delete BEFORE DELETE ON demo_removals BEGIN SELECT RAISE(ABORT, 'demo_removals are append-only'); END`.execute(db);
+        await sql`CREATE TRIGGER demo_removals_no_update BEFORE UPDATE ON demo_removals BEGIN SELECT RAISE(ABORT, 'demo_removals are append-only'); END`.execute(
+          db,
+        );
+        await sql`CREATE TRIGGER demo_removals_no_delete BEFORE DELETE ON demo_removals BEGIN SELECT RAISE(ABORT, 'demo_removals are append-only'); END`.execute(
+          db,
+        );
         return;
       }
 
@@ -65,8 +69,12 @@ export function m0013DemoRemoval(dialect: "sqlite" | "postgres"): Migration {
         END $$`.execute(db);
       await sql`CREATE FUNCTION orgtrail_demo_removals_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'demo_removals are append-only'; END $$`.execute(db);
-      await sql`CREATE TRIGGER demo_removals_append_only BEFORE UPDATE OR DELETE ON demo_removals FOR EACH ROW EXECUTE FUNCTION orgtrail_demo_removals_append_only()`.execute(db);
-      await sql`CREATE TRIGGER demo_removals_no_truncate BEFORE TRUNCATE ON demo_removals FOR EACH STATEMENT EXECUTE FUNCTION orgtrail_demo_removals_append_only()`.execute(db);
+      await sql`CREATE TRIGGER demo_removals_append_only BEFORE UPDATE OR DELETE ON demo_removals FOR EACH ROW EXECUTE FUNCTION orgtrail_demo_removals_append_only()`.execute(
+        db,
+      );
+      await sql`CREATE TRIGGER demo_removals_no_truncate BEFORE TRUNCATE ON demo_removals FOR EACH STATEMENT EXECUTE FUNCTION orgtrail_demo_removals_append_only()`.execute(
+        db,
+      );
 
       const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
       const schema = rows[0]!.schema;

@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  daysOf,
-  isoWeekStart,
-  isoWeeksOverlapping,
-  minusMonths,
-  panelBounds,
-  periodBounds,
-  sixMonthCutoff,
-  wholeMonthsBetween,
-} from "@/lib/activity/calendar";
+import { daysOf, isoWeekStart, isoWeeksOverlapping, minusMonths, panelBounds, periodBounds, sixMonthCutoff, wholeMonthsBetween } from "@/lib/activity/calendar";
 import { formatDate, parseDate } from "@/lib/audit/timestamp";
 
 const d = (s: string) => {

@@ -3,7 +3,16 @@
 import { describe, expect, it } from "vitest";
 import { seatListTitle, seatWorklist, type SeatUser } from "@/lib/activity/seats";
 
-const user = (email: string, extra: Partial<SeatUser>): SeatUser => ({ name: null, username: null, email, teams: [], status: "active", lastActive: null, addedAt: null, ...extra });
+const user = (email: string, extra: Partial<SeatUser>): SeatUser => ({
+  name: null,
+  username: null,
+  email,
+  teams: [],
+  status: "active",
+  lastActive: null,
+  addedAt: null,
+  ...extra,
+});
 
 describe("seatWorklist", () => {
   const users = [

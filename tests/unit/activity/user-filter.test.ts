@@ -2,9 +2,21 @@
 import { describe, expect, it } from "vitest";
 import { filterUsers, matchesSearch, searchNeedle, statusCounts, type SearchableUser } from "@/lib/activity/user-filter";
 
-const u = (email: string, status: SearchableUser["status"], teams: string[] = [], name: string | null = null): SearchableUser => ({ email, status, teams, name, username: email.split("@")[0]! });
+const u = (email: string, status: SearchableUser["status"], teams: string[] = [], name: string | null = null): SearchableUser => ({
+  email,
+  status,
+  teams,
+  name,
+  username: email.split("@")[0]!,
+});
 
-const users = [u("ana@x", "active", ["NLP", "vision"], "Ana Garcia"), u("bo@x", "inactive", ["vision"]), u("cy@x", "invite_pending"), u("di@x", "deactivated", ["nlp-research"]), u("eve@x", "active")];
+const users = [
+  u("ana@x", "active", ["NLP", "vision"], "Ana Garcia"),
+  u("bo@x", "inactive", ["vision"]),
+  u("cy@x", "invite_pending"),
+  u("di@x", "deactivated", ["nlp-research"]),
+  u("eve@x", "active"),
+];
 
 describe("users search and status filter", () => {
   it("search is a case-insensitive substring of name, username, email or a team", () => {

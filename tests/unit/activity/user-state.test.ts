@@ -138,7 +138,11 @@ describe("teams", () => {
 
 describe("date added and listing", () => {
   it("directory creation, else first invite, else first event", () => {
-    const u = user({ directory_created_at: ms("2025-01-01T00:00:00Z"), first_invited_at: ms("2025-02-01T00:00:00Z"), first_seen_at: ms("2025-01-15T00:00:00Z") });
+    const u = user({
+      directory_created_at: ms("2025-01-01T00:00:00Z"),
+      first_invited_at: ms("2025-02-01T00:00:00Z"),
+      first_seen_at: ms("2025-01-15T00:00:00Z"),
+    });
     expect(addedAtMs(u, asOfDay)).toBe(ms("2025-01-01T00:00:00Z"));
     expect(addedAtMs({ ...u, directory_created_at: null }, asOfDay)).toBe(ms("2025-02-01T00:00:00Z"));
     expect(addedAtMs({ ...u, directory_created_at: null, first_invited_at: null }, asOfDay)).toBe(ms("2025-01-15T00:00:00Z"));
@@ -185,7 +189,10 @@ describe("buildUserRow", () => {
     expect(row).toMatchObject({ status: "deactivated", activeDays: 1, lastActive: "2026-02-02T12:00:00.000Z", addedAt: "2026-02-02T12:00:00.000Z" });
   });
   it("SCIM active:false shows deactivated", () => {
-    const row = buildUserRow(user({ in_directory: 1, directory_active: 0 }), { activeDays: 0, lastActiveMs: null }, [], { asOfDay, deployment: "self-managed" });
+    const row = buildUserRow(user({ in_directory: 1, directory_active: 0 }), { activeDays: 0, lastActiveMs: null }, [], {
+      asOfDay,
+      deployment: "self-managed",
+    });
     expect(row?.status).toBe("deactivated");
   });
   it("SCIM active:false shows deactivated on a dedicated instance and removes the member in multi-tenant mode", () => {
@@ -196,10 +203,18 @@ describe("buildUserRow", () => {
     expect(buildUserRow(user({ in_directory: 1, directory_active: 1 }), activity, [], { asOfDay, deployment: "multi-tenant" })?.status).toBe("active");
   });
   it("a deleted user is not listed", () => {
-    expect(buildUserRow(user(), { activeDays: 1, lastActiveMs: ms("2026-03-25T12:00:00Z") }, [lc("user:delete", "2026-03-26T12:00:00Z")], { asOfDay, deployment: "self-managed" })).toBeNull();
+    expect(
+      buildUserRow(user(), { activeDays: 1, lastActiveMs: ms("2026-03-25T12:00:00Z") }, [lc("user:delete", "2026-03-26T12:00:00Z")], {
+        asOfDay,
+        deployment: "self-managed",
+      }),
+    ).toBeNull();
   });
   it("a user deleted after asOf is still listed as of asOf", () => {
-    const row = buildUserRow(user(), { activeDays: 1, lastActiveMs: ms("2026-03-25T12:00:00Z") }, [lc("user:delete", "2026-04-26T12:00:00Z")], { asOfDay, deployment: "self-managed" });
+    const row = buildUserRow(user(), { activeDays: 1, lastActiveMs: ms("2026-03-25T12:00:00Z") }, [lc("user:delete", "2026-04-26T12:00:00Z")], {
+      asOfDay,
+      deployment: "self-managed",
+    });
     expect(row?.status).toBe("active");
   });
 });

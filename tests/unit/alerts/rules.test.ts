@@ -66,7 +66,9 @@ describe("watched actions come from the catalogue", () => {
   });
 
   it("accepts the catalogue's actions (the defaults among them)", () => {
-    expect(alertRulesInputSchema.safeParse(withActions(["user:create_api_key", "team:delete", "run:delete_many", "user:permanently_delete"])).success).toBe(true);
+    expect(alertRulesInputSchema.safeParse(withActions(["user:create_api_key", "team:delete", "run:delete_many", "user:permanently_delete"])).success).toBe(
+      true,
+    );
     expect(alertRulesInputSchema.safeParse(DEFAULT_RULES).success).toBe(true);
   });
 

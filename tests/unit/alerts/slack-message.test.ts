@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { actionAlertMessage, code, digestListBlock, escapeSlackText, eventDetails, inactiveDigestMessage, jobFailureMessage, redactSecrets, SEAT_LIST_MAX, seatListPreviewMessage } from "@/lib/alerts/slack-message";
+import {
+  actionAlertMessage,
+  code,
+  digestListBlock,
+  escapeSlackText,
+  eventDetails,
+  inactiveDigestMessage,
+  jobFailureMessage,
+  redactSecrets,
+  SEAT_LIST_MAX,
+  seatListPreviewMessage,
+} from "@/lib/alerts/slack-message";
 import { seatsDigestLists } from "@/lib/alerts/seats-digest";
 
 describe("escaping for Slack", () => {
@@ -49,7 +60,12 @@ describe("messages", () => {
       timestamp: "2026-03-01T10:00:00.000Z",
     });
     const m = actionAlertMessage("default", eventDetails(hostile));
-    const texts = [m.text, ...m.blocks.flatMap((b) => ("fields" in b && b.fields ? b.fields : "text" in b && b.text ? [b.text] : "elements" in b ? b.elements : []).map((t) => t.text))];
+    const texts = [
+      m.text,
+      ...m.blocks.flatMap((b) =>
+        ("fields" in b && b.fields ? b.fields : "text" in b && b.text ? [b.text] : "elements" in b ? b.elements : []).map((t) => t.text),
+      ),
+    ];
     const all = texts.join("\n");
     // Every Slack control sequence is escaped: nothing pings, links or renders as markup.
     for (const raw of ["<img", "<!here>", "<@U123", "<!subteam", "<https://", " & "]) expect(all).not.toContain(raw);

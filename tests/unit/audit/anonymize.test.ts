@@ -44,7 +44,8 @@ const event = {
 
 // A stored line with an integer past 2^53 in a non-PII field (written by another tool or an
 // older version): anonymizing must not round it.
-const BIG = '{"action":"run:update","actor_email":"a@x","actor_user_id":12345678901234567890123,"cli_version":1.50,"entity_name":"e","timestamp":"2026-03-01T10:00:00.000Z","user_asset":-0.0000000000000000000001e-999}';
+const BIG =
+  '{"action":"run:update","actor_email":"a@x","actor_user_id":12345678901234567890123,"cli_version":1.50,"entity_name":"e","timestamp":"2026-03-01T10:00:00.000Z","user_asset":-0.0000000000000000000001e-999}';
 
 describe("anonymize=true (removal)", () => {
   it("removes every PII key and keeps the rest", () => {
@@ -78,7 +79,9 @@ describe("anonymize=true (removal)", () => {
 describe("anonymize=hash (per-organization HMAC-SHA-256)", () => {
   it("replaces each PII value with hmac-sha256:<64 hex> and keeps the other bytes", () => {
     const out = anonymizeLine(BIG, piiHashKey(1));
-    expect(out).toMatch(/^\{"action":"run:update","actor_email":"hmac-sha256:[0-9a-f]{64}","actor_user_id":12345678901234567890123,"cli_version":1.50,"entity_name":"hmac-sha256:[0-9a-f]{64}","timestamp":"2026-03-01T10:00:00.000Z","user_asset":-0.0000000000000000000001e-999\}$/);
+    expect(out).toMatch(
+      /^\{"action":"run:update","actor_email":"hmac-sha256:[0-9a-f]{64}","actor_user_id":12345678901234567890123,"cli_version":1.50,"entity_name":"hmac-sha256:[0-9a-f]{64}","timestamp":"2026-03-01T10:00:00.000Z","user_asset":-0.0000000000000000000001e-999\}$/,
+    );
   });
 
   it("is the documented HMAC: HKDF-SHA-256 of the secret key, info orgtrail:pii-hash:v1:org:<id>", () => {
@@ -109,7 +112,7 @@ describe("anonymize=hash (per-organization HMAC-SHA-256)", () => {
     expect(rotated.actor_ip).not.toBe(again.actor_ip);
   });
 
-  it("a number is hashed as its literal, so 7 and \"7\" join", () => {
+  it('a number is hashed as its literal, so 7 and "7" join', () => {
     const key = piiHashKey(1);
     const n = JSON.parse(anonymizeLine('{"action":"x","entity_name":7}', key)) as Record<string, string>;
     const s = JSON.parse(anonymizeLine('{"action":"x","entity_name":"7"}', key)) as Record<string, string>;

@@ -12,8 +12,7 @@ const window = (s: string, mode?: "self-managed" | "multi-tenant") => {
 
 describe("parseAuditLogQuery", () => {
   it("defaults to today only", () => expect(window("")).toEqual(["2026-03-31", "2026-03-31", false]));
-  it("counts numDays back from startDate, both inclusive", () =>
-    expect(window("startDate=2026-03-10&numDays=3")).toEqual(["2026-03-07", "2026-03-10", false]));
+  it("counts numDays back from startDate, both inclusive", () => expect(window("startDate=2026-03-10&numDays=3")).toEqual(["2026-03-07", "2026-03-10", false]));
   it("caps numDays at 7 and ignores anonymize in multi-tenant mode", () =>
     expect(window("numDays=9&anonymize=true", "multi-tenant")).toEqual(["2026-03-24", "2026-03-31", false]));
   it("anonymizes on request", () => expect(window("anonymize=true")[2]).toBe(true));

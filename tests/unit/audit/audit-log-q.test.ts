@@ -36,7 +36,10 @@ describe("/admin/audit_logs q", () => {
     const withQ = parse("action=user:login&q=robotics");
     const otherQ = parse("action=user:login&q=vision");
     if (!plain.ok || !withQ.ok || !otherQ.ok) throw new Error("parse");
-    const before = createHash("sha256").update(JSON.stringify([["user:login"], null, null]), "utf8").digest("base64url").slice(0, 16);
+    const before = createHash("sha256")
+      .update(JSON.stringify([["user:login"], null, null]), "utf8")
+      .digest("base64url")
+      .slice(0, 16);
     expect(filtersDigest(plain.query.filters)).toBe(before);
     expect(filtersDigest(withQ.query.filters)).not.toBe(before);
     expect(filtersDigest(withQ.query.filters)).not.toBe(filtersDigest(otherQ.query.filters));

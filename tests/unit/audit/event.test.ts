@@ -48,7 +48,16 @@ describe("normalizeEvent", () => {
   });
 
   it("extracts identities and response codes", () => {
-    const e = ok({ action: "user:login", timestamp: "2026-01-01T00:00:00Z", actor_user_id: "U1", actor_email: "A@X", user_asset: "U2", user_email: "b@x", response_code: "401", entity_name: "t" });
+    const e = ok({
+      action: "user:login",
+      timestamp: "2026-01-01T00:00:00Z",
+      actor_user_id: "U1",
+      actor_email: "A@X",
+      user_asset: "U2",
+      user_email: "b@x",
+      response_code: "401",
+      entity_name: "t",
+    });
     expect([e.actorId, e.actorEmail, e.targetId, e.targetEmail, e.responseCode, e.entityName]).toEqual(["U1", "A@X", "U2", "b@x", 401, "t"]);
   });
 

@@ -15,7 +15,7 @@ const texts = (ls: NdjsonLine[]) => ls.map((l) => ("text" in l ? [l.lineNo, l.te
 
 describe("ndjsonLines", () => {
   it("handles BOM, CRLF, blank lines and a missing final newline", async () => {
-    expect(texts(await lines(["\ufeff{\"a\":1}\r\n\r\n  \n{\"b\"", ":2}"]))).toEqual([
+    expect(texts(await lines(['\ufeff{"a":1}\r\n\r\n  \n{"b"', ":2}"]))).toEqual([
       [1, '{"a":1}'],
       [4, '{"b":2}'],
     ]);

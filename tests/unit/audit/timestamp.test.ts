@@ -55,7 +55,13 @@ describe("parseRfc3339 on the normalized form (read without the regular expressi
   });
 
   it("agrees with the general grammar on edge dates", () => {
-    for (const text of ["2024-02-29T23:59:59.999Z", "2000-02-29T00:00:00.000Z", "1970-01-01T00:00:00.000Z", "1000-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"])
+    for (const text of [
+      "2024-02-29T23:59:59.999Z",
+      "2000-02-29T00:00:00.000Z",
+      "1970-01-01T00:00:00.000Z",
+      "1000-01-01T00:00:00.000Z",
+      "9999-12-31T23:59:59.999Z",
+    ])
       expect(parseRfc3339(text)).toEqual({ ok: true, ms: Date.parse(text), iso: text });
   });
 
@@ -81,7 +87,11 @@ describe("parseRfc3339 on the normalized form (read without the regular expressi
 
   it("still normalizes near-misses of the form through the general path", () => {
     expect(parseRfc3339("2023-01-23T12:34:56.000z")).toEqual({ ok: true, ms: Date.UTC(2023, 0, 23, 12, 34, 56), iso: "2023-01-23T12:34:56.000Z" });
-    expect(parseRfc3339("0999-12-31T23:59:59.999Z")).toEqual({ ok: true, ms: Date.UTC(999, 11, 31, 23, 59, 59, 999), iso: new Date(Date.UTC(999, 11, 31, 23, 59, 59, 999)).toISOString() });
+    expect(parseRfc3339("0999-12-31T23:59:59.999Z")).toEqual({
+      ok: true,
+      ms: Date.UTC(999, 11, 31, 23, 59, 59, 999),
+      iso: new Date(Date.UTC(999, 11, 31, 23, 59, 59, 999)).toISOString(),
+    });
   });
 });
 

@@ -41,10 +41,17 @@ describe("parseBasicAuth", () => {
     expect(parseBasicAuth(b64("demo:p@55:w0rd"))).toEqual({ username: "demo", key: "p@55:w0rd" });
     expect(parseBasicAuth("Basic ZGVtbzpwQDU1dzByZA==")).toEqual({ username: "demo", key: "p@55w0rd" });
   });
-  it.each([null, "", "Bearer x", "Basic", "Basic !!!", b64("nocolon"), b64(":key"), b64("user:"), "Basic " + Buffer.from([0x75, 0x3a, 0xff]).toString("base64")])(
-    "refuses %j",
-    (header) => expect(parseBasicAuth(header)).toBeNull(),
-  );
+  it.each([
+    null,
+    "",
+    "Bearer x",
+    "Basic",
+    "Basic !!!",
+    b64("nocolon"),
+    b64(":key"),
+    b64("user:"),
+    "Basic " + Buffer.from([0x75, 0x3a, 0xff]).toString("base64"),
+  ])("refuses %j", (header) => expect(parseBasicAuth(header)).toBeNull());
 });
 
 describe("secretMatches", () => {

@@ -5,7 +5,12 @@ import { BucketUrlError, parseBucketUrl } from "@/lib/bucket/location";
 describe("bucket URLs", () => {
   it("parses folders and S3 buckets with a prefix, normalized", () => {
     expect(parseBucketUrl("file:///var/audit/")).toEqual({ kind: "file", dir: "/var/audit", url: "file:///var/audit" });
-    expect(parseBucketUrl("s3://my-bucket/exports/prod/")).toEqual({ kind: "s3", bucket: "my-bucket", prefix: "exports/prod", url: "s3://my-bucket/exports/prod" });
+    expect(parseBucketUrl("s3://my-bucket/exports/prod/")).toEqual({
+      kind: "s3",
+      bucket: "my-bucket",
+      prefix: "exports/prod",
+      url: "s3://my-bucket/exports/prod",
+    });
     expect(parseBucketUrl("s3://my-bucket")).toMatchObject({ prefix: "", url: "s3://my-bucket" });
   });
 

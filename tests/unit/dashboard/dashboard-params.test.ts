@@ -7,7 +7,19 @@ const parse = (q: string) => parseDashboardParams(new URLSearchParams(q));
 
 describe("parseDashboardParams", () => {
   it("reads the defaults and every known value", () => {
-    expect(parse("")).toMatchObject({ tab: "users", period: "3m", trend: "6m", range: 30, status: "all", cols: [], days: 90, sort: null, q: "", asOf: undefined, invalid: [] });
+    expect(parse("")).toMatchObject({
+      tab: "users",
+      period: "3m",
+      trend: "6m",
+      range: 30,
+      status: "all",
+      cols: [],
+      days: 90,
+      sort: null,
+      q: "",
+      asOf: undefined,
+      invalid: [],
+    });
     expect(parse("tab=seats&status=invite_pending&cols=modelsSeat,runs&days=30&asOf=2024-02-29&sort=runs.desc&q=garcia")).toMatchObject({
       tab: "seats",
       status: "invite_pending",

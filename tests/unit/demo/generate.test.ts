@@ -32,9 +32,7 @@ describe("generateEvents", () => {
     const small = { ...OPTS, events: 20_000 };
     expect(hashLines(small)).toBe(hashLines({ ...small }));
     expect(hashLines({ ...small, seed: 43 })).not.toBe(hashLines(small));
-    expect(collect({ ...OPTS, events: 500 }).map((e) => JSON.stringify(e))).toEqual(
-      collect({ ...OPTS, events: 500 }).map((e) => JSON.stringify(e)),
-    );
+    expect(collect({ ...OPTS, events: 500 }).map((e) => JSON.stringify(e))).toEqual(collect({ ...OPTS, events: 500 }).map((e) => JSON.stringify(e)));
   });
 
   it("yields exactly the requested number of events", () => {
@@ -101,7 +99,17 @@ describe("generateEvents", () => {
 
   it("mixes realistic activity: actions, failures, offsets, email case and events-only users", () => {
     const actions = new Set(events.map((e) => e.action));
-    for (const a of ["user:login", "project:read", "run:update", "run:update_many", "artifact:read", "artifact:create", "report:read", "sweep:create_agent", "user:read"])
+    for (const a of [
+      "user:login",
+      "project:read",
+      "run:update",
+      "run:update_many",
+      "artifact:read",
+      "artifact:create",
+      "report:read",
+      "sweep:create_agent",
+      "user:read",
+    ])
       expect(actions.has(a), a).toBe(true);
     const codes = new Set(events.map((e) => e.response_code));
     for (const c of [200, 401, 403, 404, 500]) expect(codes.has(c), String(c)).toBe(true);
@@ -112,7 +120,12 @@ describe("generateEvents", () => {
     expect(events.filter((e) => typeof e.actor_ip !== "string" || !ipRange.test(e.actor_ip))).toEqual([]);
     expect(events.filter((e) => e.action === "sweep:create_agent" && !/^\d+\.\d+\.\d+$/.test(String(e.cli_version)))).toEqual([]);
     const known = new Set(directory.map((u) => u.email));
-    const actors = new Set(events.map((e) => e.actor_email).filter((x): x is string => typeof x === "string").map((x) => x.toLowerCase()));
+    const actors = new Set(
+      events
+        .map((e) => e.actor_email)
+        .filter((x): x is string => typeof x === "string")
+        .map((x) => x.toLowerCase()),
+    );
     const outside = [...actors].filter((a) => !known.has(a));
     expect(outside.length).toBeGreaterThan(0);
     expect(outside.length / actors.size).toBeLessThan(0.1);
@@ -151,7 +164,9 @@ describe("generateDirectory and usersCsv", () => {
       `${csvQuote(u.name)},"${u.username}","","${u.role}","${u.email}","${[...u.teams].sort().join(", ")}","",${u.reports},${u.runs},0,"${u.modelsSeat ?? ""}"`,
     );
     expect(
-      usersCsv([{ name: 'Ana "A" Smith', username: "ana", email: "ana@acme.test", role: "admin", teams: ["vision", "nlp"], modelsSeat: "Full", reports: 2, runs: 40 }]),
+      usersCsv([
+        { name: 'Ana "A" Smith', username: "ana", email: "ana@acme.test", role: "admin", teams: ["vision", "nlp"], modelsSeat: "Full", reports: 2, runs: 40 },
+      ]),
     ).toBe(
       '"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"\n' +
         '"Ana ""A"" Smith","ana","","admin","ana@acme.test","nlp, vision","",2,40,0,"Full"\n',

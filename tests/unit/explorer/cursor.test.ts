@@ -4,7 +4,7 @@ import { decodeExplorerCursor, encodeExplorerCursor, queryDigest } from "@/lib/e
 
 const key = Buffer.alloc(32, 3);
 const other = Buffer.alloc(32, 4);
-const q = queryDigest("action:\"user:login\"");
+const q = queryDigest('action:"user:login"');
 
 describe("explorer cursors", () => {
   it("round-trips the snapshot and the position", () => {
@@ -15,7 +15,10 @@ describe("explorer cursors", () => {
   it("refuses another organization, another query, another key, an altered payload", () => {
     const token = encodeExplorerCursor(key, 7, q, { snapshotSeq: 5000, ts: 1, seq: 2 });
     expect(decodeExplorerCursor(key, token, 8, q)).toMatchObject({ ok: false, error: expect.stringContaining("another organization") });
-    expect(decodeExplorerCursor(key, token, 7, queryDigest("action:\"user:logout\""))).toMatchObject({ ok: false, error: expect.stringContaining("another query") });
+    expect(decodeExplorerCursor(key, token, 7, queryDigest('action:"user:logout"'))).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("another query"),
+    });
     expect(decodeExplorerCursor(other, token, 7, q)).toMatchObject({ ok: false, error: expect.stringContaining("altered") });
     const [body, mac] = token.split(".");
     const payload = JSON.parse(Buffer.from(body!, "base64url").toString("utf8")) as Record<string, unknown>;

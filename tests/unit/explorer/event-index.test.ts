@@ -6,7 +6,18 @@ import { dayCounts, facetCounts, pageRows, topValues, walkForward, type FacetFie
 import { EventIndex, KEY_GROUPS, type LogRow } from "@/lib/explorer/event-index";
 import { compilePlan, rowMatches, type Identities } from "@/lib/explorer/plan";
 import type { FilterQuery } from "@/lib/filter/query";
-import { DAY_MS, makeEvents, newestFirst, parseOrThrow, REFERENCE_QUERIES, refMatches, resolveModel, storedLine, unknownKeys, type TestEvent } from "../../support/explorer-reference";
+import {
+  DAY_MS,
+  makeEvents,
+  newestFirst,
+  parseOrThrow,
+  REFERENCE_QUERIES,
+  refMatches,
+  resolveModel,
+  storedLine,
+  unknownKeys,
+  type TestEvent,
+} from "../../support/explorer-reference";
 
 type Ev = TestEvent;
 
@@ -46,8 +57,6 @@ function buildIndex(events: Ev[], chunk = 250): EventIndex {
   for (let i = 0; i < rows.length; i += chunk) index.append(rows.slice(i, i + chunk));
   return index;
 }
-
-
 
 describe("the explorer engine matches the reference", () => {
   const events = makeEvents(3000, 7);
@@ -122,7 +131,17 @@ describe("the explorer engine matches the reference", () => {
   });
 
   it("topValues orders by count, then value", () => {
-    expect(topValues(new Map([["b", 2], ["a", 2], ["c", 5], ["d", 1]]), 3)).toEqual([
+    expect(
+      topValues(
+        new Map([
+          ["b", 2],
+          ["a", 2],
+          ["c", 5],
+          ["d", 1],
+        ]),
+        3,
+      ),
+    ).toEqual([
       { value: "c", count: 5 },
       { value: "a", count: 2 },
       { value: "b", count: 2 },
@@ -162,7 +181,10 @@ describe("a snapshot, appends and purges", () => {
     const index = buildIndex(all.slice(0, 1200));
     const q = parse("-status:none");
     const snapshot = index.lastSeq;
-    const expected = all.slice(0, 1200).filter((e) => refMatches(q, e)).sort(newestFirst);
+    const expected = all
+      .slice(0, 1200)
+      .filter((e) => refMatches(q, e))
+      .sort(newestFirst);
     const walked: number[] = [];
     let after: Position | null = null;
     let fed = 1200;
@@ -209,7 +231,9 @@ describe("a snapshot, appends and purges", () => {
     const q = parse("action:run:*");
     const expected = evs.filter((e) => refMatches(q, e)).sort(newestFirst);
     const plan = compilePlan(index, q, identitiesOf(q));
-    expect(pageRows(plan, { snapshotSeq: 150, after: null, limit: 1000 }).rows.map((r) => index.seqAt(r))).toEqual(expected.filter((e) => e.seq <= 150).map((e) => e.seq));
+    expect(pageRows(plan, { snapshotSeq: 150, after: null, limit: 1000 }).rows.map((r) => index.seqAt(r))).toEqual(
+      expected.filter((e) => e.seq <= 150).map((e) => e.seq),
+    );
     expect(pageRows(plan, { snapshotSeq: index.lastSeq, after: null, limit: 1000 }).total).toBe(expected.length);
   });
 });

@@ -18,7 +18,20 @@ const ana: UserRow = {
   runs: 40,
   modelsSeat: "Full",
 };
-const di: UserRow = { ...ana, username: null, name: null, email: "di@acme.test", role: null, teams: [], status: "invite_pending", lastActive: null, activeDays: 0, reports: 0, runs: 0, modelsSeat: null };
+const di: UserRow = {
+  ...ana,
+  username: null,
+  name: null,
+  email: "di@acme.test",
+  role: null,
+  teams: [],
+  status: "invite_pending",
+  lastActive: null,
+  activeDays: 0,
+  reports: 0,
+  runs: 0,
+  modelsSeat: null,
+};
 
 describe("usersToCsv", () => {
   it("writes the seed's header, quoted strings, bare numbers, sorted teams and the status label", () => {
@@ -32,7 +45,10 @@ describe("usersToCsv", () => {
     );
   });
   it("labels every status", () => {
-    const csv = usersToCsv([{ ...ana, status: "deactivated" }, { ...ana, status: "inactive" }]);
+    const csv = usersToCsv([
+      { ...ana, status: "deactivated" },
+      { ...ana, status: "inactive" },
+    ]);
     expect(csv).toContain('"Deactivated"');
     expect(csv).toContain('"Inactive"');
   });
@@ -83,7 +99,10 @@ describe("formula neutralization", () => {
 
 describe("the export of the rows shown (the page writes them with this same code)", () => {
   it("ignores the list's extra inDirectory field: the same bytes as the server's rows", () => {
-    const listed = [{ ...ana, inDirectory: true }, { ...di, inDirectory: false }];
+    const listed = [
+      { ...ana, inDirectory: true },
+      { ...di, inDirectory: false },
+    ];
     expect(usersToCsv(listed)).toBe(usersToCsv([ana, di]));
   });
 });

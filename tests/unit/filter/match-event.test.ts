@@ -3,7 +3,16 @@
 import { describe, expect, it } from "vitest";
 import { matchesEvent, usesIdentities, type EventFacts } from "@/lib/filter/match-event";
 import type { FilterQuery, Identities } from "@/lib/filter/query";
-import { makeEvents, parseOrThrow, REFERENCE_QUERIES, refMatches, resolveModel, storedLine, unknownKeys, type TestEvent } from "../../support/explorer-reference";
+import {
+  makeEvents,
+  parseOrThrow,
+  REFERENCE_QUERIES,
+  refMatches,
+  resolveModel,
+  storedLine,
+  unknownKeys,
+  type TestEvent,
+} from "../../support/explorer-reference";
 
 function facts(e: TestEvent): EventFacts {
   return {
@@ -21,8 +30,16 @@ function identities(q: FilterQuery): Identities {
   const actor = new Map<string, number[]>();
   const user = new Map<string, number[]>();
   for (const t of q.terms) {
-    if (t.condition.kind === "actor") actor.set(t.condition.value, resolveModel(t.condition.value).map((u) => u.key));
-    if (t.condition.kind === "user") user.set(t.condition.value, resolveModel(t.condition.value).map((u) => u.key));
+    if (t.condition.kind === "actor")
+      actor.set(
+        t.condition.value,
+        resolveModel(t.condition.value).map((u) => u.key),
+      );
+    if (t.condition.kind === "user")
+      user.set(
+        t.condition.value,
+        resolveModel(t.condition.value).map((u) => u.key),
+      );
   }
   return { actor, user };
 }

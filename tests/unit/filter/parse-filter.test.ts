@@ -123,7 +123,11 @@ describe("parseFilter: AND, OR and NOT", () => {
   it("a leading - excludes (AND NOT), whatever the qualifier, and is not ORed with positives", () => {
     const q = parse("action:run:* -action:run:update -status:none -robot");
     expect(q.groups).toEqual([[{ kind: "action", value: "run:", prefix: true }]]);
-    expect(q.excluded).toEqual([{ kind: "action", value: "run:update", prefix: false }, { kind: "status", none: true }, { kind: "text", value: "robot" }]);
+    expect(q.excluded).toEqual([
+      { kind: "action", value: "run:update", prefix: false },
+      { kind: "status", none: true },
+      { kind: "text", value: "robot" },
+    ]);
     expect(q.terms.map((t) => t.negated)).toEqual([false, true, true, true]);
   });
 

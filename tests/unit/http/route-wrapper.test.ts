@@ -19,7 +19,12 @@ function endlessBody(chunkBytes: number) {
 }
 
 const post = (body: BodyInit | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
-  new Request("http://127.0.0.1:3000/x", { method: "POST", body: body as BodyInit, headers: { "content-type": "application/json", ...headers }, duplex: "half" } as RequestInit);
+  new Request("http://127.0.0.1:3000/x", {
+    method: "POST",
+    body: body as BodyInit,
+    headers: { "content-type": "application/json", ...headers },
+    duplex: "half",
+  } as RequestInit);
 
 describe("route wrapper", () => {
   const schema = z.object({ name: z.string().min(1, "name is required") });
@@ -63,7 +68,9 @@ describe("route wrapper", () => {
   });
 
   it("validates the query and refuses a repeated parameter", async () => {
-    const get = publicRoute({ query: z.object({ n: z.string().regex(/^\d+$/, "must be a whole number").transform(Number) }) }, async ({ query }) => Response.json(query));
+    const get = publicRoute({ query: z.object({ n: z.string().regex(/^\d+$/, "must be a whole number").transform(Number) }) }, async ({ query }) =>
+      Response.json(query),
+    );
     expect((await get(new Request("http://127.0.0.1/x?n=3"))).status).toBe(200);
     const bad = await get(new Request("http://127.0.0.1/x?n=x"));
     expect(bad.status).toBe(400);

@@ -24,7 +24,12 @@ export function bypasses(source: string): string[] {
   const problems: string[] = [];
   for (const m of source.matchAll(/export\s+(?:async\s+)?function\s+([A-Z]+)\b/g)) problems.push(`${m[1]} is a plain function`);
   for (const m of source.matchAll(/export\s*\{([^}]*)\}/g)) {
-    for (const name of m[1]!.split(",").map((s) => s.trim().split(/\s+as\s+/).pop()!)) {
+    for (const name of m[1]!.split(",").map((s) =>
+      s
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()!,
+    )) {
       if (METHODS.includes(name)) problems.push(`${name} is re-exported`);
     }
   }

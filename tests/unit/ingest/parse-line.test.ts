@@ -45,7 +45,9 @@ describe("parseEventLine refuses what cannot be stored, alone and with its reaso
 
   it("times outside the plausible window, both bounds inclusive", () => {
     expect(accepted(line("", "2015-01-01T00:00:00Z"))).toBe(true);
-    expect(error(line("", "2014-12-31T23:59:59.999Z"))).toMatch(/^field "timestamp": 2014-12-31T23:59:59\.999Z is before the plausible window, which starts at 2015-01-01T00:00:00\.000Z/);
+    expect(error(line("", "2014-12-31T23:59:59.999Z"))).toMatch(
+      /^field "timestamp": 2014-12-31T23:59:59\.999Z is before the plausible window, which starts at 2015-01-01T00:00:00\.000Z/,
+    );
     expect(error(line("", "0001-01-01T00:00:00Z"))).toMatch(/is before the plausible window/);
     expect(accepted(line("", new Date(NOW + 86_400_000).toISOString()))).toBe(true);
     expect(error(line("", new Date(NOW + 86_400_001).toISOString()))).toMatch(/is after the plausible window, which ends at 2026-12-05T12:00:00\.000Z/);

@@ -116,7 +116,11 @@ describe("planEvents", () => {
       { user_id: -1, seq: 4, ts: Date.parse("2026-03-03T00:00:00Z"), action: "team:invite_user", entity_name: "vision" },
       { user_id: -1, seq: 5, ts: Date.parse("2026-03-04T00:00:00Z"), action: "user:deactivate", entity_name: null },
     ]);
-    expect(plan.newUsers[0]).toMatchObject({ email_key: "di@x.test", first_seen_at: Date.parse("2026-03-03T00:00:00Z"), first_invited_at: Date.parse("2026-03-03T00:00:00Z") });
+    expect(plan.newUsers[0]).toMatchObject({
+      email_key: "di@x.test",
+      first_seen_at: Date.parse("2026-03-03T00:00:00Z"),
+      first_invited_at: Date.parse("2026-03-03T00:00:00Z"),
+    });
   });
 });
 

@@ -17,7 +17,7 @@ describe("withoutLabel", () => {
 
   it("drops every sample with the label, wherever it stands, and keeps the rest", () => {
     const out = withoutLabel(text, "org");
-    expect(out).not.toContain("acme\",window");
+    expect(out).not.toContain('acme",window');
     expect(out).not.toContain("globex");
     expect(out).toContain('orgtrail_job_failures_total{job_name="bucket-export"} 0');
     expect(out).toContain("orgtrail_process_cpu_user_seconds_total 1.5");

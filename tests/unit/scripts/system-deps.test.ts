@@ -13,13 +13,17 @@ describe("packagesFor", () => {
 
 describe("planSystemDeps", () => {
   it("does nothing when nothing is missing, wherever it runs", () => {
-    for (const root of [true, false]) for (const apt of [true, false]) expect(planSystemDeps({ missing: [], root, apt, sudo: false })).toEqual({ action: "none" });
+    for (const root of [true, false])
+      for (const apt of [true, false]) expect(planSystemDeps({ missing: [], root, apt, sudo: false })).toEqual({ action: "none" });
   });
 
   it("as root with apt: apt-get update once, then installs the missing packages only", () => {
     expect(planSystemDeps({ missing: ["chromium", "prometheus"], root: true, apt: true, sudo: false })).toEqual({
       action: "install",
-      commands: [["apt-get", "update"], ["apt-get", "install", "-y", "chromium", "prometheus"]],
+      commands: [
+        ["apt-get", "update"],
+        ["apt-get", "install", "-y", "chromium", "prometheus"],
+      ],
     });
   });
 

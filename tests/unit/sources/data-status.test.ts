@@ -36,7 +36,9 @@ describe("job state, read generically", () => {
   });
 
   it("reads a pull checkpoint's day as its progress", () => {
-    expect(jobView(row("upstream-pull:acme:0123456789abcdef", { checkpoint: '{"v":1,"nextDay":"2026-03-30"}' })).progress).toEqual({ completeBefore: "2026-03-30" });
+    expect(jobView(row("upstream-pull:acme:0123456789abcdef", { checkpoint: '{"v":1,"nextDay":"2026-03-30"}' })).progress).toEqual({
+      completeBefore: "2026-03-30",
+    });
     expect(jobView(row("bucket-export", { checkpoint: '{"1":42}' })).progress).toBeNull();
   });
 
@@ -49,7 +51,15 @@ describe("job state, read generically", () => {
     expect(jobSource("scim-sync:acme", "acme")).toEqual({ source: "directory", mine: true });
     expect(jobSource("bucket-export", "acme").source).toBeNull();
     const { bySource, other } = assignJobs(
-      [row("bucket-export"), row("bucket-source"), row("checkpoints"), row("directory-sync"), row("upstream-pull"), row("upstream-pull:acme:a"), row("upstream-pull:demo:b")],
+      [
+        row("bucket-export"),
+        row("bucket-source"),
+        row("checkpoints"),
+        row("directory-sync"),
+        row("upstream-pull"),
+        row("upstream-pull:acme:a"),
+        row("upstream-pull:demo:b"),
+      ],
       "acme",
     );
     expect(bySource.pull!.map((j) => j.name)).toEqual(["upstream-pull", "upstream-pull:acme:a"]);
@@ -62,13 +72,23 @@ describe("job state, read generically", () => {
 describe("freshness", () => {
   it("is the age of the newest event's timestamp, stale past the threshold", () => {
     const fresh = freshnessView({ newestEventTs: T - 30 * 60_000, lastReceivedAt: T - 1000, eventsStored: 5 }, T, 60);
-    expect(fresh).toMatchObject({ newestEventAt: "2026-03-31T11:30:00.000Z", lastReceivedAt: "2026-03-31T11:59:59.000Z", ageSeconds: 1800, stale: false, eventsStored: 5 });
+    expect(fresh).toMatchObject({
+      newestEventAt: "2026-03-31T11:30:00.000Z",
+      lastReceivedAt: "2026-03-31T11:59:59.000Z",
+      ageSeconds: 1800,
+      stale: false,
+      eventsStored: 5,
+    });
     expect(freshnessView({ newestEventTs: T - 60 * 60_000, lastReceivedAt: T, eventsStored: 5 }, T, 60).stale).toBe(false);
     expect(freshnessView({ newestEventTs: T - 60 * 60_000 - 1000, lastReceivedAt: T, eventsStored: 5 }, T, 60).stale).toBe(true);
   });
   it("is never negative (an event from the near future), and not stale when there are no events", () => {
     expect(freshnessView({ newestEventTs: T + 5000, lastReceivedAt: T, eventsStored: 1 }, T, 60).ageSeconds).toBe(0);
-    expect(freshnessView({ newestEventTs: null, lastReceivedAt: null, eventsStored: 0 }, T, 60)).toMatchObject({ ageSeconds: null, stale: false, newestEventAt: null });
+    expect(freshnessView({ newestEventTs: null, lastReceivedAt: null, eventsStored: 0 }, T, 60)).toMatchObject({
+      ageSeconds: null,
+      stale: false,
+      newestEventAt: null,
+    });
   });
   it("reads ages in the largest unit that reads well", () => {
     expect(formatAge(30)).toBe("less than a minute");
@@ -87,7 +107,14 @@ describe("a source's status", () => {
     expect(sourceView("pull", "Pull", setup, NO_RUNS, [], T).status).toBe("idle");
   });
   it("runs from its runs, with the lag since its last new data", () => {
-    const v = sourceView("browser", "Browser", setup, { ...NO_RUNS, lastRunAt: T - 1000, lastDataAt: T - 90_000, runs30d: 2, latest: { at: T - 1000, error: null } }, [], T);
+    const v = sourceView(
+      "browser",
+      "Browser",
+      setup,
+      { ...NO_RUNS, lastRunAt: T - 1000, lastDataAt: T - 90_000, runs30d: 2, latest: { at: T - 1000, error: null } },
+      [],
+      T,
+    );
     expect(v).toMatchObject({ status: "ok", lastRunAt: "2026-03-31T11:59:59.000Z", lastDataAt: "2026-03-31T11:58:30.000Z", lagSeconds: 90, lastError: null });
   });
   it("fails when its latest run failed, or its job fails, showing the newer error", () => {
@@ -95,8 +122,20 @@ describe("a source's status", () => {
     expect(failedRun.status).toBe("failing");
     expect(failedRun.lastError).toEqual({ at: "2026-03-31T12:00:00.000Z", message: "request body is larger than 10 bytes" });
     const job = jobView(row("upstream-pull", { last_run_at: T, last_error: "401 from upstream", last_error_at: T, consecutive_failures: 3 }));
-    const failingJob = sourceView("pull", "Pull", setup, { ...NO_RUNS, lastRunAt: T - 3600_000, lastDataAt: T - 3600_000, latest: { at: T - 3600_000, error: null } }, [job], T);
-    expect(failingJob).toMatchObject({ status: "failing", lastRunAt: "2026-03-31T12:00:00.000Z", lagSeconds: 3600, lastError: { message: "401 from upstream" } });
+    const failingJob = sourceView(
+      "pull",
+      "Pull",
+      setup,
+      { ...NO_RUNS, lastRunAt: T - 3600_000, lastDataAt: T - 3600_000, latest: { at: T - 3600_000, error: null } },
+      [job],
+      T,
+    );
+    expect(failingJob).toMatchObject({
+      status: "failing",
+      lastRunAt: "2026-03-31T12:00:00.000Z",
+      lagSeconds: 3600,
+      lastError: { message: "401 from upstream" },
+    });
     const recovered = jobView(row("upstream-pull", { last_run_at: T, last_error: "old", last_error_at: T - 9999, consecutive_failures: 0 }));
     expect(sourceView("pull", "Pull", setup, NO_RUNS, [recovered], T).status).toBe("ok");
   });
@@ -106,7 +145,9 @@ describe("invite link into the platform", () => {
   it("is the platform's Organization Dashboard (its Users tab has the platform's own Invite button)", () => {
     expect(platformInviteUrl("https://acme.wandb.io", "default", "default", "self-managed")).toBe("https://acme.wandb.io/org/dashboard/");
     expect(platformInviteUrl("https://acme.wandb.io/admin/audit_logs", "default", "default", "dedicated")).toBe("https://acme.wandb.io/org/dashboard/");
-    expect(platformInviteUrl("http://10.0.0.5:8080/wandb/admin/audit_logs/?x=1#y", "acme", "acme", "self-managed")).toBe("http://10.0.0.5:8080/wandb/org/dashboard/");
+    expect(platformInviteUrl("http://10.0.0.5:8080/wandb/admin/audit_logs/?x=1#y", "acme", "acme", "self-managed")).toBe(
+      "http://10.0.0.5:8080/wandb/org/dashboard/",
+    );
   });
   it("is absent when the upstream is unknown, feeds another organization, or in multi-tenant mode", () => {
     expect(platformInviteUrl(undefined, "default", "default", "self-managed")).toBeNull();

@@ -22,7 +22,17 @@ const input = (over: Partial<ProgressInput> = {}): ProgressInput => ({
 describe("computeProgress", () => {
   it("counts days from the history's first day to today, and the ETA from this run's pace", () => {
     const p = computeProgress(input());
-    expect(p).toMatchObject({ v: 1, phase: "fetching", firstDay: "2024-03-01", today: "2026-02-28", daysDone: 100, daysTotal: 730, events: 12_345, eventsPerSecond: 1235, error: null });
+    expect(p).toMatchObject({
+      v: 1,
+      phase: "fetching",
+      firstDay: "2024-03-01",
+      today: "2026-02-28",
+      daysDone: 100,
+      daysTotal: 730,
+      events: 12_345,
+      eventsPerSecond: 1235,
+      error: null,
+    });
     // 100 days in 10 s: 630 days left take 63 s.
     expect(p.etaSeconds).toBe(63);
     expect(p.startedAt).toBe("2026-02-28T12:00:00.000Z");
@@ -64,7 +74,9 @@ describe("describePullProgress (the Data page's line)", () => {
   it("reads a stored progress back, in each phase", () => {
     expect(describePullProgress(stored())).toBe("fetching: 100/730 days (13%) from 2024-03-01 · 12,345 events this run, 1,235/s · ETA 1 min 03 s");
     expect(describePullProgress(stored({ phase: "done" }))).toBe("up to date: 730 days from 2024-03-01 · 12,345 events this run");
-    expect(describePullProgress(stored({ phase: "stopped", error: "upstream answered 401 Unauthorized" }))).toBe("stopped at 100/730 days from 2024-03-01: upstream answered 401 Unauthorized");
+    expect(describePullProgress(stored({ phase: "stopped", error: "upstream answered 401 Unauthorized" }))).toBe(
+      "stopped at 100/730 days from 2024-03-01: upstream answered 401 Unauthorized",
+    );
     expect(describePullProgress(stored({ phase: "probing", firstDay: null }))).toBe("looking for the upstream's earliest day (40 requests)");
   });
   it("leaves other jobs' progress to the generic display", () => {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, checkStatus, parseRetryAfter, RetryableError, UpstreamAuthError, UpstreamError, withRetry, type RetryPolicy } from "@/lib/sources/upstream-http";
+import {
+  backoffDelay,
+  checkStatus,
+  parseRetryAfter,
+  RetryableError,
+  UpstreamAuthError,
+  UpstreamError,
+  withRetry,
+  type RetryPolicy,
+} from "@/lib/sources/upstream-http";
 
 const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 40, timeoutMs: 1000, maxRetryAfterMs: 50 };
 
@@ -64,18 +73,22 @@ describe("withRetry", () => {
   });
   it("gives up after maxAttempts naming the last reason", async () => {
     let n = 0;
-    await expect(withRetry(policy, async () => {
-      n++;
-      throw new RetryableError("upstream answered 503");
-    })).rejects.toThrow("upstream answered 503; gave up after 4 attempts");
+    await expect(
+      withRetry(policy, async () => {
+        n++;
+        throw new RetryableError("upstream answered 503");
+      }),
+    ).rejects.toThrow("upstream answered 503; gave up after 4 attempts");
     expect(n).toBe(4);
   });
   it("does not retry a 401", async () => {
     let n = 0;
-    await expect(withRetry(policy, async () => {
-      n++;
-      throw new UpstreamAuthError(401, "");
-    })).rejects.toBeInstanceOf(UpstreamAuthError);
+    await expect(
+      withRetry(policy, async () => {
+        n++;
+        throw new UpstreamAuthError(401, "");
+      }),
+    ).rejects.toBeInstanceOf(UpstreamAuthError);
     expect(n).toBe(1);
   });
   it("times out an attempt that makes no progress", async () => {

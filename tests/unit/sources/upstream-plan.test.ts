@@ -87,8 +87,14 @@ describe("probeWindows", () => {
 
 describe("splitWindow and bisectEarliest", () => {
   it("splits with the older half first", () => {
-    expect(splitWindow({ first: 10, last: 19 })).toEqual([{ first: 10, last: 14 }, { first: 15, last: 19 }]);
-    expect(splitWindow({ first: 10, last: 20 })).toEqual([{ first: 10, last: 15 }, { first: 16, last: 20 }]);
+    expect(splitWindow({ first: 10, last: 19 })).toEqual([
+      { first: 10, last: 14 },
+      { first: 15, last: 19 },
+    ]);
+    expect(splitWindow({ first: 10, last: 20 })).toEqual([
+      { first: 10, last: 15 },
+      { first: 16, last: 20 },
+    ]);
   });
 
   it.each([0, 1, 7, 8, 500, 1023, 1024, 2047])("narrows a window to at most 8 days that hold the earliest event (day +%i)", async (offset) => {

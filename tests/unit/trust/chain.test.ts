@@ -4,7 +4,15 @@ import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { normalizeEvent } from "@/lib/audit/event";
 import { GENESIS_CHAIN, eventLeaf, nextChain } from "@/lib/trust/chain";
-import { CheckpointError, checkpointKeyFor, checkpointMessage, checkpointSignatureProblem, checkpointToJson, parseCheckpointJson, signCheckpoint } from "@/lib/trust/checkpoint";
+import {
+  CheckpointError,
+  checkpointKeyFor,
+  checkpointMessage,
+  checkpointSignatureProblem,
+  checkpointToJson,
+  parseCheckpointJson,
+  signCheckpoint,
+} from "@/lib/trust/checkpoint";
 import { keyIdOf } from "@/lib/trust/signing-key";
 
 describe("hash chain", () => {
@@ -18,7 +26,13 @@ describe("hash chain", () => {
   });
 
   it("recomputes the dedupe key from the stored body and unknown keys", () => {
-    const r = normalizeEvent({ zeta: [1, { b: 2, a: "\u2028" }], action: "run:update", timestamp: "2026-01-01T01:00:00+01:00", __proto__x: 1, project_name: "p" });
+    const r = normalizeEvent({
+      zeta: [1, { b: 2, a: "\u2028" }],
+      action: "run:update",
+      timestamp: "2026-01-01T01:00:00+01:00",
+      __proto__x: 1,
+      project_name: "p",
+    });
     if (!r.ok) throw new Error(r.error);
     expect(eventLeaf(r.event.body, r.event.extra)).toBe(r.event.dedupeKey);
     const plain = normalizeEvent({ action: "run:update", timestamp: "2026-01-01T00:00:00Z" });
@@ -31,7 +45,16 @@ describe("checkpoint files", () => {
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
   const key = { privateKey, publicKey, keyId: keyIdOf(publicKey), path: "(memory)" };
   const c = signCheckpoint(
-    { format: "orgtrail.checkpoint/v1", org: "default", fromSeq: 1, toSeq: 3, prevHead: GENESIS_CHAIN, head: "ab".repeat(32), createdAt: "2026-01-01T00:00:00.000Z", keyId: key.keyId },
+    {
+      format: "orgtrail.checkpoint/v1",
+      org: "default",
+      fromSeq: 1,
+      toSeq: 3,
+      prevHead: GENESIS_CHAIN,
+      head: "ab".repeat(32),
+      createdAt: "2026-01-01T00:00:00.000Z",
+      keyId: key.keyId,
+    },
     key,
   );
 

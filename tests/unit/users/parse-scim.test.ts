@@ -15,7 +15,10 @@ describe("parseScimUsers", () => {
           name: { givenName: "Ana", familyName: "A" },
           emails: [{ value: "old@acme.test" }, { value: "Ana@Acme.test", primary: true }],
           roles: [{ value: "admin" }, { value: "member" }],
-          groups: [{ value: "g1", display: "vision" }, { value: "g2", display: "nlp" }],
+          groups: [
+            { value: "g1", display: "vision" },
+            { value: "g2", display: "nlp" },
+          ],
           meta: { resourceType: "User", created: "2025-06-01T09:00:00+02:00" },
           active: false,
         },
@@ -48,9 +51,18 @@ describe("parseScimUsers", () => {
           schemas: [SCIM_USER],
           userName: "dev-user1",
           organizationRole: "admin",
-          teamRoles: [{ teamName: "team1", roleName: "member" }, { teamName: "team2", roleName: "admin" }],
+          teamRoles: [
+            { teamName: "team1", roleName: "member" },
+            { teamName: "team2", roleName: "admin" },
+          ],
         },
-        { ID: "def", USERNAME: "dev-user2", Emails: [{ Value: "x@test.com" }, { Value: "dev-user2@test.com", Primary: true }], Active: false, Meta: { Created: "2024-01-02T03:04:05Z" } },
+        {
+          ID: "def",
+          USERNAME: "dev-user2",
+          Emails: [{ Value: "x@test.com" }, { Value: "dev-user2@test.com", Primary: true }],
+          Active: false,
+          Meta: { Created: "2024-01-02T03:04:05Z" },
+        },
       ]),
     );
     expect(parsed.rejected).toEqual([]);

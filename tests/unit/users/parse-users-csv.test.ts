@@ -9,7 +9,18 @@ describe("parseUsersCsv", () => {
     const parsed = parseUsersCsv(`${HEADER}\n"Ana A","ana","2026-03-31T01:30:00.000Z","admin","ana@acme.test","nlp, vision","Active",2,40,7,"Full"\n`);
     expect(parsed.rejected).toEqual([]);
     expect(parsed.entries).toEqual([
-      { line: 2, externalId: null, email: "ana@acme.test", username: "ana", name: "Ana A", role: "admin", teams: ["nlp", "vision"], modelsSeat: "Full", reports: 2, runs: 40 },
+      {
+        line: 2,
+        externalId: null,
+        email: "ana@acme.test",
+        username: "ana",
+        name: "Ana A",
+        role: "admin",
+        teams: ["nlp", "vision"],
+        modelsSeat: "Full",
+        reports: 2,
+        runs: 40,
+      },
     ]);
   });
   it("accepts CRLF, a BOM, case-insensitive headers and a subset of the columns", () => {

@@ -15,7 +15,14 @@ export default async function OrgSettingsPage({ searchParams }: { searchParams: 
   if (session.kind === "signed-out") redirect(`/signin?next=${encodeURIComponent(org ? `/org/settings?org=${org}` : "/org/settings")}`);
   if (session.kind === "forbidden") return <ForbiddenNotice need="an organization admin" what="Settings" detail={session.message} />;
   // Settings change things: admins only (the settings API refuses auditors too).
-  if (session.kind === "auditor") return <ForbiddenNotice need="an organization admin" what="Settings" detail={`Your role in ${session.orgSlug} is auditor: you can read the dashboard, not change settings.`} />;
+  if (session.kind === "auditor")
+    return (
+      <ForbiddenNotice
+        need="an organization admin"
+        what="Settings"
+        detail={`Your role in ${session.orgSlug} is auditor: you can read the dashboard, not change settings.`}
+      />
+    );
   const slack = search.slack;
   return <SettingsPage orgSlug={session.orgSlug} slackOutcome={typeof slack === "string" ? slack : undefined} />;
 }

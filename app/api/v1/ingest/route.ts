@@ -14,7 +14,15 @@ const ingestQuery = z.object({ name: z.string().max(1000).optional() });
 
 export const POST = orgRoute({ role: "admin", basicChallenge: true, query: ingestQuery, body: { kind: "stream" } }, async (ctx) => {
   let progress: IngestSummary | null = null;
-  const run = { orgId: ctx.orgId, kind: "events", source: httpSource(ctx.request), label: cleanLabel(ctx.query.name), accountId: ctx.account.id, actor: ctx.account.username, startedAt: Date.now() } as const;
+  const run = {
+    orgId: ctx.orgId,
+    kind: "events",
+    source: httpSource(ctx.request),
+    label: cleanLabel(ctx.query.name),
+    accountId: ctx.account.id,
+    actor: ctx.account.username,
+    startedAt: Date.now(),
+  } as const;
   try {
     const summary = await ingestNdjson(ctx.store, ctx.orgId, ctx.body, {
       deployment: ctx.deployment,
@@ -28,7 +36,11 @@ export const POST = orgRoute({ role: "admin", basicChallenge: true, query: inges
     return Response.json(present(summary));
   } catch (error) {
     const done: IngestSummary | null = progress;
-    await recordIngestRun(ctx.store.db, { ...run, ...(done ? counts(done) : { accepted: 0, rejected: 0 }), error: error instanceof Error ? error.message : String(error) });
+    await recordIngestRun(ctx.store.db, {
+      ...run,
+      ...(done ? counts(done) : { accepted: 0, rejected: 0 }),
+      error: error instanceof Error ? error.message : String(error),
+    });
     if (!(error instanceof BodyTooLargeError)) throw error;
     // Batches committed before the limit was hit stay stored; re-sending is safe (dedupe).
     return Response.json({ error: { code: error.code, message: error.message }, ...(done ? present(done) : {}) }, { status: error.status });
@@ -36,7 +48,13 @@ export const POST = orgRoute({ role: "admin", basicChallenge: true, query: inges
 });
 
 function counts(s: IngestSummary) {
-  return { accepted: s.accepted, duplicates: s.duplicates, skipped: s.skipped, rejected: s.rejectedTotal, rejectedSample: s.rejected.slice(0, REJECTED_SAMPLE) };
+  return {
+    accepted: s.accepted,
+    duplicates: s.duplicates,
+    skipped: s.skipped,
+    rejected: s.rejectedTotal,
+    rejectedSample: s.rejected.slice(0, REJECTED_SAMPLE),
+  };
 }
 
 function present(s: IngestSummary) {

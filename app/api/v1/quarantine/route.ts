@@ -11,7 +11,10 @@ export const runtime = "nodejs";
 const querySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   /** The id of the last line of the previous page. */
-  cursor: z.string().regex(/^\d{1,15}$/, "must be a next_cursor of a previous answer").optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}$/, "must be a next_cursor of a previous answer")
+    .optional(),
 });
 
 export const GET = orgRoute({ role: "reader", query: querySchema }, async (ctx) => {

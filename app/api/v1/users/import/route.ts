@@ -12,7 +12,15 @@ export const runtime = "nodejs";
 const importQuery = z.object({ name: z.string().max(1000).optional() });
 
 export const POST = orgRoute({ role: "admin", basicChallenge: true, query: importQuery, body: { kind: "text" } }, async (ctx) => {
-  const run = { orgId: ctx.orgId, kind: "users", source: httpSource(ctx.request), label: cleanLabel(ctx.query.name), accountId: ctx.account.id, actor: ctx.account.username, startedAt: Date.now() } as const;
+  const run = {
+    orgId: ctx.orgId,
+    kind: "users",
+    source: httpSource(ctx.request),
+    label: cleanLabel(ctx.query.name),
+    accountId: ctx.account.id,
+    actor: ctx.account.username,
+    startedAt: Date.now(),
+  } as const;
   try {
     const result = await importUsers(ctx.store, ctx.orgId, ctx.body, formatFrom(ctx.request.headers.get("content-type")));
     await recordIngestRun(ctx.store.db, {

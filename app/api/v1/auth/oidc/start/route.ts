@@ -29,7 +29,10 @@ export const GET = publicRoute({ query: startQuery }, async ({ request, query })
   try {
     const location = await authorizationUrl(settings, flow);
     await saveFlow((await getStore()).db, browserSecret, flow);
-    return new Response(null, { status: 302, headers: { location: location.toString(), "set-cookie": flowCookie(browserSecret, secure), "cache-control": "no-store" } });
+    return new Response(null, {
+      status: 302,
+      headers: { location: location.toString(), "set-cookie": flowCookie(browserSecret, secure), "cache-control": "no-store" },
+    });
   } catch (error) {
     return ssoRefusal(request, error, next);
   }

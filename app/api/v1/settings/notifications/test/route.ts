@@ -13,6 +13,11 @@ export const POST = orgRoute({ role: "admin" }, async (ctx) => {
   const settings = await getAlertSettings(ctx.store.db, ctx.orgId);
   if (!settings.webhookSealed) throw apiError("not_connected", "connect Slack first (Add to Slack)");
   const now = Date.now();
-  await enqueueAlerts(ctx.store.db, ctx.orgId, [{ rule: "test", dedupeKey: `test:${now}:${randomBytes(4).toString("hex")}`, subjectAt: now, message: testMessage(ctx.orgSlug, ctx.account.username) }], now);
+  await enqueueAlerts(
+    ctx.store.db,
+    ctx.orgId,
+    [{ rule: "test", dedupeKey: `test:${now}:${randomBytes(4).toString("hex")}`, subjectAt: now, message: testMessage(ctx.orgSlug, ctx.account.username) }],
+    now,
+  );
   return Response.json({ ok: true, queued: 1 }, { status: 202 });
 });
