@@ -58,13 +58,15 @@ test.describe("organization switcher", () => {
     await expect(page.getByRole("table", { name: "Users" }).getByText(real[0]!.email!, { exact: true })).toBeVisible();
   });
 
-  test("axe finds nothing serious with the switcher and the banner; screenshots for the docs", async ({ page }) => {
+  test("axe finds nothing serious with the switcher and the banner (screenshots for the docs with ORGTRAIL_E2E_SCREENSHOTS=1)", async ({ page }) => {
     await page.setViewportSize({ width: 1400, height: 900 });
     await signInViaApi(page, accounts().multi);
     await page.goto(`/org/dashboard?org=demo&asOf=${AS_OF}`);
     await expect(banner(page)).toBeVisible();
     await expect(page.getByRole("table", { name: "Users" })).toBeVisible();
     expect(await seriousViolations(page)).toEqual([]);
+    // The docs' screenshots on demand only, as the other screenshot specs: a test run leaves the tree as it was.
+    if (process.env.ORGTRAIL_E2E_SCREENSHOTS !== "1") return;
     await page.screenshot({ path: "docs/screenshots/demo-banner.png", clip: { x: 0, y: 0, width: 1400, height: 420 } });
     await orgSwitcher(page).focus();
     await page.getByRole("banner").screenshot({ path: "docs/screenshots/org-switcher.png" });
