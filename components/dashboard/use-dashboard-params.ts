@@ -2,27 +2,13 @@
 
 import { useSearchParams } from "next/navigation";
 import { useCallback, useMemo } from "react";
-import type { SeatInactiveDays } from "@/lib/activity/seats";
-import type { StatusFilter } from "@/lib/activity/status";
-import type { PanelRange, Period } from "@/lib/activity/types";
-import { DEFAULTS, parseDashboardParams, type DashboardParams, type OptionalColumn, type SortState, type Tab } from "./dashboard-params";
+import { DEFAULTS, parseDashboardParams, type DashboardParams, type SortState } from "./dashboard-params";
 
 export { DEFAULTS, OPTIONAL_COLUMNS, parseDashboardParams, parseSort, SORTABLE_COLUMNS, TABS } from "./dashboard-params";
 export type { DashboardParams, InvalidParam, OptionalColumn, SortColumn, SortState, Tab } from "./dashboard-params";
 
-export type ParamsPatch = Partial<{
-  tab: Tab;
-  period: Period;
-  trend: Period;
-  range: PanelRange;
-  sort: SortState | null;
-  q: string;
-  status: StatusFilter;
-  cols: OptionalColumn[];
-  days: SeatInactiveDays;
-  /** undefined removes it (the server's today). */
-  asOf: string | undefined;
-}>;
+/** What a control changes; `asOf: undefined` removes it (the server's today). */
+export type ParamsPatch = Partial<Omit<DashboardParams, "invalid">>;
 
 /** A parameter's text in the URL; null leaves it out. */
 function paramText(key: string, value: unknown): string | null {

@@ -1,3 +1,4 @@
+import { USERS_CSV_COLUMNS } from "../export/users-csv";
 import { buildModel, type ModelsSeat, type Role } from "./model";
 import { resolveOptions, type GenerateOptions } from "./options";
 
@@ -33,19 +34,8 @@ export function csvQuote(value: string): string {
   return `"${value.replace(/"/g, '""')}"`;
 }
 
-export const USERS_CSV_HEADER = [
-  "Name",
-  "Username",
-  "Last active",
-  "Role",
-  "Email",
-  "Teams",
-  "Status",
-  "Number of Reports",
-  "Number of Runs",
-  "Number of active days",
-  "Models Seat",
-] as const;
+/** The platform's users CSV columns: the same as orgtrail's own export (SPEC §6). */
+export const USERS_CSV_HEADER = USERS_CSV_COLUMNS;
 
 /**
  * The users CSV in the export's format (seed "Export user details"): strings quoted, numbers
