@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { minusMonths } from "../lib/activity/calendar";
 import type { PanelRange, Period } from "../lib/activity/types";
-import { GONE_ACTIONS, LIFECYCLE_ACTIONS } from "../lib/audit/schema";
+import { GONE_ACTIONS, LIFECYCLE_ACTIONS, SCHEMA_KEYS } from "../lib/audit/schema";
 import { formatDate, parseDate } from "../lib/audit/timestamp";
 import { duckExplorerAnswer, type ExplorerAnswer, type ExplorerQuestion } from "./bench-explorer";
 
@@ -56,26 +56,8 @@ export interface DuckResult {
   questions: DuckTiming[];
 }
 
-const SCHEMA_COLUMNS = [
-  "action",
-  "timestamp",
-  "actor_email",
-  "actor_ip",
-  "actor_user_id",
-  "artifact_asset",
-  "artifact_digest",
-  "artifact_qualified_name",
-  "artifact_sequence_asset",
-  "cli_version",
-  "entity_asset",
-  "entity_name",
-  "project_asset",
-  "project_name",
-  "report_asset",
-  "report_name",
-  "user_asset",
-  "user_email",
-];
+/** Every schema key read as text, the response code aside (read as a number). */
+const SCHEMA_COLUMNS = SCHEMA_KEYS.filter((k) => k !== "response_code");
 
 const quoteList = (values: readonly string[]) => values.map((v) => `'${v.replace(/'/g, "''")}'`).join(", ");
 

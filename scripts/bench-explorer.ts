@@ -5,6 +5,7 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { SCHEMA_KEYS } from "../lib/audit/schema";
 import { formatDate } from "../lib/audit/timestamp";
 import { parseFilter } from "../lib/filter/parse-filter";
 import type { Condition, FilterQuery } from "../lib/filter/query";
@@ -98,25 +99,8 @@ export function explorerPath(x: ExplorerQuestion): string {
 
 // ---- DuckDB ----
 
-const STRING_COLUMNS = [
-  "action",
-  "actor_email",
-  "actor_ip",
-  "actor_user_id",
-  "artifact_asset",
-  "artifact_digest",
-  "artifact_qualified_name",
-  "artifact_sequence_asset",
-  "cli_version",
-  "entity_asset",
-  "entity_name",
-  "project_asset",
-  "project_name",
-  "report_asset",
-  "report_name",
-  "user_asset",
-  "user_email",
-];
+/** The string values a bare word searches: every schema key but the timestamp and the response code. */
+const STRING_COLUMNS = SCHEMA_KEYS.filter((k) => k !== "timestamp" && k !== "response_code");
 
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
