@@ -1,6 +1,7 @@
 "use client";
 
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { useDismiss } from "./use-dismiss";
 
 export interface MenuItem {
   label: string;
@@ -21,6 +22,7 @@ export function Menu({
   align?: "left" | "right";
 }) {
   const [open, setOpen] = useState(false);
+  const dismiss = useCallback(() => setOpen(false), []);
   const [active, setActive] = useState(0);
   const id = useId();
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -31,15 +33,8 @@ export function Menu({
     if (open) itemRefs.current[active]?.focus();
   }, [open, active]);
 
-  useEffect(() => {
-    if (!open) return;
-    const onPointerDown = (event: PointerEvent) => {
-      const target = event.target as Node;
-      if (!menuRef.current?.contains(target) && !buttonRef.current?.contains(target)) setOpen(false);
-    };
-    document.addEventListener("pointerdown", onPointerDown);
-    return () => document.removeEventListener("pointerdown", onPointerDown);
-  }, [open]);
+  // Escape is the menu's own key handling (it also moves focus back to the button).
+  useDismiss(open, dismiss, buttonRef, menuRef, { escape: false });
 
   function openAt(index: number) {
     setActive(index);

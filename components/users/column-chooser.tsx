@@ -1,12 +1,14 @@
 "use client";
 
-import { useEffect, useId, useRef, useState } from "react";
+import { useCallback, useId, useRef, useState } from "react";
+import { useDismiss } from "@/components/ui/use-dismiss";
 import { OPTIONAL_COLUMNS, type OptionalColumn } from "@/components/dashboard/use-dashboard-params";
 import { OPTIONAL_COLUMN_LABELS } from "./user-columns";
 
 /** "Columns": check boxes adding Runs, Reports and Models Seat to the table. Escape or a click outside closes it. */
 export function ColumnChooser({ cols: fromUrl, onChange }: { cols: readonly OptionalColumn[]; onChange: (cols: OptionalColumn[]) => void }) {
   const [open, setOpen] = useState(false);
+  const close = useCallback(() => setOpen(false), []);
   // The URL catches up a render later: show the choice at once (no flicker back).
   const [cols, setCols] = useState(fromUrl);
   const [seen, setSeen] = useState(fromUrl.join(","));
@@ -18,24 +20,7 @@ export function ColumnChooser({ cols: fromUrl, onChange }: { cols: readonly Opti
   const buttonRef = useRef<HTMLButtonElement>(null);
   const boxRef = useRef<HTMLFieldSetElement>(null);
 
-  useEffect(() => {
-    if (!open) return;
-    const onPointerDown = (event: PointerEvent) => {
-      const target = event.target as Node;
-      if (!boxRef.current?.contains(target) && !buttonRef.current?.contains(target)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== "Escape") return;
-      setOpen(false);
-      buttonRef.current?.focus();
-    };
-    document.addEventListener("pointerdown", onPointerDown);
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("pointerdown", onPointerDown);
-      document.removeEventListener("keydown", onKey);
-    };
-  }, [open]);
+  useDismiss(open, close, buttonRef, boxRef);
 
   function toggle(column: OptionalColumn, on: boolean) {
     const next = OPTIONAL_COLUMNS.filter((c) => (c === column ? on : cols.includes(c)));
