@@ -2,15 +2,14 @@ import { topLevelArrayElements } from "../audit/json-scan";
 import { formatDate, parseDate } from "../audit/timestamp";
 import type { Store } from "../db/client";
 import type { Deployment } from "../env";
-import { checkOperatorUrl, operatorFetch } from "../net/outbound";
+import { checkOperatorUrl } from "../net/outbound";
 import { ingestNdjson, type IngestSummary, type Rejection } from "../ingest/ingest-ndjson";
 import { loadCheckpoint, saveCheckpoint, saveJobProgress } from "../jobs/state";
 import { computeProgress, type PullPhase, type PullProgress } from "./pull-progress";
 import {
   basicAuth,
   bodyChunks,
-  checkStatus,
-  readBodyText,
+  fetchAuditLogAnswer,
   RetryableError,
   UpstreamAuthError,
   UpstreamError,
@@ -188,17 +187,8 @@ export async function pullUpstream(store: Store, o: PullOptions): Promise<PullRe
       o.retry,
       async (watchdog: Watchdog) => {
         summary.requests++;
-        const response = await operatorFetch(requestUrl(endpoint, w, o.pageSize, cursor), {
-          headers: { Authorization: auth, Accept: "application/x-ndjson, application/json" },
-          signal: watchdog.signal,
-        });
-        watchdog.touch();
-        await checkStatus(response);
-        const type = (response.headers.get("content-type") ?? "").toLowerCase();
-        if (type.includes("json") && !type.includes("ndjson")) {
-          const text = await readBodyText(response, watchdog).catch((error: unknown) => {
-            throw error instanceof TypeError ? new RetryableError("upstream answered invalid UTF-8") : error;
-          });
+        const { response, json: text } = await fetchAuditLogAnswer(requestUrl(endpoint, w, o.pageSize, cursor), auth, watchdog);
+        if (text !== null) {
           const envelope = readEnvelope(text);
           if (envelope) return { kind: "envelope", ...envelope };
           // An envelope that does not parse was cut short: fetch the page again.

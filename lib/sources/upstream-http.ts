@@ -1,4 +1,5 @@
 /** HTTP to an upstream audit-log API: Basic auth, timeouts, retries with backoff and jitter. */
+import { operatorFetch } from "../net/outbound";
 import { BlockedUrlError } from "../net/ssrf";
 
 export interface RetryPolicy {
@@ -151,6 +152,26 @@ export async function readBodyText(response: Response, watchdog: Watchdog): Prom
   let text = "";
   for await (const chunk of bodyChunks(response, watchdog)) text += decoder.decode(chunk, { stream: true });
   return text + decoder.decode();
+}
+
+/**
+ * One request of the audit-log API (operator's URL): the answer after its status is checked,
+ * with the whole text when it is a JSON page (`json`, invalid UTF-8 retryable), or null when
+ * it is NDJSON (the body left for the caller to stream).
+ */
+export async function fetchAuditLogAnswer(url: string, auth: string, watchdog: Watchdog): Promise<{ response: Response; json: string | null }> {
+  const response = await operatorFetch(url, {
+    headers: { Authorization: auth, Accept: "application/x-ndjson, application/json" },
+    signal: watchdog.signal,
+  });
+  watchdog.touch();
+  await checkStatus(response);
+  const type = (response.headers.get("content-type") ?? "").toLowerCase();
+  if (!type.includes("json") || type.includes("ndjson")) return { response, json: null };
+  const json = await readBodyText(response, watchdog).catch((error: unknown) => {
+    throw error instanceof TypeError ? new RetryableError("upstream answered invalid UTF-8") : error;
+  });
+  return { response, json };
 }
 
 /** Network failures and timeouts are retryable; an abort by the caller is not. */

@@ -1,8 +1,7 @@
 // Where a first pull starts: the earliest day the upstream holds (docs/UPSTREAM_PULL.md "Backfill").
 import { dayNumber, dayStartMs, parseRfc3339 } from "../audit/timestamp";
 import type { Deployment } from "../env";
-import { operatorFetch } from "../net/outbound";
-import { bodyChunks, checkStatus, readBodyText, RetryableError, withRetry, type RetryNotice, type RetryPolicy, type Watchdog } from "./upstream-http";
+import { bodyChunks, fetchAuditLogAnswer, withRetry, type RetryNotice, type RetryPolicy, type Watchdog } from "./upstream-http";
 import { bisectEarliest, HISTORY_FLOOR_DAY, MULTI_TENANT_HISTORY_START, probeWindows, requestUrl, type DayWindow } from "./upstream-plan";
 
 export interface ProbeContext {
@@ -81,19 +80,8 @@ export async function findHistoryStart(c: ProbeContext): Promise<HistoryStart> {
       c.retry,
       async (watchdog: Watchdog) => {
         c.onRequest();
-        const response = await operatorFetch(requestUrl(c.endpoint, w, 1, null), {
-          headers: { Authorization: c.auth, Accept: "application/x-ndjson, application/json" },
-          signal: watchdog.signal,
-        });
-        watchdog.touch();
-        await checkStatus(response);
-        const type = (response.headers.get("content-type") ?? "").toLowerCase();
-        if (type.includes("json") && !type.includes("ndjson")) {
-          const text = await readBodyText(response, watchdog).catch((error: unknown) => {
-            throw error instanceof TypeError ? new RetryableError("upstream answered invalid UTF-8") : error;
-          });
-          return readPage(text);
-        }
+        const { response, json } = await fetchAuditLogAnswer(requestUrl(c.endpoint, w, 1, null), c.auth, watchdog);
+        if (json !== null) return readPage(json);
         let nonEmpty = false;
         for await (const chunk of bodyChunks(response, watchdog)) {
           if (nonBlank(chunk)) {
