@@ -102,7 +102,6 @@ describe("the explorer engine matches the reference", () => {
   it("the queries above are not trivial: most match some events and miss others", () => {
     const between = [...totals.values()].filter((n) => n > 0 && n < events.length).length;
     expect(between).toBeGreaterThanOrEqual(QUERIES.length - 6);
-    console.log(JSON.stringify(Object.fromEntries(totals)));
   });
 
   it("facets count the matches per value", () => {
