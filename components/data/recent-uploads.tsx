@@ -34,7 +34,8 @@ export function RecentUploads({ org }: { org: string }) {
   else if (q.data.runs.length === 0) body = <EmptyState>Nothing uploaded yet.</EmptyState>;
   else
     body = (
-      <div className="overflow-x-auto">
+      // Scrolls sideways on a narrow screen: focusable, so the keyboard can scroll it too.
+      <div tabIndex={0} role="region" aria-label="Uploads and pulls" className="overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600">
         <table className="w-full min-w-[760px] text-left text-sm" aria-label="Recent uploads">
           <thead className="border-b border-slate-200 text-slate-600">
             <tr>

@@ -59,19 +59,37 @@ export function UploadForm({ kind, org }: { kind: "events" | "users"; org: strin
       <h3 id={`${id}-legend`} className="mb-2 text-sm font-semibold text-slate-900">
         {copy.legend}
       </h3>
-      <div className="flex flex-wrap items-center gap-2">
-        <label htmlFor={`${id}-file`} className="sr-only">
-          {copy.input}
-        </label>
+      {/*
+        The native picker's "No file chosen" is cut to "N…" on a narrow screen: the input is visually hidden (still
+        focused by Tab and opened by Space or Enter), its label is the button the eye sees, and the file's name has a
+        line of its own below 640 px (beside the buttons, as before, on wider screens).
+      */}
+      <div className="relative flex flex-wrap items-center gap-2">
         <input
           ref={inputRef}
           id={`${id}-file`}
           type="file"
           accept={copy.accept}
           disabled={busy}
+          aria-describedby={`${id}-chosen`}
           onChange={(e) => setChosen(e.target.files?.[0]?.name ?? null)}
-          className="min-w-0 max-w-full flex-1 text-sm text-slate-700 file:mr-3 file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium file:text-slate-800 hover:file:bg-slate-50"
+          className="peer sr-only"
         />
+        <label
+          htmlFor={`${id}-file`}
+          data-testid="choose-file"
+          className="inline-flex shrink-0 cursor-pointer items-center whitespace-nowrap rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-indigo-600 peer-disabled:cursor-not-allowed peer-disabled:text-slate-500 peer-disabled:hover:bg-white"
+        >
+          Choose file…<span className="sr-only"> {copy.input}</span>
+        </label>
+        <span
+          id={`${id}-chosen`}
+          data-testid="chosen-file"
+          title={chosen ?? undefined}
+          className={`order-last min-w-0 basis-full text-sm wrap-anywhere sm:order-none sm:basis-0 sm:flex-1 ${chosen ? "text-slate-800" : "text-slate-600"}`}
+        >
+          {chosen ?? "No file chosen"}
+        </span>
         <Button type="submit" variant="primary" disabled={busy || !chosen}>
           {copy.button}
         </Button>

@@ -230,7 +230,7 @@ test.describe("Data page", () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
-  test("at 390 px wide the page's content fits the screen (commands scroll inside their box)", async ({ page }) => {
+  test("at 390 px wide the page's content fits the screen", async ({ page }) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await signInViaApi(page, accounts().admin);
     await page.goto("/org/data");
@@ -240,10 +240,85 @@ test.describe("Data page", () => {
       .locator("main")
       .evaluate((main) =>
         [...main.querySelectorAll("*")]
-          .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && !el.closest("code, .overflow-x-auto"))
+          .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && !el.closest(".overflow-x-auto"))
           .map((el) => `${el.tagName.toLowerCase()}${el.getAttribute("aria-label") ? `[${el.getAttribute("aria-label")}]` : ""}`),
       );
     expect(overflow).toEqual([]);
+  });
+
+  test("at 390 px the Upload card's file pickers and CLI commands read in full: nothing truncated or clipped, the pickers work from the keyboard", async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signInViaApi(page, accounts().admin);
+    await page.goto("/org/data");
+    const card = page.getByRole("region", { name: "Upload", exact: true });
+    await expect(card).toBeVisible();
+    /** What of `el` is cut off: its text wider than its box, or its box past the card's right edge. */
+    const clipped = (el: HTMLElement) => {
+      const box = el.getBoundingClientRect();
+      const cardBox = el.closest("section")!.getBoundingClientRect();
+      return {
+        text: (el.textContent ?? "").trim(),
+        cutOff: el.scrollWidth > el.clientWidth,
+        pastCard: box.right > cardBox.right + 0.5 || box.left < cardBox.left - 0.5,
+      };
+    };
+
+    // The commands wrap inside their box, and their Copy buttons stay in the card.
+    for (const [label, command] of [
+      ["ingest an audit log", "npx orgtrail ingest audit-log.ndjson.gz --org default"],
+      ["import users", "npx orgtrail import-users users.csv --org default"],
+    ] as const) {
+      const code = card.getByLabel(label, { exact: true });
+      await expect(code).toHaveText(command);
+      expect.soft(await code.evaluate(clipped), label).toEqual({ text: command, cutOff: false, pastCard: false });
+      const copy = card.getByRole("button", { name: `Copy the command: ${label}` });
+      expect.soft((await copy.evaluate(clipped)).pastCard, `Copy: ${label}`).toBe(false);
+    }
+
+    for (const [name, file] of [
+      ["Audit log file (NDJSON or .gz)", "a-rather-long-audit-log-export-from-the-platform-2026-12-05.ndjson.gz"],
+      ["Users file (CSV or SCIM JSON)", "users.csv"],
+    ] as const) {
+      const input = card.getByLabel(name);
+      const form = card.locator("form").filter({ has: page.getByLabel(name) });
+      // No native picker (its "No file chosen" cut to "N…" at this width): a visually hidden input,
+      // a button-like label "Choose file…" (the input's name starts with it), and the file's name on a line of its own.
+      expect.soft(await input.evaluate((el) => el.getBoundingClientRect().width <= 1), `${name}: native picker hidden`).toBe(true);
+      const choose = form.getByTestId("choose-file");
+      await expect.soft(choose, name).toBeVisible({ timeout: 5_000 });
+      const chosen = form.getByTestId("chosen-file");
+      await expect.soft(chosen, name).toHaveText("No file chosen", { timeout: 5_000 });
+      if ((await choose.count()) === 0 || (await chosen.count()) === 0) continue;
+      await expect(input).toHaveAccessibleName(`Choose file… ${name}`);
+      expect(await choose.evaluate(clipped), name).toEqual({ text: `Choose file… ${name}`, cutOff: false, pastCard: false });
+      const lines = await choose.evaluate((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el.firstChild!);
+        return range.getClientRects().length;
+      });
+      expect(lines, `${name}: "Choose file…" on one line`).toBe(1);
+      expect(await chosen.evaluate(clipped), name).toEqual({ text: "No file chosen", cutOff: false, pastCard: false });
+
+      // The keyboard reaches the input, shows the focus on the label, and opens the chooser.
+      await input.focus();
+      await page.keyboard.press("Shift+Tab");
+      await page.keyboard.press("Tab");
+      await expect(input).toBeFocused();
+      expect(await choose.evaluate((el) => getComputedStyle(el).outlineStyle !== "none" && parseFloat(getComputedStyle(el).outlineWidth) > 0)).toBe(true);
+      const chooser = page.waitForEvent("filechooser");
+      await page.keyboard.press("Space");
+      await (await chooser).setFiles({ name: file, mimeType: "application/octet-stream", buffer: Buffer.from("x") });
+      await expect(chosen).toHaveText(file);
+      expect(await chosen.evaluate(clipped), name).toEqual({ text: file, cutOff: false, pastCard: false });
+      await expect(form.getByRole("button", { name: /^Upload/ })).toBeEnabled();
+      // The label opens it too.
+      const again = page.waitForEvent("filechooser");
+      await choose.click();
+      await again;
+    }
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   test("Invite new user links to the platform's page when the upstream is known", async ({ page }) => {
