@@ -11,6 +11,7 @@
  * each fresh event gets the next sequence number and chain link.
  */
 import { isActiveResponse, type NormalizedEvent } from "../audit/event";
+import type { EventsTable } from "../db/types";
 import { isLifecycleAction } from "../audit/schema";
 import { dayNumber } from "../audit/timestamp";
 import { nextChain } from "../trust/chain";
@@ -27,20 +28,8 @@ export interface EventLookups extends IdentityLookups {
   isStored(dedupeKey: string, tsMs: number): boolean;
 }
 
-/** An `events` row. `actor_id` / `target_id` are users.id, or negative placeholders of `newUsers`. */
-export interface EventRow {
-  seq: number;
-  ts: number;
-  action: string;
-  actor_id: number | null;
-  target_id: number | null;
-  response_code: number | null;
-  dedupe_key: string;
-  body: string;
-  extra: string | null;
-  ingested_at: number;
-  chain: string;
-}
+/** An `events` row but its organization. `actor_id` / `target_id` are users.id, or negative placeholders of `newUsers`. */
+export type EventRow = Omit<EventsTable, "org_id">;
 
 /** A user the batch creates; `id` is its placeholder (-1, -2, ... in creation order). */
 export interface NewUser {
