@@ -45,8 +45,9 @@ export interface AccountOrg {
  * its only one, else `default`), except that while that one holds no events and the account
  * is in a demo organization that does, the page opens on the demo, so a first start shows
  * something worth looking at (README "First start"). The API's own default is not changed.
+ * Cached per request: the header (getAccountOrgs) and the page (getPageSession) both ask.
  */
-async function landingOrg(db: Kysely<Database>, account: Account, deployment: Deployment): Promise<string> {
+const landingOrg = cache(async (db: Kysely<Database>, account: Account, deployment: Deployment): Promise<string> => {
   const org = await resolveOrg(db, account, deployment);
   const own = await db.selectFrom("organizations").select(["last_seq", "demo"]).where("id", "=", org.orgId).executeTakeFirst();
   if (!own || own.demo === 1 || Number(own.last_seq) > 0) return org.slug;
@@ -60,13 +61,19 @@ async function landingOrg(db: Kysely<Database>, account: Account, deployment: De
     .orderBy("organizations.id")
     .executeTakeFirst();
   return demo?.slug ?? org.slug;
-}
+});
 
 /**
  * Who is looking at a page, from the session cookie, and in which organization: `?org=SLUG`
  * (`requested`), else the landing organization. Cached per request and organization.
  */
-export const getPageSession = cache(async (requested?: string | null): Promise<PageSession> => {
+export function getPageSession(requested?: string | null): Promise<PageSession> {
+  // One resolution per request and organization: the layout asks without `org=`, a page with
+  // `null` or "" when the URL has none; all three are the same question.
+  return pageSessionFor(requested || null);
+}
+
+const pageSessionFor = cache(async (requested: string | null): Promise<PageSession> => {
   const account = await getPageAccount();
   if (!account) return { kind: "signed-out" };
   const { db } = await getStore();
@@ -111,8 +118,8 @@ export type ReaderPageSession =
   | { kind: "forbidden"; username: string; message: string }
   | { kind: "reader"; username: string; orgSlug: string; role: "admin" | "auditor"; deployment: Deployment };
 
-export const getReaderPageSession = cache(async (requested?: string): Promise<ReaderPageSession> => {
+export async function getReaderPageSession(requested?: string): Promise<ReaderPageSession> {
   const session = await getPageSession(requested);
   if (session.kind === "signed-out" || session.kind === "forbidden") return session;
   return { kind: "reader", username: session.username, orgSlug: session.orgSlug, role: session.role, deployment: session.deployment };
-});
+}
