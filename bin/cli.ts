@@ -54,11 +54,17 @@ function progressPrinter(label: string) {
   };
 }
 
-/** Events per transaction of a CLI ingest: few commits (each an fsync), each batch atomic. */
-const CLI_BATCH_EVENTS = 50_000;
+/**
+ * Events per transaction of a CLI ingest: few commits (each an fsync), each batch atomic, and
+ * what the writer holds at once bounded (docs/PERFORMANCE.md, "Peak memory of the CLI ingest").
+ */
+const CLI_BATCH_EVENTS = 25_000;
+
+/** Parse workers by default: one core stays the writer's (the one thread that writes is the bound). */
+const defaultWorkers = () => Math.max(1, availableParallelism() - 1);
 
 async function ingestCommand(files: string[], opts: { org?: string; workers?: string }): Promise<number> {
-  const workers = opts.workers === undefined ? availableParallelism() : Number(opts.workers);
+  const workers = opts.workers === undefined ? defaultWorkers() : Number(opts.workers);
   if (!Number.isSafeInteger(workers) || workers < 0 || workers > 64)
     throw new UserError(`--workers must be an integer from 0 to 64, got ${JSON.stringify(opts.workers)}`);
   return withStore(async (store) => {
@@ -209,7 +215,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .description("ingest NDJSON audit-log files (- for stdin, .gz accepted)")
     .argument("<files...>", "NDJSON files")
     .option("--org <org>", "organization (default: default)")
-    .option("--workers <n>", "parse in n worker threads (default: the number of cores; 0: in the main thread)")
+    .option("--workers <n>", "parse in n worker threads (default: the number of cores less one, at least 1; 0: in the main thread)")
     .action((files: string[], opts: { org?: string; workers?: string }) => run(ingestCommand(files, opts)));
 
   program

@@ -2,16 +2,17 @@ import type { Store } from "../db/client";
 
 /**
  * SQLite settings for a bulk load by the CLI (a process that only ingests), on top of
- * openStore's: a 256 MiB page cache for the recent end of the event indexes (every index of
- * `events` now leads with the organization and then the time or sequence, so a batch of
- * time-ordered events touches neighbouring leaves; 1 GiB measured no faster at 1M events
- * since migration 0005, for 400 MB more peak RSS), and temporary b-trees in memory.
+ * openStore's: a 64 MiB page cache for the recent end of the event indexes (every index of
+ * `events` leads with the organization and then the time or sequence, so a batch of
+ * time-ordered events touches neighbouring leaves: the recent end is what stays hot; larger
+ * caches measured no faster, and a cache is process memory, bounded by issue 14's 400 MB
+ * goal for the whole ingest), and temporary b-trees in memory.
  * Durability is unchanged: WAL with synchronous=FULL, one fsync per committed batch.
  */
 export function bulkLoadPragmas(store: Store): void {
   const db = store.sqlite;
   if (!db) return;
-  db.pragma("cache_size = -262144"); // 256 MiB, allocated as used
+  db.pragma("cache_size = -65536"); // 64 MiB, allocated as used
   db.pragma("temp_store = MEMORY");
   // Checkpoint every 128 MiB of WAL instead of every 4 MiB: a CLI batch (50,000 events) is
   // ~30 MB, so the default checkpointed (copied and synced the database file) after every commit.

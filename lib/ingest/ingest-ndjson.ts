@@ -37,6 +37,8 @@ export interface IngestOptions {
   /** Times an event may carry (default: the configured window around the server's clock now). */
   window?: PlausibleWindow;
   batchSize?: number;
+  /** Also commit once the batch's events hold this many characters (body and unknown keys): memory stays bounded whatever the lines' size. */
+  batchChars?: number;
   /** Keep at most this many rejections in the summary (all are counted and streamed to onReject). */
   maxRejectionsKept?: number;
   onReject?: (r: Rejection) => void;
@@ -52,6 +54,9 @@ export interface IngestOptions {
   parallel?: ParallelParser;
 }
 
+/** Characters of events held in a batch before it is committed (~32 MiB of ASCII text). */
+const DEFAULT_BATCH_CHARS = 32 * 1024 * 1024;
+
 /** Refused lines held before they are written with the next batch (bytes): bounds memory under a flood of bad lines. */
 const MAX_PENDING_REJECT_BYTES = 8 * 1024 * 1024;
 const MAX_PENDING_REJECTS = 1000;
@@ -64,12 +69,14 @@ const MAX_PENDING_REJECTS = 1000;
  */
 export async function ingestNdjson(store: Store, orgId: number, chunks: AsyncIterable<Uint8Array>, options: IngestOptions): Promise<IngestSummary> {
   const batchSize = options.batchSize ?? 5000;
+  const batchChars = options.batchChars ?? DEFAULT_BATCH_CHARS;
   const keep = options.maxRejectionsKept ?? 10_000;
   const window = options.window ?? plausibleWindow();
   const source = options.source ?? { kind: "other", origin: "" };
   const limits = quarantineLimits();
   const summary: IngestSummary = { accepted: 0, duplicates: 0, skipped: 0, rejected: [], rejectedTotal: 0, quarantined: 0, lines: 0, bytes: 0 };
   let batch: NormalizedEvent[] = [];
+  let chars = 0;
   let refused: RejectedLine[] = [];
   let refusedBytes = 0;
 
@@ -81,6 +88,7 @@ export async function ingestNdjson(store: Store, orgId: number, chunks: AsyncIte
     summary.duplicates += result.duplicates;
     summary.quarantined += result.quarantined;
     batch = [];
+    chars = 0;
     refused = [];
     refusedBytes = 0;
     if (result.stored.length > 0) {
@@ -97,6 +105,12 @@ export async function ingestNdjson(store: Store, orgId: number, chunks: AsyncIte
     refused.push({ line, reason: error, raw, bytes });
     refusedBytes += typeof raw === "string" ? raw.length * 3 : raw.length;
     if (refusedBytes >= MAX_PENDING_REJECT_BYTES || refused.length >= MAX_PENDING_REJECTS) await flush();
+  };
+
+  const add = async (event: NormalizedEvent) => {
+    batch.push(event);
+    chars += event.body.length + (event.extra?.length ?? 0);
+    if (batch.length >= batchSize || chars >= batchChars) await flush();
   };
 
   if (options.parallel) {
@@ -117,10 +131,7 @@ export async function ingestNdjson(store: Store, orgId: number, chunks: AsyncIte
           unit.rejects[i + 3] as number,
         );
       }
-      for (const event of toEvents(unit.events)) {
-        batch.push(event);
-        if (batch.length >= batchSize) await flush();
-      }
+      for (const event of toEvents(unit.events)) await add(event);
     }
     await flush();
     return summary;
@@ -136,10 +147,7 @@ export async function ingestNdjson(store: Store, orgId: number, chunks: AsyncIte
     const parsed = parseEventLine(line.text, options.deployment, window);
     if ("error" in parsed) await reject(line.lineNo, parsed.error, line.text, line.bytes);
     else if ("skipped" in parsed) summary.skipped++;
-    else {
-      batch.push(parsed.event);
-      if (batch.length >= batchSize) await flush();
-    }
+    else await add(parsed.event);
   }
   await flush();
   return summary;

@@ -8,8 +8,15 @@ import type { PlausibleWindow } from "../audit/plausible";
 import type { Deployment } from "../env";
 import { cutUnits, type Cut, type ParallelParser, type ParsedUnit, type ParseUnit } from "./parallel-parse";
 
-/** Units in flight: 64 × 512 KiB, about two CLI batches of events (bin/cli.ts). */
-const DEFAULT_IN_FLIGHT = 64;
+/** Units in flight: 16 × 512 KiB, about one CLI batch of events (bin/cli.ts): bounded memory. */
+const DEFAULT_IN_FLIGHT = 16;
+
+/**
+ * A worker holds at most the units in flight (each ≤ 512 KiB of lines plus one line of at most
+ * 64 KiB) and what it parses them into, a few MiB: small heaps keep the process's memory
+ * bounded (issue 14's goal for the CLI ingest, docs/PERFORMANCE.md) at no measured cost.
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
 
 interface Pending {
   resolve: (u: ParsedUnit) => void;
@@ -26,7 +33,7 @@ export async function* parseInWorkers(
 ): AsyncGenerator<ParsedUnit> {
   const workerUrl = new URL("./parse-worker.mjs", import.meta.url);
   const pool = Array.from({ length: Math.max(1, options.workers) }, () => {
-    const worker = new Worker(workerUrl);
+    const worker = new Worker(workerUrl, { resourceLimits: WORKER_LIMITS });
     const pending = new Map<number, Pending>();
     const entry = { worker, pending, dead: null as Error | null };
     const fail = (error: Error) => {
@@ -46,7 +53,7 @@ export async function* parseInWorkers(
   });
   // The consumer writes a whole batch (tens of thousands of events) synchronously, during
   // which this thread can neither hand out units nor take results: enough units must already
-  // be in the workers' queues to keep them parsing meanwhile (~32 MiB of input at most).
+  // be in the workers' queues to keep them parsing meanwhile (~8 MiB of input at most).
   const maxInFlight = Math.max(pool.length * 2, options.maxInFlight ?? DEFAULT_IN_FLIGHT);
   const results: Promise<ParsedUnit>[] = [];
   let produced = 0;

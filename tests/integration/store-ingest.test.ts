@@ -100,6 +100,23 @@ describe("ingest into the store", () => {
     expect(Number(org.last_seq)).toBe(12);
   });
 
+  it("commits a batch once its events hold batchChars characters, whatever batchSize allows", async () => {
+    const org = await ensureOrg(store.db, "big-lines");
+    // 10 events of ~10,000 characters each, 25,000 characters per batch: 3 events per commit.
+    const lines = Array.from({ length: 10 }, (_, i) =>
+      JSON.stringify({ action: "run:update", timestamp: `2026-05-01T00:00:0${i}Z`, actor_email: "big@x.test", note: "n".repeat(10_000) }),
+    );
+    const commits: number[] = [];
+    const s = await ingestNdjson(store, org, bytes(lines.join("\n")), {
+      deployment: "self-managed",
+      batchSize: 1000,
+      batchChars: 25_000,
+      onProgress: (p) => commits.push(p.accepted),
+    });
+    expect(s.accepted).toBe(10);
+    expect(commits).toEqual([3, 6, 9, 10]);
+  });
+
   it("learns an email for a user first seen by id only", async () => {
     await ingestNdjson(
       store,
