@@ -8,6 +8,7 @@ import { createReadStream, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { deflateRawSync } from "node:zlib";
 import BetterSqlite3 from "better-sqlite3";
 
 const { values } = parseArgs({
@@ -59,12 +60,76 @@ const EVENTS = `CREATE TABLE events (org_id INTEGER NOT NULL, seq INTEGER NOT NU
   ingested_at INTEGER NOT NULL, chain TEXT NOT NULL, PRIMARY KEY (org_id, seq))`;
 const INSERT = "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-interface Variant {
+interface RowVariant {
   name: string;
   schema: string[];
   insert: string;
   values: (r: RowValues) => unknown[];
 }
+/** A layout written a batch at a time (its own statements, prepared once). */
+interface BatchVariant {
+  name: string;
+  schema: string[];
+  prepare: (db: BetterSqlite3.Database) => (rows: RowValues[]) => void;
+}
+type Variant = RowVariant | BatchVariant;
+
+/**
+ * Issue 14's candidate layout: the events of a batch in blocks of BLOCK events in sequence
+ * order, one row per block with its range (first/last seq, min/max time) for pruning, the
+ * fixed-width fields as one binary column (time, ids, status, ingested_at: 8+4+4+2+8 bytes;
+ * the dedupe key and chain link as 32 raw bytes each) and the text (action, body, extra) as
+ * one deflated column. Optionally a slim per-event dedupe index (time, first 8 bytes of the
+ * key) in a WITHOUT ROWID table, for exact dedupe of out-of-order input by seek.
+ */
+const BLOCK = 1024;
+const BLOCKS = `CREATE TABLE event_blocks (org_id INTEGER NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+  min_ts INTEGER NOT NULL, max_ts INTEGER NOT NULL, n INTEGER NOT NULL, fixed BLOB NOT NULL, text BLOB NOT NULL,
+  PRIMARY KEY (org_id, first_seq)) WITHOUT ROWID`;
+const FIXED = 8 + 4 + 4 + 2 + 8 + 32 + 32;
+
+function blockWriter(compress: boolean, slimIndex: boolean) {
+  return (db: BetterSqlite3.Database) => {
+    const insertBlock = db.prepare("INSERT INTO event_blocks VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    const insertKey = slimIndex ? db.prepare("INSERT INTO event_keys VALUES (?, ?, ?, ?)") : null;
+    return (rows: RowValues[]) => {
+      for (let b = 0; b < rows.length; b += BLOCK) {
+        const block = rows.slice(b, b + BLOCK);
+        const fixed = Buffer.alloc(block.length * FIXED);
+        const text: string[] = [];
+        let minTs = Infinity;
+        let maxTs = -Infinity;
+        block.forEach((r, i) => {
+          const o = i * FIXED;
+          fixed.writeDoubleLE(r[2], o);
+          fixed.writeInt32LE(r[4], o + 8);
+          fixed.writeInt32LE(r[5] ?? -1, o + 12);
+          fixed.writeUInt16LE(r[6], o + 16);
+          fixed.writeDoubleLE(r[10], o + 18);
+          fixed.write(r[7], o + 26, 32, "hex");
+          fixed.write(r[11], o + 58, 32, "hex");
+          text.push(r[3], r[8], r[9] ?? "");
+          if (r[2] < minTs) minTs = r[2];
+          if (r[2] > maxTs) maxTs = r[2];
+          insertKey?.run(r[0], r[2], fixed.readBigInt64LE(o + 26), r[1]);
+        });
+        const joined = Buffer.from(text.join("\n"));
+        insertBlock.run(
+          block[0]![0],
+          block[0]![1],
+          block.at(-1)![1],
+          minTs,
+          maxTs,
+          block.length,
+          fixed,
+          compress ? deflateRawSync(joined, { level: 1 }) : joined,
+        );
+      }
+    };
+  };
+}
+const KEYS =
+  "CREATE TABLE event_keys (org_id INTEGER NOT NULL, ts INTEGER NOT NULL, key8 INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (org_id, ts, key8)) WITHOUT ROWID";
 const variants: Variant[] = [
   { name: "an integer per row (the per-statement cost)", schema: ["CREATE TABLE t (a INTEGER)"], insert: "INSERT INTO t VALUES (?)", values: (r) => [r[1]] },
   { name: "the line text only, no key", schema: ["CREATE TABLE t (body TEXT)"], insert: "INSERT INTO t VALUES (?)", values: (r) => [r[8]] },
@@ -82,6 +147,9 @@ const variants: Variant[] = [
     insert: `${INSERT} ON CONFLICT (org_id, dedupe_key) DO NOTHING`,
     values: (r) => r,
   },
+  { name: `blocks of ${BLOCK} events, text uncompressed, no per-event index`, schema: [BLOCKS], prepare: blockWriter(false, false) },
+  { name: `blocks of ${BLOCK} events, text deflated (level 1), no per-event index`, schema: [BLOCKS], prepare: blockWriter(true, false) },
+  { name: `blocks of ${BLOCK} events, text deflated, + slim dedupe index (org_id, ts, key8)`, schema: [BLOCKS, KEYS], prepare: blockWriter(true, true) },
 ];
 
 const rows = await readRows();
@@ -101,15 +169,20 @@ for (const v of variants) {
   db.pragma("cache_size = -1048576");
   db.pragma("wal_autocheckpoint = 32768");
   for (const s of v.schema) db.exec(s);
-  const insert = db.prepare(v.insert);
-  const args = rows.map(v.values);
+  let write: (from: number, to: number) => void;
+  if ("prepare" in v) {
+    const writeRows = v.prepare(db);
+    write = (from, to) => writeRows(rows.slice(from, to));
+  } else {
+    const insert = db.prepare(v.insert);
+    const args = rows.map(v.values);
+    write = (from, to) => {
+      for (let i = from; i < to; i++) insert.run(...args[i]!);
+    };
+  }
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let b = 0; b < args.length; b += batch) {
-    db.transaction(() => {
-      for (let i = b; i < Math.min(b + batch, args.length); i++) insert.run(...args[i]!);
-    }).immediate();
-  }
+  for (let b = 0; b < rows.length; b += batch) db.transaction(() => write(b, Math.min(b + batch, rows.length))).immediate();
   db.pragma("wal_checkpoint(TRUNCATE)");
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
