@@ -689,17 +689,19 @@ async function duringIngest(label: string, databaseUrl: string, server: Server, 
   const run = runMeasured([cli, "ingest", later.file], env, (pid) => (cliPid = pid));
   // Until the CLI reads its input (or is already done), no request is sent.
   let exited = false;
-  run.then(
-    () => (exited = true),
-    () => (exited = true),
-  );
+  let exitedAt = 0;
+  const onExit = () => {
+    exited = true;
+    exitedAt = performance.now();
+  };
+  run.then(onExit, onExit);
   while (!exited && !(cliPid && hasOpen(cliPid, input))) await new Promise((r) => setTimeout(r, 10));
   const reading = performance.now();
   const headers = { ...server.auth, "Accept-Encoding": "gzip, deflate, br" };
   const routes = variants.map(([route, path]) => [route, path] as const);
   const { samples, failures } = await readRoutesUntil(`http://127.0.0.1:${server.port}`, headers, routes, run);
   const r = await run;
-  const seconds = (performance.now() - reading) / 1000;
+  const seconds = (exitedAt - reading) / 1000;
   const accepted = /accepted (\d+)/.exec(r.stdout);
   if (!accepted || /rejected [1-9]/.test(r.stdout)) throw new Error(`${label}: the ingest of later events: ${r.stdout.trim()}`);
   const result: DuringIngestResult = {
@@ -886,7 +888,8 @@ async function main(): Promise<void> {
     const later = phases.has("during-ingest") && !values.input ? generateLater() : null;
     if (!values["no-sqlite"]) {
       const sqliteFile = join(benchDir, "bench.db");
-      if (phases.has("ingest")) for (const suffix of ["", "-wal", "-shm"]) rmSync(sqliteFile + suffix, { force: true });
+      // (`.loaded`: the copy a run that stopped midway left aside, see setAsideSqlite.)
+      if (phases.has("ingest")) for (const suffix of ["", "-wal", "-shm", ".loaded", ".loaded-wal"]) rmSync(sqliteFile + suffix, { force: true });
       await measureStore("SQLite", `file:${sqliteFile}`, input, later);
     }
     if (!values["no-pg"]) {
