@@ -3,8 +3,11 @@
 // built server, with peak RSS of each, side by side with DuckDB loading the same file and
 // answering the same questions (scripts/bench-duckdb.ts, its own process); every pair's
 // answers are cross-checked (MATCH / DIFF), so a ratio never compares different questions.
+// Last on each store, the dashboard routes while a CLI ingest of later events runs
+// (scripts/bench-during-ingest.ts; the SQLite store is put back as loaded afterwards).
 //   npm run bench -- [--events 5000000] [--users N (default events / 500)] [--seed 42] [--no-pg] [--no-sqlite]
-//     [--only ingest,stream,dashboard,explorer,duckdb] [--runs 30] [--warmup 3] [--duckdb-runs 10]
+//     [--only ingest,stream,dashboard,explorer,duckdb,during-ingest] [--runs 30] [--warmup 3] [--duckdb-runs 10]
+//     [--during-ingest-events N]  (the later batch: default events / 5, 100,000 with --smoke)
 //     [--store file:/path.db|postgres://...]  (measure an already ingested store: no generation or ingest;
 //       with --file events.ndjson, DuckDB loads that file for the side by side)
 //     [--input events.ndjson [--users-csv users.csv]]  (your own audit log instead of the generated one;
@@ -13,7 +16,20 @@
 // Results go to stdout as Markdown tables, and into docs/PERFORMANCE.md between the bench markers.
 // ORGTRAIL_BENCH_DIR (default .bench) holds the generated files and the SQLite store.
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -23,6 +39,17 @@ import type { DuckQuestion, DuckResult } from "./bench-duckdb";
 import { crossCheck, type CheckResult } from "./bench-check";
 import { describeExplorer, explorerPath, explorerQuestions, type ExplorerQuestion } from "./bench-explorer";
 import { freePort, startPostgres } from "../tests/support/postgres";
+import {
+  duringIngestTable,
+  futureHoursFor,
+  hasOpen,
+  laterBatch,
+  percentile,
+  readRoutesUntil,
+  summarize,
+  type DuringIngestResult,
+  type LaterBatch,
+} from "./bench-during-ingest";
 
 const root = new URL("..", import.meta.url).pathname;
 const cli = join(root, "bin", "orgtrail.mjs");
@@ -37,7 +64,8 @@ const { values } = parseArgs({
     end: { type: "string", default: "2026-11-25" },
     "no-pg": { type: "boolean", default: false },
     "no-sqlite": { type: "boolean", default: false },
-    only: { type: "string", default: "ingest,stream,dashboard,explorer,duckdb" },
+    only: { type: "string", default: "ingest,stream,dashboard,explorer,duckdb,during-ingest" },
+    "during-ingest-events": { type: "string" },
     runs: { type: "string" },
     warmup: { type: "string" },
     "duckdb-runs": { type: "string" },
@@ -55,15 +83,15 @@ const asOf = process.env.ORGTRAIL_TODAY || (values.input ? values.end! : formatD
 const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ORGTRAIL_DEMO: "0", ORGTRAIL_TODAY: asOf };
 const smoke = values.smoke!;
 const phases = new Set(values.only!.split(",").map((p) => p.trim()));
-for (const p of phases)
-  if (!["ingest", "stream", "dashboard", "explorer", "duckdb"].includes(p))
-    throw new Error(`--only: unknown phase ${p} (ingest, stream, dashboard, explorer, duckdb)`);
+const PHASES = ["ingest", "stream", "dashboard", "explorer", "duckdb", "during-ingest"];
+for (const p of phases) if (!PHASES.includes(p)) throw new Error(`--only: unknown phase ${p} (${PHASES.join(", ")})`);
 const runs = Number(values.runs ?? (smoke ? 3 : 30));
 const warmup = Number(values.warmup ?? (smoke ? 1 : 3));
 const duckRuns = Number(values["duckdb-runs"] ?? Math.min(runs, 10));
 const events = smoke ? 50_000 : Number(values.events);
 const users = Number(values.users ?? Math.max(100, Math.round(events / 500)));
 const seed = Number(values.seed);
+const laterEvents = Number(values["during-ingest-events"] ?? (smoke ? 100_000 : Math.round(events / 5)));
 
 interface Row {
   what: string;
@@ -74,6 +102,10 @@ interface Row {
   peakRssMb: number;
   /** Goal on events/s, when the issue sets one. */
   goal?: string;
+  /** Goal on the peak RSS (issue 14's ingest: ≤ 400 MB). */
+  peakRssGoalMb?: number;
+  /** The server's RSS while it streamed, for the export's "flat memory" goal. */
+  flatMemory?: FlatMemory;
 }
 const rows: Row[] = [];
 const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
@@ -123,10 +155,15 @@ function generateOptions(): GenerateOptions {
  * Runs a command, sampling its peak RSS (VmHWM) and CPU time from /proc until it exits (the CPU
  * time is the last sample's: at most 100 ms short).
  */
-function runMeasured(args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; cpuSeconds: number; peakRssMb: number; stdout: string }> {
+function runMeasured(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onSpawn?: (pid: number) => void,
+): Promise<{ seconds: number; cpuSeconds: number; peakRssMb: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+    if (child.pid !== undefined) onSpawn?.(child.pid);
     let stdout = "";
     let peak = 0;
     let cpu = 0;
@@ -184,6 +221,25 @@ function vmHwmMb(pid: number | undefined): number {
   }
 }
 
+/** Issue 14: the CLI ingest's peak RSS. */
+const INGEST_PEAK_RSS_GOAL_MB = 400;
+
+/** The live processes of a process group (the detached server and its children). */
+function groupPids(pgid: number | undefined): number[] {
+  if (!pgid) return [];
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) === pgid) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
 async function ingest(label: string, databaseUrl: string, file: string): Promise<void> {
   log(`${label}: orgtrail ingest...`);
   const r = await runMeasured([cli, "ingest", file], { ...baseEnv, ORGTRAIL_DATABASE_URL: databaseUrl });
@@ -198,6 +254,7 @@ async function ingest(label: string, databaseUrl: string, file: string): Promise
     cpuSeconds: r.cpuSeconds,
     peakRssMb: r.peakRssMb,
     goal: "≥ 0.5× DuckDB's load",
+    peakRssGoalMb: INGEST_PEAK_RSS_GOAL_MB,
   });
 }
 
@@ -268,23 +325,69 @@ async function withServer(databaseUrl: string, fn: (server: Server) => Promise<v
     } catch {
       // already gone
     }
+    // Gone before the next phase: it holds the store open, and would share the CPU.
+    for (let i = 0; i < 100 && groupPids(server.pid).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-/** One NDJSON export read to the end, counting lines; wall and server CPU time. */
-async function streamOnce({ port, pid, auth }: Server, query: string): Promise<{ lines: number; seconds: number; cpuSeconds: number }> {
-  const cpu0 = groupCpuSeconds(pid);
-  const started = performance.now();
-  const res = await fetch(`http://127.0.0.1:${port}/admin/audit_logs?${query}`, { headers: auth });
-  if (!res.ok) throw new Error(`/admin/audit_logs?${query}: HTTP ${res.status}`);
-  let lines = 0;
-  const reader = res.body!.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    for (let i = value.indexOf(10); i >= 0; i = value.indexOf(10, i + 1)) lines++;
+interface StreamSample {
+  lines: number;
+  bytes: number;
+  seconds: number;
+  cpuSeconds: number;
+  /** The server's RSS (its process group's) before the request, and the most sampled while it streamed. */
+  rssBeforeMb: number;
+  rssPeakMb: number;
+}
+
+/** One NDJSON export read to the end, counting lines; wall and server CPU time, server RSS every 100 ms. */
+async function streamOnce({ port, pid, auth }: Server, query: string): Promise<StreamSample> {
+  const pids = groupPids(pid);
+  const rss = () => pids.reduce((sum, p) => sum + vmRssMb(p), 0);
+  const rssBeforeMb = rss();
+  let rssPeakMb = rssBeforeMb;
+  const timer = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, rss())), 100);
+  try {
+    const cpu0 = groupCpuSeconds(pid);
+    const started = performance.now();
+    const res = await fetch(`http://127.0.0.1:${port}/admin/audit_logs?${query}`, { headers: auth });
+    if (!res.ok) throw new Error(`/admin/audit_logs?${query}: HTTP ${res.status}`);
+    let lines = 0;
+    let bytes = 0;
+    const reader = res.body!.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.length;
+      for (let i = value.indexOf(10); i >= 0; i = value.indexOf(10, i + 1)) lines++;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    rssPeakMb = Math.max(rssPeakMb, rss());
+    return { lines, bytes, seconds, cpuSeconds: groupCpuSeconds(pid) - cpu0, rssBeforeMb, rssPeakMb };
+  } finally {
+    clearInterval(timer);
   }
-  return { lines, seconds: (performance.now() - started) / 1000, cpuSeconds: groupCpuSeconds(pid) - cpu0 };
+}
+
+interface FlatMemory {
+  beforeMb: number;
+  peakMb: number;
+  /** Bytes streamed over all the measured requests. */
+  bytes: number;
+}
+
+/** Growth of the server's RSS over the stream that still counts as flat. */
+const FLAT_MEMORY_MB = 64;
+
+/**
+ * "At flat memory": the server's RSS grew by at most 64 MB while it streamed; told only when it
+ * streamed at least 4× that (a smaller stream could be held whole within the margin).
+ */
+function flatMemoryGoal(f: FlatMemory): string {
+  const growth = f.peakMb - f.beforeMb;
+  const seen = `server RSS ${f.beforeMb.toFixed(0)} → ${f.peakMb.toFixed(0)} MB over ${(f.bytes / 2 ** 20).toFixed(0)} MB streamed`;
+  if (f.bytes < 4 * FLAT_MEMORY_MB * 2 ** 20) return `at flat memory (RSS +≤ ${FLAT_MEMORY_MB} MB): too small a stream to tell, ${seen}`;
+  return `at flat memory (RSS +≤ ${FLAT_MEMORY_MB} MB): ${growth <= FLAT_MEMORY_MB ? "met" : "**missed**"}, ${seen}`;
 }
 
 /**
@@ -298,8 +401,13 @@ async function streamAll(label: string, server: Server): Promise<void> {
     ["30-day window", `startDate=${values.end}&numDays=29`],
     ["all-time window", `startDate=${values.end}&numDays=800`],
   ] as const) {
-    const samples: { lines: number; seconds: number; cpuSeconds: number }[] = [];
+    const samples: StreamSample[] = [];
     for (let i = 0; i < times; i++) samples.push(await streamOnce(server, query));
+    const flatMemory: FlatMemory = {
+      beforeMb: samples[0]!.rssBeforeMb,
+      peakMb: Math.max(...samples.map((s) => s.rssPeakMb)),
+      bytes: samples.reduce((sum, s) => sum + s.bytes, 0),
+    };
     samples.sort((a, b) => a.seconds - b.seconds);
     const m = samples[Math.floor((samples.length - 1) / 2)]!;
     log(`${label}: /admin/audit_logs ${name}: ${m.lines} events in ${m.seconds.toFixed(2)} s (server ${m.cpuSeconds.toFixed(2)} s CPU; median of ${times})`);
@@ -310,6 +418,8 @@ async function streamAll(label: string, server: Server): Promise<void> {
       cpuSeconds: m.cpuSeconds,
       peakRssMb: vmHwmMb(server.pid),
       goal: "≥ 500,000 events/s",
+      // Issue 6's export goal reads "at flat memory" for the whole history.
+      ...(name === "all-time window" ? { flatMemory } : {}),
     });
   }
 }
@@ -329,11 +439,6 @@ interface Latency {
   detail: string;
 }
 const latencies: Latency[] = [];
-
-function percentile(sorted: number[], p: number): number {
-  // Nearest rank: the smallest value with at least p of the samples at or below it.
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-}
 
 /**
  * Each dashboard route and variant, `warmup` unmeasured requests then `runs` measured ones,
@@ -449,7 +554,10 @@ function table(): string {
       duck && r.what.startsWith("orgtrail ingest")
         ? `${(duck.loadSeconds / r.seconds).toFixed(2)}× ${duck.loadSeconds / r.seconds >= 0.5 ? "met" : "**missed**"}`
         : "";
-    const goal = r.goal === "≥ 500,000 events/s" ? `${r.goal}: ${r.events / r.seconds >= 500_000 ? "met" : "**missed**"}` : (r.goal ?? "");
+    const goals = [r.goal === "≥ 500,000 events/s" ? `${r.goal}: ${r.events / r.seconds >= 500_000 ? "met" : "**missed**"}` : r.goal];
+    if (r.peakRssGoalMb !== undefined) goals.push(`peak RSS ≤ ${r.peakRssGoalMb} MB: ${r.peakRssMb <= r.peakRssGoalMb ? "met" : "**missed**"}`);
+    if (r.flatMemory) goals.push(flatMemoryGoal(r.flatMemory));
+    const goal = goals.filter(Boolean).join("; ");
     return `| ${r.what} | ${r.events.toLocaleString("en")} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${rate(r.events, r.seconds)} | ${r.cpuSeconds > 0 ? rate(r.events, r.cpuSeconds) : ""} | ${r.peakRssMb.toFixed(0)} | ${goal} | ${versus} |`;
   });
   return [header, ...body].join("\n");
@@ -512,22 +620,127 @@ function describeQuestion(q: DuckQuestion): string {
   return `distinct active users, weekly active, top 10 by active days, ${q.range} days${at}`;
 }
 
-/** Ingest and import into the store (unless measuring a given one), then the server phases. */
-async function measureStore(label: string, databaseUrl: string, input: { events: string; usersCsv: string | null } | null): Promise<void> {
+/**
+ * Ingest and import into the store (unless measuring a given one), then the server phases; last,
+ * with a later batch, the dashboard while it is ingested (which adds its events to the store).
+ */
+async function measureStore(
+  label: string,
+  databaseUrl: string,
+  input: { events: string; usersCsv: string | null } | null,
+  later: { file: string; batch: LaterBatch } | null = null,
+): Promise<void> {
   if (input && phases.has("ingest")) {
     await ingest(label, databaseUrl, input.events);
     if (input.usersCsv) await importUsers(label, databaseUrl, input.usersCsv);
     await checkpoint(label, databaseUrl);
   }
-  if (!phases.has("stream") && !phases.has("dashboard") && !phases.has("explorer")) return;
-  await withServer(databaseUrl, async (server) => {
-    // The explorer's index builds in the background from the start: wait for it first, so the
-    // other phases are not measured while it builds.
-    if (phases.has("explorer")) await explorerIndexReady(label, server);
-    if (phases.has("stream")) await streamAll(label, server);
-    if (phases.has("dashboard")) await dashboard(label, server);
-    if (phases.has("explorer")) await explorer(label, server);
-  });
+  if (!phases.has("stream") && !phases.has("dashboard") && !phases.has("explorer") && !later) return;
+  // The SQLite file outlives the run (`--only dashboard` measures it again): keep it as loaded.
+  const restore = later && databaseUrl.startsWith("file:") ? setAsideSqlite(databaseUrl.slice("file:".length)) : null;
+  try {
+    await withServer(databaseUrl, async (server) => {
+      // The explorer's index builds in the background from the start: wait for it first, so the
+      // other phases are not measured while it builds.
+      if (phases.has("explorer")) await explorerIndexReady(label, server);
+      if (phases.has("stream")) await streamAll(label, server);
+      if (phases.has("dashboard")) await dashboard(label, server);
+      if (phases.has("explorer")) await explorer(label, server);
+      if (later) await duringIngest(label, databaseUrl, server, later);
+    });
+  } finally {
+    restore?.();
+  }
+}
+
+/** Copies the SQLite store (closed: its CLI runs are over) aside; the returned function puts it back. */
+function setAsideSqlite(file: string): () => void {
+  const started = performance.now();
+  const aside = `${file}.loaded`;
+  const parts = ["", "-wal"].filter((suffix) => existsSync(file + suffix));
+  for (const suffix of parts) copyFileSync(file + suffix, aside + suffix);
+  log(`SQLite: copied the loaded store aside in ${((performance.now() - started) / 1000).toFixed(1)} s (put back after the ingest of later events)`);
+  return () => {
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+    for (const suffix of parts) renameSync(aside + suffix, file + suffix);
+  };
+}
+
+const duringIngestResults: DuringIngestResult[] = [];
+
+/**
+ * The dashboard routes of the "Dashboard routes" table, one at a time, round robin, while
+ * `orgtrail ingest` adds the later batch to the store the server serves: from when the CLI opens
+ * its input (its start-up is not ingest) until it exits.
+ */
+async function duringIngest(label: string, databaseUrl: string, server: Server, later: { file: string; batch: LaterBatch }): Promise<void> {
+  cpuChecks.push(cpuCalibrationMs());
+  const { batch } = later;
+  log(
+    `${label}: dashboard routes while \`orgtrail ingest\` adds ${batch.events.toLocaleString("en")} events of ${batch.startDate}…${batch.endDate}; CPU check ${cpuChecks[cpuChecks.length - 1]!.toFixed(0)} ms`,
+  );
+  let cliPid = 0;
+  const input = realpathSync(later.file);
+  const env = {
+    ...baseEnv,
+    ORGTRAIL_DATABASE_URL: databaseUrl,
+    ORGTRAIL_EVENTS_MAX_FUTURE_HOURS: String(futureHoursFor(batch.endDate, Date.now())),
+  };
+  const run = runMeasured([cli, "ingest", later.file], env, (pid) => (cliPid = pid));
+  // Until the CLI reads its input (or is already done), no request is sent.
+  let exited = false;
+  let exitedAt = 0;
+  const onExit = () => {
+    exited = true;
+    exitedAt = performance.now();
+  };
+  run.then(onExit, onExit);
+  while (!exited && !(cliPid && hasOpen(cliPid, input))) await new Promise((r) => setTimeout(r, 10));
+  const reading = performance.now();
+  const headers = { ...server.auth, "Accept-Encoding": "gzip, deflate, br" };
+  const routes = variants.map(([route, path]) => [route, path] as const);
+  const { samples, failures } = await readRoutesUntil(`http://127.0.0.1:${server.port}`, headers, routes, run);
+  const r = await run;
+  const seconds = (exitedAt - reading) / 1000;
+  const accepted = /accepted (\d+)/.exec(r.stdout);
+  if (!accepted || /rejected [1-9]/.test(r.stdout)) throw new Error(`${label}: the ingest of later events: ${r.stdout.trim()}`);
+  const result: DuringIngestResult = {
+    store: label,
+    summary: summarize(samples),
+    failures,
+    events: Number(accepted[1]),
+    seconds,
+    cpuSeconds: r.cpuSeconds,
+    peakRssMb: r.peakRssMb,
+  };
+  duringIngestResults.push(result);
+  const s = result.summary;
+  log(
+    `${label}: ${r.stdout.trim()} in ${seconds.toFixed(1)} s after it opened its input (${r.seconds.toFixed(1)} s in all); meanwhile ${s.requests} requests: p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms; worst ${s.worst?.route} p99 ${s.worst?.p99.toFixed(1)} ms`,
+  );
+  for (const f of failures) log(`${label}: failed while ingesting: ${f}`);
+}
+
+/** The later batch of the generated organization: the same seed and users, on the days after --end. */
+function generateLater(): { file: string; batch: LaterBatch } {
+  const batch = laterBatch({ events, days: 730, endDate: values.end! }, laterEvents);
+  const file = join(benchDir, `later-${batch.events}-${users}-${seed}-${batch.startDate}-${batch.days}.ndjson`);
+  if (existsSync(file)) return { file, batch };
+  log(`generating the later batch: ${batch.events} events for ${users} users on ${batch.startDate}…${batch.endDate} (seed ${seed})...`);
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx/esm",
+      join(root, "scripts/generate.ts"),
+      ...["--events", String(batch.events), "--users", String(users), "--days", String(batch.days)],
+      ...["--end", batch.endDate, "--seed", String(seed), "--out", `${file}.part`],
+    ],
+    { cwd: root, stdio: "inherit", env: baseEnv },
+  );
+  if (r.status !== 0) throw new Error("generation of the later batch failed");
+  renameSync(`${file}.part`, file);
+  return { file, batch };
 }
 
 const explorerBuilds: string[] = [];
@@ -659,6 +872,7 @@ async function main(): Promise<void> {
     const label = /^postgres(ql)?:/i.test(values.store) ? "PostgreSQL" : "SQLite";
     inputLine = `Store: ${label}, already ingested (${values.store.replace(/\/\/[^@/]*@/, "//")})${values.file ? `; DuckDB loads ${values.file}` : ""}`;
     if (values.file && phases.has("duckdb")) await duckdb(values.file);
+    if (phases.has("during-ingest")) log("the dashboard during an ingest is not measured on a given --store (it would add events to it)");
     await measureStore(label, values.store, null);
   } else {
     const input = values.input ? { events: values.input, usersCsv: values["users-csv"] ?? null } : generate();
@@ -669,16 +883,20 @@ async function main(): Promise<void> {
       : `Input: ${events.toLocaleString("en")} events, ${users.toLocaleString("en")} users, seed ${seed} (\`scripts/generate.ts --days 730 --end ${values.end}\`), asOf ${asOf} (past asOf ${past})`;
     if (phases.has("explorer")) explorerVariants = await explorerQuestions(input.events, values.end!);
     if (phases.has("duckdb")) await duckdb(input.events);
+    // The later batch continues the generated organization; an --input log has no generator to continue it.
+    if (phases.has("during-ingest") && values.input) log("the dashboard during an ingest is measured on generated data only, not with --input");
+    const later = phases.has("during-ingest") && !values.input ? generateLater() : null;
     if (!values["no-sqlite"]) {
       const sqliteFile = join(benchDir, "bench.db");
-      if (phases.has("ingest")) for (const suffix of ["", "-wal", "-shm"]) rmSync(sqliteFile + suffix, { force: true });
-      await measureStore("SQLite", `file:${sqliteFile}`, input);
+      // (`.loaded`: the copy a run that stopped midway left aside, see setAsideSqlite.)
+      if (phases.has("ingest")) for (const suffix of ["", "-wal", "-shm", ".loaded", ".loaded-wal"]) rmSync(sqliteFile + suffix, { force: true });
+      await measureStore("SQLite", `file:${sqliteFile}`, input, later);
     }
     if (!values["no-pg"]) {
       const cluster = await startPostgres();
       try {
         const url = await cluster.createDatabase("orgtrail_bench");
-        await measureStore("PostgreSQL", url, input);
+        await measureStore("PostgreSQL", url, input, later);
       } finally {
         await cluster.stop();
       }
@@ -704,6 +922,10 @@ async function main(): Promise<void> {
   if (checks.length > 0)
     out += `\nSide by side (orgtrail: ${runs} requests each after ${warmup} warm-ups over HTTP, time to the last byte; DuckDB: ${duckRuns} runs after 1 warm-up over its loaded table, in-process; medians):\n\n${pairsTable()}\n`;
   if (latencies.length > 0) out += `\nDashboard routes (${runs} requests each after ${warmup} warm-ups, one at a time):\n\n${latencyTable()}\n`;
+  if (duringIngestResults.length > 0) {
+    const b = laterBatch({ events, days: 730, endDate: values.end! }, laterEvents);
+    out += `\nDashboard routes while a CLI ingest runs (issue 14: p99 < 200 ms): last on each store, \`orgtrail ingest\` adds a later batch of the same organization (${b.events.toLocaleString("en")} events, seed ${seed}, ${users.toLocaleString("en")} users, the ${b.days} days ${b.startDate}…${b.endDate}) to the store the server serves, and meanwhile the routes of the table above are asked one at a time, round robin, from when the CLI opens its input until it exits (time to the last byte; the ingest's events/s over the same span). Failed answers are counted apart and make the bench exit 1:\n\n${duringIngestTable(duringIngestResults)}\n`;
+  }
   if (explorerLatencies.length > 0) {
     out += `\nExplorer (${runs} requests each after ${warmup} warm-ups over HTTP, time to the last byte; DuckDB: the same filter as SQL over its loaded table, ${duckRuns} runs; medians):\n\n${explorerBuilds.map((b) => `- ${b}`).join("\n")}\n\n${explorerTable()}\n`;
   }
@@ -711,6 +933,11 @@ async function main(): Promise<void> {
   if (!smoke && !values["no-write"])
     writeDoc(`_Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 16)}Z; do not edit between the markers._\n\n${out}`);
   const diffs = checks.filter((c) => !c.check.ok);
+  const failedDuringIngest = duringIngestResults.filter((r) => r.failures.length > 0);
+  if (failedDuringIngest.length > 0) {
+    log(`requests failed while ingesting: ${failedDuringIngest.map((r) => `${r.store} ${r.failures.length}`).join("; ")}`);
+    process.exitCode = 1;
+  }
   if (explorerDiffs.length > 0) {
     log(`${explorerDiffs.length} explorer answers differ from DuckDB's: ${explorerDiffs.join("; ")}`);
     process.exitCode = 1;

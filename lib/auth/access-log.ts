@@ -9,8 +9,8 @@
  * 429) into one entry per client address, status and minute (past 1,000 addresses in a minute,
  * the rest share one "(other clients)" entry; a signed-in account's 403s apart per account),
  * an account's calls into one entry per client, minute, method, path and status. Aggregates are buffered and written once a second (an API
- * call never waits on the log), merged by their unique `bucket` key, so several servers on
- * one store add up. Sign-ins, sign-outs, key rotations and revocations are single entries,
+ * call never waits on the log; on SQLite not while another process holds the write lock, up to
+ * MAX_DEFER_MS), merged by their unique `bucket` key, so several servers on one store add up. Sign-ins, sign-outs, key rotations and revocations are single entries,
  * written at once.
  *
  * API for sign-in flows (password, single sign-on):
@@ -21,6 +21,7 @@
 import type { Kysely } from "kysely";
 import { getStore } from "../db/client";
 import type { Database } from "../db/types";
+import { writeIfFree } from "../db/write-if-free";
 import { clientAddress } from "./client-address";
 
 export type AuthEventKind = "sign_in" | "sign_out" | "key_rotated" | "sessions_revoked" | "sign_in_refused";
@@ -34,6 +35,12 @@ const MINUTE_MS = 60_000;
 const CLIENTS_PER_MINUTE = 1_000;
 /** Aggregates waiting for the next write, at most. */
 const MAX_PENDING = 10_000;
+/**
+ * On SQLite, how long aggregates wait for the write lock to be free (while `orgtrail ingest`
+ * holds it for its batches) before a flush waits for it: a write that waits blocks the event
+ * loop, so every request, until the batch commits.
+ */
+const MAX_DEFER_MS = 10_000;
 export const OTHER_CLIENTS = "(other clients)";
 
 interface Note {
@@ -69,10 +76,17 @@ type Row = {
 };
 
 const state = globalThis as unknown as {
-  __orgtrailAccessLog?: { pending: Map<string, Row>; clients: Map<number, Set<string>>; dropped: number; timer: ReturnType<typeof setTimeout> | null };
+  __orgtrailAccessLog?: {
+    pending: Map<string, Row>;
+    clients: Map<number, Set<string>>;
+    dropped: number;
+    timer: ReturnType<typeof setTimeout> | null;
+    /** When a flush first found the SQLite write lock taken, until one writes. */
+    deferredSince: number | null;
+  };
 };
 function buffer() {
-  state.__orgtrailAccessLog ??= { pending: new Map(), clients: new Map(), dropped: 0, timer: null };
+  state.__orgtrailAccessLog ??= { pending: new Map(), clients: new Map(), dropped: 0, timer: null, deferredSince: null };
   return state.__orgtrailAccessLog;
 }
 
@@ -201,8 +215,27 @@ export function recordRefusal(input: Omit<AuthEventInput, "accountId">, now = in
   aggregate(row, `${client} 401 -`, now);
 }
 
-/** Writes the buffered aggregates (merged into existing entries of the same bucket). */
-export async function flushAccessLog(): Promise<void> {
+/** Puts aggregates a flush could not write back, merged with those that arrived meanwhile, for the next flush. */
+function defer(rows: readonly Row[], now: number): void {
+  const b = buffer();
+  b.deferredSince ??= now;
+  for (const row of rows) {
+    const newer = b.pending.get(row.bucket!);
+    if (newer) {
+      newer.count += row.count;
+      newer.at = Math.min(newer.at, row.at);
+      newer.last_at = Math.max(newer.last_at, row.last_at);
+    } else b.pending.set(row.bucket!, row);
+  }
+  b.timer ??= setTimeout(() => void flushAccessLog(), 1000);
+}
+
+/**
+ * Writes the buffered aggregates (merged into existing entries of the same bucket). On SQLite,
+ * only if the write lock is free: else they are kept for the next flush, a second later, until
+ * they have waited MAX_DEFER_MS; then the flush waits for the lock as any write does.
+ */
+export async function flushAccessLog(now = Date.now()): Promise<void> {
   const b = buffer();
   b.timer = null;
   const rows = [...b.pending.values()];
@@ -212,9 +245,10 @@ export async function flushAccessLog(): Promise<void> {
   if (dropped > 0) console.error(`orgtrail: access log: ${dropped} entries dropped (more than ${MAX_PENDING} distinct entries in a second)`);
   if (rows.length === 0) return;
   try {
-    const { db } = await getStore();
+    const { db, sqlite } = await getStore();
+    const mayDefer = sqlite !== undefined && now - (b.deferredSince ?? now) < MAX_DEFER_MS;
     for (let i = 0; i < rows.length; i += 500) {
-      await db
+      const insert = db
         .insertInto("access_log")
         .values(rows.slice(i, i + 500))
         .onConflict((oc) =>
@@ -227,9 +261,11 @@ export async function flushAccessLog(): Promise<void> {
             username: eb.fn.coalesce("excluded.username", "access_log.username"),
             user_agent: eb.fn.coalesce("excluded.user_agent", "access_log.user_agent"),
           })),
-        )
-        .execute();
+        );
+      if (!mayDefer) await insert.execute();
+      else if (!writeIfFree(sqlite, insert.compile())) return defer(rows.slice(i), now);
     }
+    b.deferredSince = null;
   } catch (error) {
     console.error(`orgtrail: could not write ${rows.length} access log entries:`, error instanceof Error ? error.message : error);
   }
