@@ -1,7 +1,8 @@
 // A store main released (migrated through 0029_integrity_checks, events written) opened by this
-// version: the quarantine's migration runs after main's (Kysely refuses a migration named
-// before the last executed one), nothing stored changes, ingest goes on and a refused line
-// lands in the quarantine. On both stores.
+// version: the migrations since (the quarantine, PostgreSQL's dedupe index by time) run after
+// main's (Kysely refuses a migration named before the last executed one), nothing stored
+// changes, dedupe still finds every stored event, ingest goes on and a refused line lands in
+// the quarantine. On both stores.
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
@@ -31,7 +32,7 @@ describe(`a store migrated through ${LAST_ON_MAIN} (${testStoreKind()})`, () => 
   it("names every migration after the ones released before it", () => {
     const names = Object.keys(migrations(testStoreKind()));
     expect(names).toEqual([...names].sort());
-    expect(names.filter((n) => n > LAST_ON_MAIN)).toEqual(["0030_quarantine"]);
+    expect(names.filter((n) => n > LAST_ON_MAIN)).toEqual(["0030_quarantine", "0031_pg_events_dedupe_by_time"]);
   });
 
   it("migrates to the quarantine without changing what is stored, and ingest goes on", async () => {
@@ -60,14 +61,20 @@ describe(`a store migrated through ${LAST_ON_MAIN} (${testStoreKind()})`, () => 
     await store.close();
     store = undefined;
 
-    // Roll the store back to main's schema: no quarantine tables, 0030 not executed.
+    // Roll the store back to main's schema: no quarantine tables, 0030 and 0031 not executed,
+    // on PostgreSQL the dedupe index (org_id, dedupe_key, ts) and the foreign key of 0004.
     const back =
       kind === "sqlite"
         ? new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(sqlitePath(url)) }) })
         : new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }) });
     await sql`DROP TABLE quarantine_days`.execute(back);
     await sql`DROP TABLE quarantine`.execute(back);
-    await sql`DELETE FROM orgtrail_migrations WHERE name = '0030_quarantine'`.execute(back);
+    await sql`DELETE FROM orgtrail_migrations WHERE name > ${LAST_ON_MAIN}`.execute(back);
+    if (kind === "postgres") {
+      await sql`DROP INDEX events_org_dedupe`.execute(back);
+      await sql`CREATE UNIQUE INDEX events_org_dedupe ON events (org_id, dedupe_key, ts)`.execute(back);
+      await sql`ALTER TABLE events ADD FOREIGN KEY (org_id) REFERENCES organizations (id)`.execute(back);
+    }
     const digest = async (on: Kysely<unknown>) =>
       (await sql<{ d: string }>`SELECT count(*) || ':' || max(seq) || ':' || max(chain) AS d FROM events`.execute(on)).rows[0]!.d;
     const before = await digest(back);
@@ -75,8 +82,10 @@ describe(`a store migrated through ${LAST_ON_MAIN} (${testStoreKind()})`, () => 
 
     store = await openStore(url);
     const executed = await sql<{ name: string }>`SELECT name FROM orgtrail_migrations ORDER BY name`.execute(store.db);
-    expect(executed.rows.map((r) => r.name).at(-1)).toBe("0030_quarantine");
+    expect(executed.rows.map((r) => r.name).filter((n) => n > LAST_ON_MAIN)).toEqual(["0030_quarantine", "0031_pg_events_dedupe_by_time"]);
     expect(await digest(store.db as unknown as Kysely<unknown>)).toBe(before);
+    const again = await ingestNdjson(store, orgId, bytes(logins(40, "a")), { deployment: "dedicated" });
+    expect(again).toMatchObject({ accepted: 0, duplicates: 40 });
 
     const next = await ingestNdjson(store, orgId, bytes(logins(10, "b") + '{"action":"user:login","timestamp":"1901-01-01T00:00:00Z"}\n'), {
       deployment: "dedicated",

@@ -43,6 +43,31 @@ describe.skipIf(testStoreKind() !== "postgres")("events partitioned by month (Po
   });
   afterAll(async () => store?.close());
 
+  it("migration 0031: the dedupe index leads with the time, no foreign key is checked per event, dedupe stays exact", async () => {
+    const own = await openStore(await createTestDatabaseUrl());
+    const indexColumns = async () =>
+      (await sql<{ def: string }>`SELECT indexdef AS def FROM pg_indexes WHERE tablename = 'events' AND indexname = 'events_org_dedupe'`.execute(own.db))
+        .rows[0]?.def;
+    expect(await indexColumns()).toMatch(/UNIQUE INDEX events_org_dedupe ON ONLY public\.events USING btree \(org_id, ts, dedupe_key\)$/);
+    const fks = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_constraint WHERE conrelid = 'events'::regclass AND contype = 'f'`.execute(own.db);
+    expect(Number(fks.rows[0]!.n)).toBe(0);
+    // Dedupe across months and within a batch: every stored key found by its (time, key).
+    try {
+      const org = await ensureOrg(own.db);
+      const lines = logins(300, "2026-01-30T00:00:00Z", 3_600_000, "d");
+      const first = await ingestNdjson(own, org, bytes(lines), { deployment: "dedicated", batchSize: 70 });
+      expect(first).toMatchObject({ accepted: 300, duplicates: 0 });
+      const reversed = lines.trim().split("\n").reverse().join("\n") + "\n";
+      const again = await ingestNdjson(own, org, bytes(reversed + logins(5, "2026-03-01T00:30:00Z", 60_000, "new")), {
+        deployment: "dedicated",
+        batchSize: 70,
+      });
+      expect(again).toMatchObject({ accepted: 5, duplicates: 300 });
+    } finally {
+      await own.close();
+    }
+  });
+
   it("migration 0004 moves existing events into monthly partitions without changing one", async () => {
     const url = await createTestDatabaseUrl();
     const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }) });

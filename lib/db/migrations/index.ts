@@ -22,6 +22,7 @@ import { m0019SsoFlows } from "./0019-sso-flows";
 import { m0028IngestRuns } from "./0028-ingest-runs";
 import { m0029IntegrityChecks } from "./0029-integrity-checks";
 import { m0030Quarantine } from "./0030-quarantine";
+import { m0031PgEventsDedupeByTime } from "./0031-pg-events-dedupe-by-time";
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -41,6 +42,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     // Numbered after main's last: Kysely refuses a store whose executed migrations are not a
     // prefix of this list in name order, so 0006 would stop every store migrated to 0029.
     "0030_quarantine": m0030Quarantine(dialect),
+    "0031_pg_events_dedupe_by_time": m0031PgEventsDedupeByTime(dialect),
   };
 }
 
