@@ -104,6 +104,8 @@ export interface LatencySummary {
   max: number;
   /** The route with the highest p99 of its own samples. */
   worst: { route: string; p99: number; requests: number } | null;
+  /** Each route's own requests, median and max, slowest first (for the log: which routes wait). */
+  routes: { route: string; requests: number; p50: number; max: number }[];
 }
 
 export function summarize(samples: readonly RouteSample[]): LatencySummary {
@@ -111,15 +113,18 @@ export function summarize(samples: readonly RouteSample[]): LatencySummary {
   const byRoute = new Map<string, number[]>();
   for (const s of samples) byRoute.set(s.route, [...(byRoute.get(s.route) ?? []), s.ms]);
   let worst: LatencySummary["worst"] = null;
+  const routes: LatencySummary["routes"] = [];
   for (const [route, ms] of byRoute) {
     const p99 = percentile(
       ms.sort((a, b) => a - b),
       0.99,
     );
     if (!worst || p99 > worst.p99) worst = { route, p99, requests: ms.length };
+    routes.push({ route, requests: ms.length, p50: percentile(ms, 0.5), max: ms[ms.length - 1]! });
   }
-  if (all.length === 0) return { requests: 0, p50: NaN, p95: NaN, p99: NaN, max: NaN, worst };
-  return { requests: all.length, p50: percentile(all, 0.5), p95: percentile(all, 0.95), p99: percentile(all, 0.99), max: all[all.length - 1]!, worst };
+  routes.sort((a, b) => b.max - a.max);
+  if (all.length === 0) return { requests: 0, p50: NaN, p95: NaN, p99: NaN, max: NaN, worst, routes };
+  return { requests: all.length, p50: percentile(all, 0.5), p95: percentile(all, 0.95), p99: percentile(all, 0.99), max: all[all.length - 1]!, worst, routes };
 }
 
 export interface DuringIngestResult {

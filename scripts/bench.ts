@@ -718,6 +718,7 @@ async function duringIngest(label: string, databaseUrl: string, server: Server, 
   log(
     `${label}: ${r.stdout.trim()} in ${seconds.toFixed(1)} s after it opened its input (${r.seconds.toFixed(1)} s in all); meanwhile ${s.requests} requests: p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms; worst ${s.worst?.route} p99 ${s.worst?.p99.toFixed(1)} ms`,
   );
+  for (const x of s.routes) log(`${label}:   ${x.route}: ${x.requests} requests, median ${x.p50.toFixed(1)} ms, max ${x.max.toFixed(1)} ms`);
   for (const f of failures) log(`${label}: failed while ingesting: ${f}`);
 }
 
