@@ -12,18 +12,8 @@ import { ensureOrg } from "@/lib/db/orgs";
 import type { Deployment } from "@/lib/env";
 import { ingestNdjson } from "@/lib/ingest/ingest-ndjson";
 import { getActivityPanel } from "@/lib/queries/get-activity-panel";
+import { prng } from "../support/prng";
 import { createTestDatabaseUrl, testStoreKind } from "../support/store";
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function* chunksOf(text: string): AsyncGenerator<Uint8Array> {
   yield new TextEncoder().encode(text);

@@ -15,18 +15,8 @@ import { ingestNdjson } from "@/lib/ingest/ingest-ndjson";
 import { getActivity } from "@/lib/queries/get-activity";
 import { getActivityPanel } from "@/lib/queries/get-activity-panel";
 import { listUsers } from "@/lib/queries/list-users";
+import { prng } from "../support/prng";
 import { createTestDatabaseUrl, testStoreKind } from "../support/store";
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function* chunksOf(text: string): AsyncGenerator<Uint8Array> {
   yield new TextEncoder().encode(text);

@@ -5,18 +5,9 @@ import { SCHEMA_KEYS } from "@/lib/audit/schema";
 import { ipInNet, parseIpAddress } from "@/lib/filter/ip-net";
 import { parseFilter } from "@/lib/filter/parse-filter";
 import type { Condition, FilterQuery } from "@/lib/filter/query";
+import { prng } from "./prng";
 
-/** Small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export interface ModelUser {
   /** The model's own number for the user (the unit test uses it as users.id). */
