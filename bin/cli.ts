@@ -56,7 +56,7 @@ function progressPrinter(label: string) {
 
 /**
  * Events per transaction of a CLI ingest: few commits (each an fsync), each batch atomic, and
- * what the writer holds at once bounded (docs/PERFORMANCE.md, "Peak memory of the CLI ingest").
+ * what the writer holds at once bounded (docs/PERFORMANCE.md, "The write path, phase 2").
  */
 const CLI_BATCH_EVENTS = 25_000;
 
