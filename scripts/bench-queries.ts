@@ -10,6 +10,7 @@ import { openStore, type Store } from "../lib/db/client";
 import { ensureOrg } from "../lib/db/orgs";
 import { getActivity } from "../lib/queries/get-activity";
 import { getActivityPanel } from "../lib/queries/get-activity-panel";
+import { prng } from "../tests/support/prng";
 import { listUsers } from "../lib/queries/list-users";
 import { formatDate, parseDate } from "../lib/audit/timestamp";
 import { activityStartDay } from "../lib/activity/calendar";
@@ -28,18 +29,6 @@ const { values } = parseArgs({
 });
 const DAY_MS = 86_400_000;
 const endDay = parseDate(values.end!)!;
-
-/** Small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function fill(store: Store, orgId: number): Promise<void> {
   const users = Number(values.users);

@@ -1,26 +1,15 @@
 "use client";
 
 import { isOngoingRange } from "@/lib/activity/partial";
-import type { Period } from "@/lib/activity/types";
 import { parseDate } from "@/lib/audit/timestamp";
 import { formatDate, formatNumber } from "@/components/format";
 import { Select } from "@/components/ui/select";
 import { Card, ErrorState, Skeleton } from "@/components/ui/states";
 import { PERIOD_OPTIONS } from "./options";
-import { useActivityQuery } from "./use-activity-query";
+import { useActivityQuery, type PeriodCardProps } from "./use-activity-query";
 
 /** "Total active users": distinct users active in the selected period. */
-export function TotalActiveUsersCard({
-  period,
-  asOf,
-  today,
-  onPeriodChange,
-}: {
-  period: Period;
-  asOf?: string;
-  today: string;
-  onPeriodChange: (p: Period) => void;
-}) {
+export function TotalActiveUsersCard({ period, asOf, today, onPeriodChange }: PeriodCardProps) {
   const query = useActivityQuery(period, asOf);
   const data = query.data;
   const ongoing = data ? isOngoingRange({ from: parseDate(data.from) ?? 0, to: parseDate(data.to) ?? 0 }, parseDate(today) ?? 0) : false;

@@ -6,6 +6,14 @@ import { fetchJson, withQuery } from "@/lib/fetch-json";
 import { queryKeys } from "@/lib/query-keys";
 import { useOrgSlug } from "@/components/dashboard/org-context";
 
+/** The props of a card showing one period of activity, with its period picker. */
+export interface PeriodCardProps {
+  period: Period;
+  asOf?: string;
+  today: string;
+  onPeriodChange: (p: Period) => void;
+}
+
 export function useActivityQuery(period: Period, asOf?: string) {
   const org = useOrgSlug();
   return useQuery({

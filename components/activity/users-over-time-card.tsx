@@ -2,29 +2,18 @@
 
 import { useMemo } from "react";
 import { dailyChartPoints } from "@/lib/activity/partial";
-import type { Period } from "@/lib/activity/types";
 import { parseDate } from "@/lib/audit/timestamp";
 import { formatDate } from "@/components/format";
 import { Select } from "@/components/ui/select";
 import { Card, EmptyState, ErrorState, LoadingBlock } from "@/components/ui/states";
 import { LazyUsersOverTimeChart } from "./charts/lazy-charts";
 import { PERIOD_OPTIONS } from "./options";
-import { useActivityQuery } from "./use-activity-query";
+import { useActivityQuery, type PeriodCardProps } from "./use-activity-query";
 
 const CHART_HEIGHT = 220;
 
 /** "Users active over time": one point per day of the selected period. */
-export function UsersOverTimeCard({
-  period,
-  asOf,
-  today,
-  onPeriodChange,
-}: {
-  period: Period;
-  asOf?: string;
-  today: string;
-  onPeriodChange: (p: Period) => void;
-}) {
+export function UsersOverTimeCard({ period, asOf, today, onPeriodChange }: PeriodCardProps) {
   const query = useActivityQuery(period, asOf);
   const data = query.data;
   const points = useMemo(() => (data ? dailyChartPoints(data.series, parseDate(today) ?? 0) : []), [data, today]);

@@ -107,10 +107,11 @@ export async function ingestNdjson(store: Store, orgId: number, chunks: AsyncIte
     if (refusedBytes >= MAX_PENDING_REJECT_BYTES || refused.length >= MAX_PENDING_REJECTS) await flush();
   };
 
-  const add = async (event: NormalizedEvent) => {
+  /** Adds an event to the batch; true when the batch is full (the caller flushes: no promise per event). */
+  const add = (event: NormalizedEvent): boolean => {
     batch.push(event);
     chars += event.body.length + (event.extra?.length ?? 0);
-    if (batch.length >= batchSize || chars >= batchChars) await flush();
+    return batch.length >= batchSize || chars >= batchChars;
   };
 
   if (options.parallel) {
@@ -131,7 +132,7 @@ export async function ingestNdjson(store: Store, orgId: number, chunks: AsyncIte
           unit.rejects[i + 3] as number,
         );
       }
-      for (const event of toEvents(unit.events)) await add(event);
+      for (const event of toEvents(unit.events)) if (add(event)) await flush();
     }
     await flush();
     return summary;
@@ -147,7 +148,7 @@ export async function ingestNdjson(store: Store, orgId: number, chunks: AsyncIte
     const parsed = parseEventLine(line.text, options.deployment, window);
     if ("error" in parsed) await reject(line.lineNo, parsed.error, line.text, line.bytes);
     else if ("skipped" in parsed) summary.skipped++;
-    else await add(parsed.event);
+    else if (add(parsed.event)) await flush();
   }
   await flush();
   return summary;
