@@ -1,5 +1,5 @@
 import { readFile, stat } from "node:fs/promises";
-import { availableParallelism } from "node:os";
+import { availableParallelism, getPriority, setPriority } from "node:os";
 import { basename } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { countAccounts, createAccount, ensureAccount, setDefaultOrg, setInstanceAdmin, type Role } from "../lib/auth/accounts";
@@ -10,6 +10,7 @@ import { env } from "../lib/env";
 import { escapeControl } from "../lib/text/escape-control";
 import { ingestNdjson, type IngestSummary } from "../lib/ingest/ingest-ndjson";
 import { bulkLoadPragmas } from "../lib/ingest/bulk-load";
+import { startBulkWriter } from "../lib/db/bulk-writers";
 import { workerParser } from "../lib/ingest/parse-pool";
 import { openInput } from "../lib/ingest/open-input";
 import { newWriteProfile, WRITE_STEPS, type WriteProfile } from "../lib/ingest/write-plan";
@@ -63,83 +64,120 @@ const CLI_BATCH_EVENTS = 25_000;
 /** Parse workers by default: one core stays the writer's (the one thread that writes is the bound). */
 const defaultWorkers = () => Math.max(1, availableParallelism() - 1);
 
-async function ingestCommand(files: string[], opts: { org?: string; workers?: string }): Promise<number> {
+/**
+ * The ingest's default CPU priority (nice value): below the server's, so that on a machine it
+ * shares with the dashboard (two cores: the writer and a parse worker take both) the requests
+ * are served first; on an otherwise idle machine it costs nothing.
+ */
+const INGEST_NICE = 10;
+
+/** Raises this process's nice value to at least `nice` (threads started after it inherit it: the parse workers). */
+function lowerPriority(nice: number): void {
+  try {
+    if (getPriority() < nice) setPriority(nice);
+  } catch {
+    // not permitted here (a container's seccomp profile): the ingest runs as it is
+  }
+}
+
+async function ingestCommand(files: string[], opts: { org?: string; workers?: string; nice?: string }): Promise<number> {
   const workers = opts.workers === undefined ? defaultWorkers() : Number(opts.workers);
   if (!Number.isSafeInteger(workers) || workers < 0 || workers > 64)
     throw new UserError(`--workers must be an integer from 0 to 64, got ${JSON.stringify(opts.workers)}`);
+  const nice = opts.nice === undefined ? INGEST_NICE : Number(opts.nice);
+  if (!Number.isSafeInteger(nice) || nice < 0 || nice > 19) throw new UserError(`--nice must be an integer from 0 to 19, got ${JSON.stringify(opts.nice)}`);
+  lowerPriority(nice);
   return withStore(async (store) => {
     bulkLoadPragmas(store);
     const orgId = await orgIdFor(store, opts.org, true);
-    const deployment = env().ORGTRAIL_DEPLOYMENT;
-    const total = { accepted: 0, duplicates: 0, skipped: 0, rejected: 0, quarantined: 0 };
-    const profile = env().ORGTRAIL_INGEST_PROFILE === "1" ? newWriteProfile() : undefined;
-    const started = performance.now();
-    for (const file of files) {
-      if (file !== "-") {
-        const info = await stat(file).catch(() => null);
-        if (!info?.isFile()) throw new UserError(`cannot read ${file}: no such file`);
-      }
-      const label = file === "-" ? "stdin" : file;
-      const progress = progressPrinter(label);
-      // The Data page's record of this upload (lib/ingest/ingest-runs.ts): counts, the first rejected lines.
-      const run = { orgId, kind: "events", source: "cli", label: basename(label), actor: cliActor(), startedAt: Date.now() } as const;
-      const sample: { line: number; error: string }[] = [];
-      let partial: IngestSummary | null = null;
-      const summary = await ingestNdjson(store, orgId, openInput(file), {
-        deployment,
-        source: { kind: "cli", origin: label },
-        batchSize: CLI_BATCH_EVENTS,
-        parallel: workers > 0 ? workerParser(workers) : undefined,
-        maxRejectionsKept: 0,
-        profile,
-        onProgress: (s) => {
-          partial = s;
-          progress.update(s);
-        },
-        onReject: (r) => {
-          if (sample.length < REJECTED_SAMPLE) sample.push(r);
-          // Rejected lines come from outside: never let their control characters reach the terminal.
-          process.stderr.write(`${escapeControl(label)}:${r.line}: ${escapeControl(r.error)}\n`);
-        },
-      }).catch(async (error: unknown) => {
-        const p: IngestSummary | null = partial;
-        await recordIngestRun(store.db, {
-          ...run,
-          accepted: p?.accepted ?? 0,
-          duplicates: p?.duplicates,
-          skipped: p?.skipped,
-          rejected: p?.rejectedTotal ?? sample.length,
-          rejectedSample: sample,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        throw error;
-      });
+    // The server serving this organization rebuilds its users answer less often while this runs.
+    const writer = await startBulkWriter(store, orgId);
+    try {
+      return await ingestFiles(store, orgId, files, { workers, org: opts.org, onBatch: () => writer.beat() });
+    } finally {
+      // Not removed (the store failed too): its heartbeat ages out (BULK_LIVE_MS).
+      await writer.end().catch(() => undefined);
+    }
+  });
+}
+
+/** Each file in turn into the organization; the exit code (1 when lines were rejected). */
+async function ingestFiles(
+  store: Store,
+  orgId: number,
+  files: string[],
+  { workers, org, onBatch }: { workers: number; org: string | undefined; onBatch: () => void },
+): Promise<number> {
+  const deployment = env().ORGTRAIL_DEPLOYMENT;
+  const total = { accepted: 0, duplicates: 0, skipped: 0, rejected: 0, quarantined: 0 };
+  const profile = env().ORGTRAIL_INGEST_PROFILE === "1" ? newWriteProfile() : undefined;
+  const started = performance.now();
+  for (const file of files) {
+    if (file !== "-") {
+      const info = await stat(file).catch(() => null);
+      if (!info?.isFile()) throw new UserError(`cannot read ${file}: no such file`);
+    }
+    const label = file === "-" ? "stdin" : file;
+    const progress = progressPrinter(label);
+    // The Data page's record of this upload (lib/ingest/ingest-runs.ts): counts, the first rejected lines.
+    const run = { orgId, kind: "events", source: "cli", label: basename(label), actor: cliActor(), startedAt: Date.now() } as const;
+    const sample: { line: number; error: string }[] = [];
+    let partial: IngestSummary | null = null;
+    const summary = await ingestNdjson(store, orgId, openInput(file), {
+      deployment,
+      source: { kind: "cli", origin: label },
+      batchSize: CLI_BATCH_EVENTS,
+      parallel: workers > 0 ? workerParser(workers) : undefined,
+      maxRejectionsKept: 0,
+      profile,
+      onProgress: (s) => {
+        partial = s;
+        progress.update(s);
+        onBatch();
+      },
+      onReject: (r) => {
+        if (sample.length < REJECTED_SAMPLE) sample.push(r);
+        // Rejected lines come from outside: never let their control characters reach the terminal.
+        process.stderr.write(`${escapeControl(label)}:${r.line}: ${escapeControl(r.error)}\n`);
+      },
+    }).catch(async (error: unknown) => {
+      const p: IngestSummary | null = partial;
       await recordIngestRun(store.db, {
         ...run,
-        accepted: summary.accepted,
-        duplicates: summary.duplicates,
-        skipped: summary.skipped,
-        rejected: summary.rejectedTotal,
+        accepted: p?.accepted ?? 0,
+        duplicates: p?.duplicates,
+        skipped: p?.skipped,
+        rejected: p?.rejectedTotal ?? sample.length,
         rejectedSample: sample,
+        error: error instanceof Error ? error.message : String(error),
       });
-      progress.done();
-      total.accepted += summary.accepted;
-      total.duplicates += summary.duplicates;
-      total.skipped += summary.skipped;
-      total.rejected += summary.rejectedTotal;
-      total.quarantined += summary.quarantined;
-      if (files.length > 1) process.stdout.write(`${label}: ${formatCounts(summary.accepted, summary.duplicates, summary.rejectedTotal, summary.skipped)}\n`);
-    }
-    process.stdout.write(`${formatCounts(total.accepted, total.duplicates, total.rejected, total.skipped)}\n`);
-    if (profile) printProfile(profile, performance.now() - started);
-    if (total.rejected > 0) {
-      const dropped = total.rejected - total.quarantined;
-      process.stderr.write(
-        `orgtrail: ${total.quarantined} rejected lines kept in the quarantine${dropped > 0 ? ` (${dropped} more past its bounds, counted only)` : ""}: npx orgtrail quarantine list${opts.org ? ` --org ${opts.org}` : ""}\n`,
-      );
-    }
-    return total.rejected > 0 ? 1 : 0;
-  });
+      throw error;
+    });
+    await recordIngestRun(store.db, {
+      ...run,
+      accepted: summary.accepted,
+      duplicates: summary.duplicates,
+      skipped: summary.skipped,
+      rejected: summary.rejectedTotal,
+      rejectedSample: sample,
+    });
+    progress.done();
+    total.accepted += summary.accepted;
+    total.duplicates += summary.duplicates;
+    total.skipped += summary.skipped;
+    total.rejected += summary.rejectedTotal;
+    total.quarantined += summary.quarantined;
+    if (files.length > 1) process.stdout.write(`${label}: ${formatCounts(summary.accepted, summary.duplicates, summary.rejectedTotal, summary.skipped)}\n`);
+  }
+  process.stdout.write(`${formatCounts(total.accepted, total.duplicates, total.rejected, total.skipped)}\n`);
+  if (profile) printProfile(profile, performance.now() - started);
+  if (total.rejected > 0) {
+    const dropped = total.rejected - total.quarantined;
+    process.stderr.write(
+      `orgtrail: ${total.quarantined} rejected lines kept in the quarantine${dropped > 0 ? ` (${dropped} more past its bounds, counted only)` : ""}: npx orgtrail quarantine list${org ? ` --org ${org}` : ""}\n`,
+    );
+  }
+  return total.rejected > 0 ? 1 : 0;
 }
 
 /** The writer's time per step (ORGTRAIL_INGEST_PROFILE=1), on stderr: wall and process CPU (the writer's own with --workers 0). */
@@ -216,7 +254,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .argument("<files...>", "NDJSON files")
     .option("--org <org>", "organization (default: default)")
     .option("--workers <n>", "parse in n worker threads (default: the number of cores less one, at least 1; 0: in the main thread)")
-    .action((files: string[], opts: { org?: string; workers?: string }) => run(ingestCommand(files, opts)));
+    .option("--nice <n>", "run at a CPU priority of at least this nice value, below a dashboard served from the same machine (default: 10; 0: unchanged)")
+    .action((files: string[], opts: { org?: string; workers?: string; nice?: string }) => run(ingestCommand(files, opts)));
 
   program
     .command("import-users")

@@ -19,16 +19,25 @@ import type BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import type { Store } from "./client";
 
-const VERSION_SQL = "SELECT o.last_seq, v.version FROM organizations o LEFT JOIN data_versions v ON v.org_id = o.id WHERE o.id = ?";
+const VERSION_SQL = `SELECT o.last_seq, v.version, (SELECT max(b.beat_at) FROM bulk_writers b WHERE b.org_id = o.id)
+  FROM organizations o LEFT JOIN data_versions v ON v.org_id = o.id WHERE o.id = ?`;
 const sqliteVersion = new WeakMap<object, BetterSqlite3.Statement<[number], unknown[]>>();
 
+export interface DataState {
+  /** What a cached answer of the organization depends on: its last event and its change counter, as one string. */
+  version: string;
+  /** The latest heartbeat of a bulk load of the organization (lib/db/bulk-writers.ts), or null. */
+  bulkBeatAt: number | null;
+}
+
 /**
- * What a cached answer of the organization depends on: its last event and its change
- * counter, as one string. On SQLite, read while holding Kysely's connection (as the users
- * list does) so an open transaction of another request is not seen.
+ * The organization's data version and whether a bulk load writes it, in one read. On SQLite,
+ * read while holding Kysely's connection (as the users list does) so an open transaction of
+ * another request is not seen.
  */
-export async function readDataVersion(store: Store, orgId: number): Promise<string> {
+export async function readDataState(store: Store, orgId: number): Promise<DataState> {
   const sqlite = store.sqlite;
+  let row: readonly unknown[] | undefined;
   if (sqlite) {
     let stmt = sqliteVersion.get(sqlite);
     if (!stmt) {
@@ -36,11 +45,14 @@ export async function readDataVersion(store: Store, orgId: number): Promise<stri
       sqliteVersion.set(sqlite, stmt);
     }
     const prepared = stmt;
-    const row = await store.db.connection().execute(async () => prepared.get(orgId));
-    return row ? `${String(row[0])}.${String(row[1] ?? 0)}` : "none";
+    row = await store.db.connection().execute(async () => prepared.get(orgId));
+  } else {
+    const { rows } = await sql<{ last_seq: string; version: string | null; beat_at: string | null }>`SELECT o.last_seq, v.version,
+        (SELECT max(b.beat_at) FROM bulk_writers b WHERE b.org_id = o.id) AS beat_at
+      FROM organizations o LEFT JOIN data_versions v ON v.org_id = o.id WHERE o.id = ${orgId}`.execute(store.db);
+    const r = rows[0];
+    row = r ? [r.last_seq, r.version, r.beat_at] : undefined;
   }
-  const { rows } = await sql<{ last_seq: string; version: string | null }>`SELECT o.last_seq, v.version
-    FROM organizations o LEFT JOIN data_versions v ON v.org_id = o.id WHERE o.id = ${orgId}`.execute(store.db);
-  const row = rows[0];
-  return row ? `${row.last_seq}.${row.version ?? 0}` : "none";
+  if (!row) return { version: "none", bulkBeatAt: null };
+  return { version: `${String(row[0])}.${String(row[1] ?? 0)}`, bulkBeatAt: row[2] === null || row[2] === undefined ? null : Number(row[2]) };
 }

@@ -318,6 +318,14 @@ export interface QuarantineDaysTable {
   dropped: number;
 }
 
+/** A bulk load under way (migration 0032, lib/ingest/bulk-writers.ts): one row per organization and process. */
+export interface BulkWritersTable {
+  org_id: number;
+  holder: string;
+  started_at: number;
+  beat_at: number;
+}
+
 /** Per organization, a counter bumped by triggers on every change of the users list's tables (lib/db/data-version.ts). */
 export interface DataVersionsTable {
   org_id: number;
@@ -411,4 +419,5 @@ export interface Database {
   demo_removals: DemoRemovalsTable;
   ingest_runs: IngestRunsTable;
   integrity_checks: IntegrityChecksTable;
+  bulk_writers: BulkWritersTable;
 }

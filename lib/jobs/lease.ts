@@ -1,9 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
 import type { Store } from "../db/client";
+import { HOLDER } from "../db/process-holder";
 
-/** This process, as a lease holder. */
-export const HOLDER = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+export { HOLDER };
 
 /**
  * Takes or renews the lease named `name` for `ttlMs`. One statement, so two servers racing

@@ -5,7 +5,8 @@ import { brotliCompress, constants as zlibConstants, gzip } from "node:zlib";
 import type { UserStatus } from "../activity/status";
 import type { ListedUser, UsersResponse } from "../activity/types";
 import type { Store } from "../db/client";
-import { readDataVersion } from "../db/data-version";
+import { bulkWriterLive } from "../db/bulk-writers";
+import { readDataState } from "../db/data-version";
 import { usersToCsv } from "../export/users-csv";
 import type { CachedAnswer } from "../http/encoded-response";
 import type { Encoding } from "../http/precompressed";
@@ -33,7 +34,13 @@ export interface UsersAnswer extends CachedAnswer {
 
 interface Entry {
   version: string;
+  /** When its version was read (ms since epoch): the answer is the store as of then, or newer. */
+  readAt: number;
   answer: Promise<UsersAnswer>;
+  /** The answer once made. */
+  settled: UsersAnswer | null;
+  /** The entry's last made answer before this one was started (served while it is made, during a bulk load). */
+  previous: Made | null;
   /** What to rebuild it from after a change. */
   kind: UsersAnswerKind;
   store: Store;
@@ -43,6 +50,36 @@ interface Entry {
   usedAt: number;
   /** A request took it (a rebuilt entry has earned no further rebuild until one does). */
   taken: boolean;
+}
+
+interface Made {
+  answer: UsersAnswer;
+  readAt: number;
+}
+
+/**
+ * While a bulk load writes the organization (`orgtrail ingest`: a committed batch every second
+ * or so, lib/db/bulk-writers.ts), rebuilding the answer for every batch would keep the
+ * server's one event loop busy (10,000 users: ~100 ms of reads and serializing per answer)
+ * and make most users requests wait for a build. Then, and only then, an answer made at most
+ * BULK_LAG_MS ago is served even though a newer batch is committed, and the refresh ahead
+ * rebuilds each taken answer at most every BULK_REBUILD_MS. Once the load ends (its row is
+ * removed, or its heartbeat is older than BULK_LIVE_MS) the next request is exact again.
+ */
+export const BULK_LAG_MS = 5_000;
+const BULK_REBUILD_MS = 2_000;
+
+/** The entry's newest made answer if it was made from a version read less than BULK_LAG_MS before `now`. */
+function recentAnswer(entry: Entry, now: number): UsersAnswer | null {
+  if (entry.settled && now - entry.readAt < BULK_LAG_MS) return entry.settled;
+  if (entry.previous && now - entry.previous.readAt < BULK_LAG_MS) return entry.previous.answer;
+  return null;
+}
+
+/** The entry's newest made answer, to serve while its successor is made. */
+function lastMade(entry: Entry | undefined): Made | null {
+  if (!entry) return null;
+  return entry.settled ? { answer: entry.settled, readAt: entry.readAt } : entry.previous;
 }
 
 /**
@@ -135,13 +172,20 @@ async function build(kind: UsersAnswerKind, store: Store, orgId: number, q: User
 }
 
 /** Starts building the answer at `version` and caches it under `key`. */
-function startEntry(key: string, from: Omit<Entry, "answer">, encodings: readonly Encoding[]): Entry {
+function startEntry(key: string, from: Omit<Entry, "answer" | "settled" | "previous">, encodings: readonly Encoding[], previous: Made | null): Entry {
   const etag = `W/"${from.kind}-${INSTANCE}-${from.orgId}-${from.q.asOf}-${from.q.deployment}-${from.q.status ?? "all"}-${from.version}"`;
   const answer = build(from.kind, from.store, from.orgId, from.q, from.version, etag).then(async (made) => {
     await Promise.all(encodings.map((e) => made.encoded(e)));
     return made;
   });
-  const entry: Entry = { ...from, answer };
+  const entry: Entry = { ...from, answer, settled: null, previous };
+  void answer.then(
+    (made) => {
+      entry.settled = made;
+      entry.previous = null;
+    },
+    () => undefined,
+  );
   cache.set(key, entry);
   while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
   entry.answer.catch(() => {
@@ -173,11 +217,13 @@ async function refreshChanged(): Promise<void> {
   for (const [key, entry] of [...cache]) {
     if (!entry.taken || Date.now() - entry.usedAt > KEEP_WARM_MS || cache.get(key) !== entry) continue;
     try {
-      const version = await readDataVersion(entry.store, entry.orgId);
+      const readAt = Date.now();
+      const { version, bulkBeatAt } = await readDataState(entry.store, entry.orgId);
       // A request may have replaced the entry meanwhile.
       if (version === entry.version || cache.get(key) !== entry) continue;
+      if (bulkWriterLive(bulkBeatAt, readAt) && readAt - entry.readAt < BULK_REBUILD_MS) continue;
       const old = await entry.answer;
-      await startEntry(key, { ...entry, version, taken: false }, old.encodings()).answer;
+      await startEntry(key, { ...entry, version, readAt, taken: false }, old.encodings(), lastMade(entry)).answer;
     } catch {
       // a closed store or a failed build: the next request builds (and reports) it
     }
@@ -190,17 +236,25 @@ async function refreshChanged(): Promise<void> {
 export async function usersAnswer(kind: UsersAnswerKind, store: Store, orgId: number, q: UsersAnswerQuery): Promise<UsersAnswer> {
   // The version is read before the data: a change committed in between makes the answer
   // newer than its version, never older.
-  const version = await readDataVersion(store, orgId);
+  const readAt = Date.now();
+  const { version, bulkBeatAt } = await readDataState(store, orgId);
   const key = `${kind}|${store.url}|${orgId}|${q.asOf}|${q.deployment}|${q.status ?? "all"}`;
   const usedAt = Date.now();
   scheduleRefresh();
   const hit = cache.get(key);
-  if (hit && hit.version === version) {
-    hit.usedAt = usedAt;
-    hit.taken = true;
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit.answer;
+  if (hit) {
+    const take = (answer: Promise<UsersAnswer>) => {
+      hit.usedAt = usedAt;
+      hit.taken = true;
+      cache.delete(key);
+      cache.set(key, hit);
+      return answer;
+    };
+    const bulk = bulkWriterLive(bulkBeatAt, readAt);
+    if (hit.version === version && (hit.settled || !bulk)) return take(hit.answer);
+    const recent = bulk ? recentAnswer(hit, readAt) : null;
+    if (recent) return take(Promise.resolve(recent));
+    if (hit.version === version) return take(hit.answer);
   }
-  return startEntry(key, { version, kind, store, orgId, q, usedAt, taken: true }, []).answer;
+  return startEntry(key, { version, readAt, kind, store, orgId, q, usedAt, taken: true }, [], lastMade(hit)).answer;
 }

@@ -32,7 +32,7 @@ describe(`a store migrated through ${LAST_ON_MAIN} (${testStoreKind()})`, () => 
   it("names every migration after the ones released before it", () => {
     const names = Object.keys(migrations(testStoreKind()));
     expect(names).toEqual([...names].sort());
-    expect(names.filter((n) => n > LAST_ON_MAIN)).toEqual(["0030_quarantine", "0031_pg_events_dedupe_by_time"]);
+    expect(names.filter((n) => n > LAST_ON_MAIN)).toEqual(["0030_quarantine", "0031_pg_events_dedupe_by_time", "0032_bulk_writers"]);
   });
 
   it("migrates to the quarantine without changing what is stored, and ingest goes on", async () => {
@@ -61,12 +61,13 @@ describe(`a store migrated through ${LAST_ON_MAIN} (${testStoreKind()})`, () => 
     await store.close();
     store = undefined;
 
-    // Roll the store back to main's schema: no quarantine tables, 0030 and 0031 not executed,
+    // Roll the store back to main's schema: no quarantine or bulk_writers tables, 0030–0032 not executed,
     // on PostgreSQL the dedupe index (org_id, dedupe_key, ts) and the foreign key of 0004.
     const back =
       kind === "sqlite"
         ? new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(sqlitePath(url)) }) })
         : new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }) });
+    await sql`DROP TABLE bulk_writers`.execute(back);
     await sql`DROP TABLE quarantine_days`.execute(back);
     await sql`DROP TABLE quarantine`.execute(back);
     await sql`DELETE FROM orgtrail_migrations WHERE name > ${LAST_ON_MAIN}`.execute(back);
@@ -82,7 +83,7 @@ describe(`a store migrated through ${LAST_ON_MAIN} (${testStoreKind()})`, () => 
 
     store = await openStore(url);
     const executed = await sql<{ name: string }>`SELECT name FROM orgtrail_migrations ORDER BY name`.execute(store.db);
-    expect(executed.rows.map((r) => r.name).filter((n) => n > LAST_ON_MAIN)).toEqual(["0030_quarantine", "0031_pg_events_dedupe_by_time"]);
+    expect(executed.rows.map((r) => r.name).filter((n) => n > LAST_ON_MAIN)).toEqual(["0030_quarantine", "0031_pg_events_dedupe_by_time", "0032_bulk_writers"]);
     expect(await digest(store.db as unknown as Kysely<unknown>)).toBe(before);
     const again = await ingestNdjson(store, orgId, bytes(logins(40, "a")), { deployment: "dedicated" });
     expect(again).toMatchObject({ accepted: 0, duplicates: 40 });

@@ -7,9 +7,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getExportRoute } from "@/app/api/v1/users/export.csv/route";
 import { GET as getUsersRoute } from "@/app/api/v1/users/route";
-import { getStore, openStore } from "@/lib/db/client";
+import { startBulkWriter } from "@/lib/db/bulk-writers";
+import { getStore, openStore, type Store } from "@/lib/db/client";
 import { resetEnvCache } from "@/lib/env";
-import { usersAnswerBuilds, usersRowsBuilds } from "@/lib/queries/users-answer";
+import { BULK_LAG_MS, usersAnswerBuilds, usersRowsBuilds } from "@/lib/queries/users-answer";
 import { runCli } from "../support/server";
 import { createTestDatabaseUrl, testStoreKind } from "../support/store";
 
@@ -111,5 +112,56 @@ describe(`users answer cache in-process on ${testStoreKind()}`, () => {
     }
     expect((await users()).users.find((u) => u.username === "ana")!.runs).toBe(4343);
     expect(usersAnswerBuilds()).toBe(rebuilt);
+  });
+
+  describe("while a bulk load (orgtrail ingest) writes the organization", () => {
+    const setRuns = async (other: Store, runs: number) => other.db.updateTable("users").set({ runs }).where("username", "=", "ana").execute();
+    const anaRuns = async () => (await users()).users.find((u) => u.username === "ana")!.runs;
+    const defaultOrg = async (other: Store) =>
+      Number((await other.db.selectFrom("organizations").select("id").where("slug", "=", "default").executeTakeFirstOrThrow()).id);
+
+    it("serves an answer made within the last few seconds instead of one per batch, and is exact once the load ends", async () => {
+      const other = await openStore(databaseUrl);
+      try {
+        await setRuns(other, 5000);
+        expect(await anaRuns()).toBe(5000);
+        const writer = await startBulkWriter(other, await defaultOrg(other));
+        await setRuns(other, 5001);
+        const builds = usersAnswerBuilds();
+        // A batch committed just now: the answer made a moment ago is served as it is.
+        expect(await anaRuns()).toBe(5000);
+        expect(usersAnswerBuilds()).toBe(builds);
+        // Never older than BULK_LAG_MS: the change shows within it while the load goes on.
+        const changedBy = Date.now() + BULK_LAG_MS + 3_000;
+        let seen = 5000;
+        while (seen !== 5001 && Date.now() < changedBy) {
+          await new Promise((r) => setTimeout(r, 250));
+          seen = await anaRuns();
+        }
+        expect(seen).toBe(5001);
+        // The load ends: the next request after a change is exact at once.
+        await setRuns(other, 5002);
+        await writer.end();
+        expect(await anaRuns()).toBe(5002);
+      } finally {
+        await other.close();
+      }
+    }, 30_000);
+
+    it("takes a load whose heartbeat is older than 30 s for gone (killed): the next answer is exact", async () => {
+      const other = await openStore(databaseUrl);
+      try {
+        const orgId = await defaultOrg(other);
+        await setRuns(other, 6000);
+        expect(await anaRuns()).toBe(6000);
+        const old = Date.now() - 31_000;
+        await other.db.insertInto("bulk_writers").values({ org_id: orgId, holder: "gone:1:dead", started_at: old, beat_at: old }).execute();
+        await setRuns(other, 6001);
+        expect(await anaRuns()).toBe(6001);
+        await other.db.deleteFrom("bulk_writers").where("holder", "=", "gone:1:dead").execute();
+      } finally {
+        await other.close();
+      }
+    });
   });
 });

@@ -23,6 +23,7 @@ import { m0028IngestRuns } from "./0028-ingest-runs";
 import { m0029IntegrityChecks } from "./0029-integrity-checks";
 import { m0030Quarantine } from "./0030-quarantine";
 import { m0031PgEventsDedupeByTime } from "./0031-pg-events-dedupe-by-time";
+import { m0032BulkWriters } from "./0032-bulk-writers";
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -43,6 +44,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     // prefix of this list in name order, so 0006 would stop every store migrated to 0029.
     "0030_quarantine": m0030Quarantine(dialect),
     "0031_pg_events_dedupe_by_time": m0031PgEventsDedupeByTime(dialect),
+    "0032_bulk_writers": m0032BulkWriters(dialect),
   };
 }
 
