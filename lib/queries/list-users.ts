@@ -65,27 +65,54 @@ function toRecord(v: readonly unknown[]): UserWithActivity {
   };
 }
 
+/**
+ * Users read (and rows built) per step. better-sqlite3 runs a statement on the event loop, so
+ * the whole list in one statement held every other request of the server for its length
+ * (~30 ms at 10,000 users idle, several times that beside an ingest); in pages with a yield
+ * between them a request waits at most for one page.
+ */
+const PAGE = 2_000;
+/** Users whose active days up to a past asOf are counted per statement. */
+const LATER_CHUNK = 500;
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Page sizes: the defaults above; a test passes small ones to cross many page boundaries. */
+export interface ListUsersPaging {
+  page: number;
+  laterChunk: number;
+}
+const PAGING: ListUsersPaging = { page: PAGE, laterChunk: LATER_CHUNK };
+
 const SQLITE_USERS = `SELECT ${COLUMNS.map((c) => `u.${c}`).join(", ")}, a.days, a.early_days, a.last_day, a.last_ts
   FROM users u LEFT JOIN user_activity a ON a.org_id = u.org_id AND a.user_id = u.id
-  WHERE +u.org_id = ? ORDER BY u.id`;
-const sqliteUsers = new WeakMap<object, BetterSqlite3.Statement<[number], unknown[]>>();
+  WHERE +u.org_id = ? AND u.id > ? ORDER BY u.id LIMIT ?`;
+const sqliteUsers = new WeakMap<object, BetterSqlite3.Statement<[number, number, number], unknown[]>>();
 
 /**
  * The organization's users in id order with their activity summary. On SQLite, rows come as
  * arrays from a prepared statement (about half the cost of row objects at 10,000 users),
- * run while holding Kysely's connection so no open transaction of another request is seen;
- * `+u.org_id` makes SQLite read the table in id order instead of sorting it.
+ * each page run while holding Kysely's connection so no open transaction of another request
+ * is seen; `+u.org_id` makes SQLite read the table in id order instead of sorting it. Pages
+ * may see commits made between them: like the list's other reads, the answer is then newer
+ * than the version it is cached under, never older (lib/db/data-version.ts).
  */
-async function readUsers(store: Store, orgId: number): Promise<UserWithActivity[]> {
+async function readUsers(store: Store, orgId: number, page: number): Promise<UserWithActivity[]> {
   const sqlite = store.sqlite;
   if (sqlite) {
     let stmt = sqliteUsers.get(sqlite);
     if (!stmt) {
-      stmt = sqlite.prepare<[number], unknown[]>(SQLITE_USERS).raw(true);
+      stmt = sqlite.prepare<[number, number, number], unknown[]>(SQLITE_USERS).raw(true);
       sqliteUsers.set(sqlite, stmt);
     }
     const prepared = stmt;
-    return store.db.connection().execute(async () => prepared.all(orgId).map(toRecord));
+    const all: UserWithActivity[] = [];
+    for (let after = 0; ;) {
+      const rows = await store.db.connection().execute(async () => prepared.all(orgId, after, page).map(toRecord));
+      for (const u of rows) all.push(u);
+      if (rows.length < page) return all;
+      after = rows[rows.length - 1]!.id;
+      await yieldToRequests();
+    }
   }
   const rows = await store.db
     .selectFrom("users as u")
@@ -119,8 +146,8 @@ async function readUsers(store: Store, orgId: number): Promise<UserWithActivity[
 }
 
 /** Every user listed as of asOf (SPEC §4 and §6), in the order the store first knew them. */
-export async function listUsers(store: Store, orgId: number, q: ListUsersQuery): Promise<UserRow[]> {
-  return readUserRows(store, orgId, q, { listed: false, only: null });
+export async function listUsers(store: Store, orgId: number, q: ListUsersQuery, paging: ListUsersPaging = PAGING): Promise<UserRow[]> {
+  return readUserRows(store, orgId, q, { listed: false, only: null, paging });
 }
 
 /**
@@ -128,7 +155,7 @@ export async function listUsers(store: Store, orgId: number, q: ListUsersQuery):
  * the users API answer.
  */
 export async function listListedUsers(store: Store, orgId: number, q: ListUsersQuery): Promise<ListedUser[]> {
-  return readUserRows(store, orgId, q, { listed: true, only: null }) as Promise<ListedUser[]>;
+  return readUserRows(store, orgId, q, { listed: true, only: null, paging: PAGING }) as Promise<ListedUser[]>;
 }
 
 /**
@@ -136,40 +163,48 @@ export async function listListedUsers(store: Store, orgId: number, q: ListUsersQ
  * same rows; null when the organization has no such user or does not list it (a deleted user).
  */
 export async function getListedUser(store: Store, orgId: number, userId: number, q: ListUsersQuery): Promise<ListedUser | null> {
-  const rows = (await readUserRows(store, orgId, q, { listed: true, only: userId })) as ListedUser[];
+  const rows = (await readUserRows(store, orgId, q, { listed: true, only: userId, paging: PAGING })) as ListedUser[];
   return rows[0] ?? null;
 }
 
-async function readUserRows(store: Store, orgId: number, q: ListUsersQuery, o: { listed: boolean; only: number | null }): Promise<UserRow[]> {
+async function readUserRows(
+  store: Store,
+  orgId: number,
+  q: ListUsersQuery,
+  o: { listed: boolean; only: number | null; paging: ListUsersPaging },
+): Promise<UserRow[]> {
   const asOfDay = parseDate(q.asOf);
   if (asOfDay === null) throw new Error(`invalid asOf ${JSON.stringify(q.asOf)}`);
   const db = store.db;
 
   // Each user with the summary of their active days (user_activity, kept at ingest).
-  const everyone = await readUsers(store, orgId);
+  const everyone = await readUsers(store, orgId, o.paging.page);
   const users = o.only === null ? everyone : everyone.filter((u) => u.id === o.only);
 
   // The summary is the answer when the user's last active day is not after asOf (always so
   // for today); the days up to asOf of anyone active later are counted from user_day.
   const start = activityStartDay(q.deployment);
   const activity = new Map<number, UserActivity>();
-  let later = false;
+  const later: number[] = [];
   for (const u of users) {
     if (u.days === null || u.last_day === null || u.last_ts === null) continue;
     if (Number(u.last_day) > asOfDay) {
-      later = true;
+      later.push(u.id);
       continue;
     }
     const counted = start === null ? Number(u.days) : Number(u.days) - Number(u.early_days);
     if (counted > 0) activity.set(u.id, { activeDays: counted, lastActiveMs: Number(u.last_ts) });
   }
-  if (later) {
+  // Some hundreds of users per statement (a yield between them, as for the pages above).
+  const chunk = o.paging.laterChunk;
+  for (let i = 0; i < later.length; i += chunk) {
+    if (i > 0) await yieldToRequests();
     let days = db
       .selectFrom("user_day")
       .select((eb) => ["user_id", eb.fn.countAll<number>().as("days"), eb.fn.max("last_ts").as("last_ts")])
       .where("org_id", "=", orgId)
       .where("day", "<=", asOfDay)
-      .where("user_id", "in", (eb) => eb.selectFrom("user_activity").select("user_id").where("org_id", "=", orgId).where("last_day", ">", asOfDay));
+      .where("user_id", "in", later.slice(i, i + chunk));
     if (start !== null) days = days.where("day", ">=", start);
     for (const r of await days.groupBy("user_id").execute()) {
       activity.set(Number(r.user_id), { activeDays: Number(r.days), lastActiveMs: Number(r.last_ts) });
@@ -220,7 +255,9 @@ async function readUserRows(store: Store, orgId: number, q: ListUsersQuery, o: {
 
   const ctx = { asOfDay, deployment: q.deployment };
   const rows: UserRow[] = [];
-  for (const u of users) {
+  for (let i = 0; i < users.length; i++) {
+    if (i > 0 && i % o.paging.page === 0) await yieldToRequests();
+    const u = users[i]!;
     const row = buildUserRow(u, activity.get(u.id) ?? NO_ACTIVITY, lifecycle.get(u.id) ?? [], ctx);
     if (!row) continue;
     if (o.listed) {

@@ -190,6 +190,8 @@ describe(`rollups on ${testStoreKind()}`, () => {
         }
 
         const listed = await listUsers(store, orgId, { asOf, deployment });
+        // The same answer when read 7 users per page, and the days up to a past asOf 3 users per statement.
+        expect(await listUsers(store, orgId, { asOf, deployment }, { page: 7, laterChunk: 3 }), `${label} in pages`).toEqual(listed);
         const idByEmail = new Map(users.map((u) => [u.email, u.id]));
         for (const row of listed) {
           const rows = (byUser.get(idByEmail.get(row.email)!) ?? []).filter((r) => r.day <= asOfDay && r.day >= start);
