@@ -135,6 +135,10 @@ export async function flushJobRuns(store: Store, options: { wait?: boolean } = {
   const pending = pendingRuns.get(store.db);
   const sqlite = store.sqlite;
   if (!pending || !sqlite) return;
+  if (options.wait) {
+    clearTimeout(retryTimers.get(store.db));
+    retryTimers.delete(store.db);
+  }
   for (const [name, p] of [...pending]) {
     try {
       if (!options.wait) {
@@ -175,7 +179,10 @@ async function recordRun(store: Store, name: string, run: Run): Promise<number> 
   }
   retryLater(store);
   if (p.reset) return p.failures;
-  const row = await store.db.selectFrom("job_state").select("consecutive_failures").where("name", "=", name).executeTakeFirst();
+  // Read in the same synchronous step as the attempt (a WAL read does not wait for the writer),
+  // so a retry cannot write the kept runs between the two and have them counted twice.
+  const query = store.db.selectFrom("job_state").select("consecutive_failures").where("name", "=", name).compile();
+  const row = sqlite.prepare(query.sql).get(...(query.parameters as unknown[])) as { consecutive_failures: number } | undefined;
   return Number(row?.consecutive_failures ?? 0) + p.failures;
 }
 
