@@ -12,6 +12,7 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/types";
+import { executeIfFree } from "../db/write-if-free";
 import { env } from "../env";
 import type { Account } from "./accounts";
 import { hashSecret } from "./keys";
@@ -73,11 +74,14 @@ export async function accountForSession(db: Kysely<Database>, token: string, now
   const { idleMs, maxMs } = sessionLimits();
   const lastSeen = Number(row.last_seen_at ?? row.created_at);
   const end = Math.min(Number(row.expires_at), Number(row.created_at) + maxMs);
+  // Neither write waits for the SQLite write lock (on the event loop, every request would wait
+  // for a CLI ingest's batch): when it is taken, an ended session is deleted by a later request
+  // or the daily purge, and the touch is made by a later request (one a minute is enough).
   if (now >= end || now - lastSeen > idleMs) {
-    await db.deleteFrom("sessions").where("token_hash", "=", hash).execute();
+    await executeIfFree(db, db.deleteFrom("sessions").where("token_hash", "=", hash));
     return null;
   }
-  if (now - lastSeen >= TOUCH_EVERY_MS) await db.updateTable("sessions").set({ last_seen_at: now }).where("token_hash", "=", hash).execute();
+  if (now - lastSeen >= TOUCH_EVERY_MS) await executeIfFree(db, db.updateTable("sessions").set({ last_seen_at: now }).where("token_hash", "=", hash));
   return { id: row.id, username: row.username, defaultOrgId: row.default_org_id };
 }
 

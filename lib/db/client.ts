@@ -69,8 +69,20 @@ export async function openStore(url: string = env().ORGTRAIL_DATABASE_URL): Prom
   // 128 MiB of page cache keeps the event indexes' hot pages in memory during large ingests.
   sqlite.pragma("cache_size = -131072");
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite) });
+  sqliteHandles.set(db, sqlite);
   await migrateToLatest(db as Kysely<unknown>, dialect);
   return { db, dialect, url, sqlite, close: () => db.destroy() };
+}
+
+const sqliteHandles = new WeakMap<object, BetterSqlite3.Database>();
+
+/**
+ * The better-sqlite3 handle under a SQLite store's Kysely instance (undefined for PostgreSQL
+ * and for a transaction), so that code given only `db` can write without waiting for the lock
+ * (lib/db/write-if-free.ts).
+ */
+export function sqliteOf(db: object): BetterSqlite3.Database | undefined {
+  return sqliteHandles.get(db);
 }
 
 /**
