@@ -15,6 +15,8 @@
 //     [--no-write]  (leave docs/PERFORMANCE.md alone)  [--smoke]  (50k events, 3 runs, no file write: CI)
 // Results go to stdout as Markdown tables, and into docs/PERFORMANCE.md between the bench markers.
 // ORGTRAIL_BENCH_DIR (default .bench) holds the generated files and the SQLite store.
+// ORGTRAIL_BENCH_SERVER_NODE_FLAGS: node flags for the server (e.g. --trace-gc: its output is in
+// the server's log, .bench/server-PORT.log).
 import { spawn, spawnSync } from "node:child_process";
 import {
   closeSync,
@@ -289,6 +291,8 @@ interface Server {
   auth: Record<string, string>;
 }
 
+const serverNodeFlags = (process.env.ORGTRAIL_BENCH_SERVER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+
 /** Starts the built server on the store with a fresh admin account; stops it (and its children) after. */
 async function withServer(databaseUrl: string, fn: (server: Server) => Promise<void>): Promise<void> {
   const key = spawnSync(process.execPath, [cli, "admin", "create", "bench"], {
@@ -301,7 +305,7 @@ async function withServer(databaseUrl: string, fn: (server: Server) => Promise<v
   mkdirSync(benchDir, { recursive: true });
   const logFile = join(benchDir, `server-${port}.log`);
   const out = openSync(logFile, "w");
-  const server = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
+  const server = spawn(process.execPath, [...serverNodeFlags, nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: root,
     env: { ...baseEnv, ORGTRAIL_DATABASE_URL: databaseUrl },
     stdio: ["ignore", out, out],
