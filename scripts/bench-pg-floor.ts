@@ -18,7 +18,8 @@
 // CPU of PostgreSQL = utime + stime of the postmaster, its live children and its reaped ones
 // (cutime + cstime), before and after: exact, backends that exit included.
 //   node --import tsx/esm scripts/bench-pg-floor.ts [--events N] [--input FILE] [--runs 2]
-//        [--only cli,copy,...] [--durable] [--dir /tmp/pgfloor]
+//        [--only cli,copy,...] [--durable] [--dir /tmp/pgfloor] [--keep]
+// --keep leaves the cluster running with the CLI's databases (to look at their plans); it prints how to stop it.
 import { spawn, spawnSync } from "node:child_process";
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -61,6 +62,7 @@ const { values } = parseArgs({
     durable: { type: "boolean", default: false },
     batch: { type: "string", default: "25000" },
     dir: { type: "string", default: "/tmp/pgfloor" },
+    keep: { type: "boolean", default: false },
   },
 });
 const runs = Number(values.runs);
@@ -192,7 +194,7 @@ async function startCluster(durable: boolean): Promise<Cluster> {
       rmSync(dataDir, { recursive: true, force: true });
     }
   };
-  process.once("exit", stop);
+  if (!values.keep) process.once("exit", stop);
   return { baseUrl: baseUrlFor(port), dataDir, postmaster, stop };
 }
 
@@ -599,7 +601,7 @@ async function main(): Promise<void> {
     let source: { db: string; events: number } | null = null;
     for (let run = 1; run <= cliRuns; run++) {
       const r = await runCli(cluster, file, run);
-      if (source) await dropDatabase(cluster.baseUrl, r.db);
+      if (source && !values.keep) await dropDatabase(cluster.baseUrl, r.db);
       else source = r;
     }
     if (!only.includes("cli"))
@@ -623,18 +625,22 @@ async function main(): Promise<void> {
       // One copy of the rows in memory at a time: the text variants, then the binary one.
       if (text) {
         dump = await dumpOf(false);
-        if (!floors.includes("copy-binary")) await dropDatabase(cluster.baseUrl, source!.db);
+        if (!floors.includes("copy-binary") && !values.keep) await dropDatabase(cluster.baseUrl, source!.db);
         for (let run = 1; run <= runs; run++) for (const v of floors) if (v !== "copy-binary") await runFloor(cluster, v, run, dump, source!.events);
         dump = null;
       }
       if (floors.includes("copy-binary")) {
         dump = await dumpOf(true);
-        await dropDatabase(cluster.baseUrl, source!.db);
+        if (!values.keep) await dropDatabase(cluster.baseUrl, source!.db);
         for (let run = 1; run <= runs; run++) await runFloor(cluster, "copy-binary", run, dump, source!.events);
       }
     }
   } finally {
-    cluster.stop();
+    if (values.keep)
+      log(
+        `kept: ${cluster.baseUrl} (databases floor_cli_*); stop it with: runuser -u postgres -- ${join(PG_BIN, "pg_ctl")} -D ${cluster.dataDir} -m fast stop`,
+      );
+    else cluster.stop();
   }
   process.stdout.write(
     `\n| variant | run | events | wall s | events/s | client CPU s | PostgreSQL CPU s | PG µs/event | PG by process | load before → after | note |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|\n`,
