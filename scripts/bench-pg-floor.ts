@@ -21,7 +21,7 @@
 //        [--only cli,copy,...] [--durable] [--dir /tmp/pgfloor] [--keep]
 // --keep leaves the cluster running with the CLI's databases (to look at their plans); it prints how to stop it.
 import { spawn, spawnSync } from "node:child_process";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -97,7 +97,7 @@ async function inputFile(): Promise<string> {
     }
     lines.close();
     await new Promise<void>((r, j) => w.end((e?: Error | null) => (e ? j(e) : r())));
-    spawnSync("mv", [`${out}.part`, out]);
+    renameSync(`${out}.part`, out);
     return out;
   }
   const n = Number(values.events ?? "1000000");
