@@ -139,7 +139,7 @@ export async function* parseInWorkers(
   }
 }
 
-/** The `parallel` option of ingestNdjson: parse in `workers` threads (units of `unitBytes`). */
-export function workerParser(workers: number, unitBytes?: number): ParallelParser {
-  return (chunks, o) => parseInWorkers(chunks, { ...o, workers, unitBytes });
+/** The `parallel` option of ingestNdjson: parse in `workers` threads (units of `unitBytes`, at most `maxInFlight` at once). */
+export function workerParser(workers: number, unitBytes?: number, maxInFlight?: number): ParallelParser {
+  return (chunks, o) => parseInWorkers(chunks, { ...o, workers, unitBytes, maxInFlight });
 }
