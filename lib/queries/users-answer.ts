@@ -87,8 +87,9 @@ function lastMade(entry: Entry | undefined): Made | null {
  * data version it was made at (organizations.last_seq and the data_versions counter, moved by
  * triggers on every change of users, activity and lifecycle, from any process). A request
  * reads the version first (one indexed row) and reuses the answer only when it is the same,
- * so an ingest or an import, here or in another process, is seen by the next request.
- * Concurrent requests for a missing answer share one computation.
+ * so an ingest or an import, here or in another process, is seen by the next request (while a
+ * bulk load runs, by a request at most BULK_LAG_MS later: above). Concurrent requests for a
+ * missing answer share one computation.
  */
 const cache = new Map<string, Entry>();
 /** About 4 MB per 10,000-user answer with its compressed forms. */
@@ -200,8 +201,8 @@ function startEntry(key: string, from: Omit<Entry, "answer" | "settled" | "previ
  * batch or an import usually finds it made. Each request earns at most one such rebuild (a
  * rebuilt answer nobody asked for is not rebuilt again), so the background work is bounded by
  * the requests, and a long ingest nobody watches costs one rebuild per answer. The versions
- * are read every POLL_MS (one indexed row per answer). A stale answer is still never served:
- * a request after a change that finds no fresh answer builds it.
+ * are read every POLL_MS (one indexed row per answer). Outside a bulk load a stale answer is
+ * never served: a request after a change that finds no fresh answer builds it.
  */
 const KEEP_WARM_MS = 5 * 60_000;
 const POLL_MS = 1_000;
