@@ -255,7 +255,8 @@ async function ingest(label: string, databaseUrl: string, file: string): Promise
     seconds: r.seconds,
     cpuSeconds: r.cpuSeconds,
     peakRssMb: r.peakRssMb,
-    goal: "≥ 0.5× DuckDB's load",
+    // Issue 14's goals: SQLite against DuckDB's load of the same file, PostgreSQL in events/s.
+    goal: label === "SQLite" ? `≥ ${SQLITE_INGEST_GOAL}× DuckDB's load` : "≥ 100,000 events/s",
     peakRssGoalMb: INGEST_PEAK_RSS_GOAL_MB,
   });
 }
@@ -550,15 +551,25 @@ function latencyTable(): string {
 
 const rate = (events: number, seconds: number) => Math.round(events / seconds).toLocaleString("en");
 
+/** Issue 14: the SQLite CLI ingest at least this fraction of DuckDB's load speed (stretch 0.5). */
+const SQLITE_INGEST_GOAL = 0.25;
+/** Goals in events/s, met or not by the row's wall-time rate. */
+const RATE_GOALS: Record<string, number> = { "≥ 500,000 events/s": 500_000, "≥ 100,000 events/s": 100_000 };
+
 function table(): string {
   const header =
     "| measurement | events | wall s | CPU s | events/s (wall) | events/s (CPU) | peak RSS (MB) | goal | vs DuckDB load |\n|---|---:|---:|---:|---:|---:|---:|---|---:|";
   const body = rows.map((r) => {
-    const versus =
-      duck && r.what.startsWith("orgtrail ingest")
-        ? `${(duck.loadSeconds / r.seconds).toFixed(2)}× ${duck.loadSeconds / r.seconds >= 0.5 ? "met" : "**missed**"}`
-        : "";
-    const goals = [r.goal === "≥ 500,000 events/s" ? `${r.goal}: ${r.events / r.seconds >= 500_000 ? "met" : "**missed**"}` : r.goal];
+    const ratio = duck && r.what.startsWith("orgtrail ingest") ? duck.loadSeconds / r.seconds : null;
+    const versus = ratio === null ? "" : `${ratio.toFixed(2)}×`;
+    const rateGoal = r.goal === undefined ? undefined : RATE_GOALS[r.goal];
+    const goals = [
+      rateGoal !== undefined
+        ? `${r.goal}: ${r.events / r.seconds >= rateGoal ? "met" : "**missed**"}`
+        : ratio !== null && r.goal?.endsWith("DuckDB's load")
+          ? `${r.goal}: ${ratio >= SQLITE_INGEST_GOAL ? "met" : "**missed**"}`
+          : r.goal,
+    ];
     if (r.peakRssGoalMb !== undefined) goals.push(`peak RSS ≤ ${r.peakRssGoalMb} MB: ${r.peakRssMb <= r.peakRssGoalMb ? "met" : "**missed**"}`);
     if (r.flatMemory) goals.push(flatMemoryGoal(r.flatMemory));
     const goal = goals.filter(Boolean).join("; ");
