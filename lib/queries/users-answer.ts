@@ -66,7 +66,7 @@ interface Made {
  * rebuilds each taken answer at most every BULK_REBUILD_MS. Once the load ends (its row is
  * removed, or its heartbeat is older than BULK_LIVE_MS) the next request is exact again.
  */
-export const BULK_LAG_MS = 5_000;
+export const BULK_LAG_MS = 10_000;
 const BULK_REBUILD_MS = 2_000;
 
 /** The entry's newest made answer if it was made from a version read less than BULK_LAG_MS before `now`. */
