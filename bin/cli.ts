@@ -67,7 +67,7 @@ const CLI_BATCH_EVENTS = 25_000;
  * off the heap) and enough must be queued to keep the workers busy meanwhile: 32. PostgreSQL's
  * writer awaits the server, so each parsed unit arrives at once as JavaScript objects on the
  * heap: 8 are as fast (80.3 s against 82.6 s at 5M events) and the peak RSS is 530 MB
- * instead of 1,220 (docs/PERFORMANCE.md, "The write path, phase 2").
+ * instead of 1,220 (docs/SCALING.md, after "Migration 0031").
  */
 const IN_FLIGHT = { sqlite: 32, postgres: 8 } as const;
 
