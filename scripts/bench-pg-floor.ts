@@ -1,6 +1,6 @@
 // Measurement (not a test): the floor PostgreSQL itself puts under `orgtrail ingest` on this
 // machine (issue 14, docs/PERFORMANCE.md, "PostgreSQL ingest: the floor (measured)"). On its own
-// PostgreSQL 15 cluster (loopback, a port of 5600–5699, the bench's settings: fsync off unless
+// PostgreSQL 15 cluster (loopback, a free port, the bench's settings: fsync off unless
 // --durable), for the same events:
 //   cli                  `orgtrail ingest FILE` into a fresh database (ORGTRAIL_INGEST_PROFILE=1):
 //                        wall, the CLI's CPU, PostgreSQL's CPU, its statements (pg_stat_statements)
@@ -21,8 +21,7 @@
 //        [--only cli,copy,...] [--durable] [--dir /tmp/pgfloor] [--keep]
 // --keep leaves the cluster running with the CLI's databases (to look at their plans); it prints how to stop it.
 import { spawn, spawnSync } from "node:child_process";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -33,7 +32,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { openStore } from "../lib/db/client";
-import { baseUrlFor, createDatabaseAt, PG_BIN } from "../tests/support/postgres";
+import { createDatabaseAt, PG_BIN, startPostgres } from "../tests/support/postgres";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const cli = join(root, "bin", "orgtrail.mjs");
@@ -136,66 +135,22 @@ interface Cluster {
   baseUrl: string;
   dataDir: string;
   postmaster: number;
-  stop(): void;
-}
-
-/** The first port of 5600–5699 free on 127.0.0.1. */
-async function freePortInRange(): Promise<number> {
-  for (let port = 5600; port <= 5699; port++) {
-    const free = await new Promise<boolean>((done) => {
-      const s = createServer();
-      s.once("error", () => done(false));
-      s.listen(port, "127.0.0.1", () => s.close(() => done(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error("no free port in 5600–5699");
-}
-
-function runPg(bin: string, args: string[]): void {
-  const asRoot = process.getuid?.() === 0;
-  const command = asRoot ? "runuser" : join(PG_BIN, bin);
-  const fullArgs = asRoot ? ["-u", "postgres", "--", join(PG_BIN, bin), ...args] : args;
-  const r = spawnSync(command, fullArgs, { encoding: "utf8", timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`${bin} failed (exit ${r.status ?? r.signal}): ${r.stderr || r.stdout || String(r.error)}`);
+  stop(): Promise<void>;
 }
 
 /**
- * A cluster like tests/support/postgres.ts's (which the bench uses): fsync, synchronous_commit
- * and full_page_writes off; with --durable, PostgreSQL's defaults (all on). pg_stat_statements
- * loaded, to split the CLI's PostgreSQL time by statement.
+ * A cluster as the tests and the bench start it (tests/support/postgres.ts: fsync,
+ * synchronous_commit and full_page_writes off; with --durable, PostgreSQL's defaults), with
+ * pg_stat_statements loaded to split the CLI's PostgreSQL time by statement.
  */
 async function startCluster(durable: boolean): Promise<Cluster> {
-  const dataDir = mkdtempSync(join(workDir, "pg-"));
-  if (process.getuid?.() === 0) spawnSync("chown", ["postgres:postgres", dataDir]);
-  const port = await freePortInRange();
-  runPg("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
-  const settings = durable ? "" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off";
-  runPg("pg_ctl", [
-    "-D",
-    dataDir,
-    "-l",
-    join(dataDir, "log"),
-    "-w",
-    "-t",
-    "30",
-    "-o",
-    `-c listen_addresses=127.0.0.1 -p ${port} -k ${dataDir} ${settings} -c max_connections=50 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=1000`,
-    "start",
-  ]);
-  const postmaster = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
-  let stopped = false;
-  const stop = () => {
-    if (stopped) return;
-    stopped = true;
-    try {
-      runPg("pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "stop"]);
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  };
-  if (!values.keep) process.once("exit", stop);
-  return { baseUrl: baseUrlFor(port), dataDir, postmaster, stop };
+  const cluster = await startPostgres({
+    durable,
+    settings: ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.max=1000"],
+    keep: values.keep,
+  });
+  const postmaster = Number(readFileSync(join(cluster.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+  return { baseUrl: cluster.baseUrl, dataDir: cluster.dataDir, postmaster, stop: () => cluster.stop() };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -640,7 +595,7 @@ async function main(): Promise<void> {
       log(
         `kept: ${cluster.baseUrl} (databases floor_cli_*); stop it with: runuser -u postgres -- ${join(PG_BIN, "pg_ctl")} -D ${cluster.dataDir} -m fast stop`,
       );
-    else cluster.stop();
+    else await cluster.stop();
   }
   process.stdout.write(
     `\n| variant | run | events | wall s | events/s | client CPU s | PostgreSQL CPU s | PG µs/event | PG by process | load before → after | note |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|\n`,

@@ -12,6 +12,8 @@ export const PG_BIN = process.env.ORGTRAIL_PG_BIN ?? "/usr/lib/postgresql/15/bin
 export interface TestCluster {
   /** Base URL of the cluster, without a database name. */
   baseUrl: string;
+  /** Its data directory (postmaster.pid, the log). */
+  dataDir: string;
   /** URL of one database on the cluster. */
   url(dbName: string): string;
   /** Creates a database and returns its URL. */
@@ -59,7 +61,16 @@ export async function createDatabaseAt(baseUrl: string, name: string): Promise<s
   return `${baseUrl}/${name}`;
 }
 
-export async function startPostgres(): Promise<TestCluster> {
+export interface ClusterOptions {
+  /** PostgreSQL's defaults for fsync, synchronous_commit and full_page_writes (tests turn them off). */
+  durable?: boolean;
+  /** More settings, each `name=value`. */
+  settings?: string[];
+  /** Leave it running when this process exits (a bench's --keep). */
+  keep?: boolean;
+}
+
+export async function startPostgres(options: ClusterOptions = {}): Promise<TestCluster> {
   if (!existsSync(join(PG_BIN, "initdb"))) {
     throw new Error(`PostgreSQL 15 is not installed (${PG_BIN} is missing): run \`apt-get update && apt-get install -y postgresql\``);
   }
@@ -92,7 +103,7 @@ export async function startPostgres(): Promise<TestCluster> {
   };
   // If the test runner dies without teardown, do not leave a postgres behind.
   const onExit = () => stopSync();
-  process.once("exit", onExit);
+  if (!options.keep) process.once("exit", onExit);
 
   try {
     run("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
@@ -105,7 +116,11 @@ export async function startPostgres(): Promise<TestCluster> {
       "-t",
       "30",
       "-o",
-      `-c listen_addresses=127.0.0.1 -p ${port} -k ${dataDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+      [
+        `-c listen_addresses=127.0.0.1 -p ${port} -k ${dataDir} -c max_connections=200`,
+        ...(options.durable ? [] : ["fsync=off", "synchronous_commit=off", "full_page_writes=off"].map((x) => `-c ${x}`)),
+        ...(options.settings ?? []).map((x) => `-c ${x}`),
+      ].join(" "),
       "start",
     ]);
     started = true;
@@ -118,6 +133,7 @@ export async function startPostgres(): Promise<TestCluster> {
   const baseUrl = baseUrlFor(port);
   return {
     baseUrl,
+    dataDir,
     url: (dbName) => {
       assertDatabaseName(dbName);
       return `${baseUrl}/${dbName}`;
