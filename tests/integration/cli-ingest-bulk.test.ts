@@ -1,13 +1,12 @@
 // `orgtrail ingest` as a bulk writer beside a server (docs/PERFORMANCE.md, "Dashboard routes
 // while a CLI ingest runs"): it runs below the server's CPU priority, and says in
 // `bulk_writers` that it is loading the organization from its start until it exits.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { getPriority } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "@/lib/db/client";
-import { PROJECT_ROOT, runCli } from "../support/server";
+import { spawnCli } from "../support/http-fakes";
+import { runCli } from "../support/server";
 import { createTestDatabaseUrl, testStoreKind } from "../support/store";
 
 /** The nice value of a process, from /proc/<pid>/stat (the 19th field; the name in parentheses may hold spaces). */
@@ -32,12 +31,7 @@ describe(`orgtrail ingest as a bulk writer (${testStoreKind()})`, () => {
   });
 
   /** `ingest -` with its input still open: the test writes and ends it. */
-  function startIngest(args: string[]): ChildProcessWithoutNullStreams {
-    const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ORGTRAIL_DEMO: "0", ORGTRAIL_DATABASE_URL: databaseUrl };
-    for (const key of Object.keys(env)) if (key.startsWith("VITEST") || key === "NODE_ENV") delete env[key];
-    return spawn(process.execPath, [join(PROJECT_ROOT, "bin/orgtrail.mjs"), "ingest", ...args, "-"], { cwd: PROJECT_ROOT, env });
-  }
-  const exited = (child: ChildProcessWithoutNullStreams) => new Promise<number | null>((resolve) => child.once("close", resolve));
+  const startIngest = (args: string[]) => spawnCli(["ingest", ...args, "-"], { ORGTRAIL_DATABASE_URL: databaseUrl }, { stdin: true });
   const writers = async () => store.db.selectFrom("bulk_writers").select(["holder", "started_at", "beat_at"]).execute();
 
   async function untilWriting(pid: number): Promise<void> {
@@ -49,12 +43,11 @@ describe(`orgtrail ingest as a bulk writer (${testStoreKind()})`, () => {
   }
 
   it("runs at nice 10 or lower priority, is listed while it loads, and is gone when it exits", async () => {
-    const child = startIngest([]);
-    const done = exited(child);
+    const { child, done } = startIngest([]);
     await untilWriting(child.pid!);
     expect(niceOf(child.pid!)).toBeGreaterThanOrEqual(10);
-    child.stdin.end(Array.from({ length: 20 }, (_, i) => line(i + 1)).join("\n") + "\n");
-    expect(await done).toBe(0);
+    child.stdin!.end(Array.from({ length: 20 }, (_, i) => line(i + 1)).join("\n") + "\n");
+    expect((await done).code).toBe(0);
     expect(await writers()).toEqual([]);
     const stored = await store.db
       .selectFrom("events")
@@ -64,12 +57,11 @@ describe(`orgtrail ingest as a bulk writer (${testStoreKind()})`, () => {
   }, 60_000);
 
   it("keeps the priority it was started with under --nice 0, and refuses a nice value out of range", async () => {
-    const child = startIngest(["--nice", "0"]);
-    const done = exited(child);
+    const { child, done } = startIngest(["--nice", "0"]);
     await untilWriting(child.pid!);
     expect(niceOf(child.pid!)).toBe(getPriority());
-    child.stdin.end();
-    expect(await done).toBe(0);
+    child.stdin!.end();
+    expect((await done).code).toBe(0);
     const bad = await runCli(["ingest", "--nice", "20", "-"], { databaseUrl, input: "" });
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain("--nice must be an integer from 0 to 19");

@@ -74,14 +74,14 @@ export interface SpawnedCli {
   kill9(): void;
 }
 
-/** `node bin/orgtrail.mjs ...args` in its own process group, for a test that kills it. */
-export function spawnCli(args: string[], env: Record<string, string>): SpawnedCli {
+/** `node bin/orgtrail.mjs ...args` in its own process group, for a test that kills it (or writes its stdin: `stdin`). */
+export function spawnCli(args: string[], env: Record<string, string>, options: { stdin?: boolean } = {}): SpawnedCli {
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(childEnv)) if (key.startsWith("VITEST") || key === "NODE_ENV" || key === "TEST") delete childEnv[key];
   const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin/orgtrail.mjs"), ...args], {
     cwd: PROJECT_ROOT,
     detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [options.stdin ? "pipe" : "ignore", "pipe", "pipe"],
     env: { ...childEnv, NEXT_TELEMETRY_DISABLED: "1", ORGTRAIL_DEMO: "0", ...env },
   });
   let stdout = "";
