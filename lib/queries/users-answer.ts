@@ -10,6 +10,7 @@ import { readDataState } from "../db/data-version";
 import { usersToCsv } from "../export/users-csv";
 import type { CachedAnswer } from "../http/encoded-response";
 import type { Encoding } from "../http/precompressed";
+import { BULK_LAG_MS, BULK_REBUILD_MS } from "./bulk-lag";
 import { listListedUsers, type ListUsersQuery } from "./list-users";
 
 const gzipAsync = promisify(gzip);
@@ -58,18 +59,12 @@ interface Made {
 }
 
 /**
- * While a bulk load writes the organization (`orgtrail ingest`: a committed batch every second
- * or so, lib/db/bulk-writers.ts), rebuilding the answer for every batch would keep the
- * server's one event loop busy (10,000 users: ~100 ms of reads and serializing per answer)
- * and make most users requests wait for a build. Then, and only then, an answer made at most
- * BULK_LAG_MS ago is served even though a newer batch is committed, and the refresh ahead
- * rebuilds each taken answer at most every BULK_REBUILD_MS. Once the load ends (its row is
- * removed, or its heartbeat is older than BULK_LIVE_MS) the next request is exact again.
+ * While a bulk load writes the organization, rebuilding the answer for every batch would keep
+ * the server's one event loop busy (10,000 users: ~100 ms of reads and serializing per answer)
+ * and make most users requests wait for a build: the answer may then lag by BULK_LAG_MS and is
+ * rebuilt at most every BULK_REBUILD_MS (the rule of lib/queries/bulk-lag.ts). This is the
+ * entry's newest made answer if it was made from a version read less than BULK_LAG_MS before `now`.
  */
-export const BULK_LAG_MS = 10_000;
-const BULK_REBUILD_MS = 2_000;
-
-/** The entry's newest made answer if it was made from a version read less than BULK_LAG_MS before `now`. */
 function recentAnswer(entry: Entry, now: number): UsersAnswer | null {
   if (entry.settled && now - entry.readAt < BULK_LAG_MS) return entry.settled;
   if (entry.previous && now - entry.previous.readAt < BULK_LAG_MS) return entry.previous.answer;

@@ -10,7 +10,8 @@ import { GET as getUsersRoute } from "@/app/api/v1/users/route";
 import { startBulkWriter } from "@/lib/db/bulk-writers";
 import { getStore, openStore, type Store } from "@/lib/db/client";
 import { resetEnvCache } from "@/lib/env";
-import { BULK_LAG_MS, usersAnswerBuilds, usersRowsBuilds } from "@/lib/queries/users-answer";
+import { BULK_LAG_MS } from "@/lib/queries/bulk-lag";
+import { usersAnswerBuilds, usersRowsBuilds } from "@/lib/queries/users-answer";
 import { runCli } from "../support/server";
 import { createTestDatabaseUrl, testStoreKind } from "../support/store";
 

@@ -2,6 +2,7 @@
 import { activityQuerySchema } from "@/lib/activity/params";
 import { formatDate } from "@/lib/audit/timestamp";
 import { orgRoute } from "@/lib/http/route";
+import { answerDuringBulk } from "@/lib/queries/bulk-lag";
 import { getActivity } from "@/lib/queries/get-activity";
 import { today } from "@/lib/today";
 
@@ -10,6 +11,7 @@ export const runtime = "nodejs";
 
 export const GET = orgRoute({ role: "reader", query: activityQuerySchema }, async (ctx) => {
   const asOf = ctx.query.asOf ?? formatDate(today());
-  const body = await getActivity(ctx.store, ctx.orgId, { period: ctx.query.period, asOf, deployment: ctx.deployment });
+  const q = { period: ctx.query.period, asOf, deployment: ctx.deployment };
+  const body = await answerDuringBulk(`activity|${q.period}|${q.asOf}|${q.deployment}`, ctx.store, ctx.orgId, () => getActivity(ctx.store, ctx.orgId, q));
   return Response.json(body, { headers: { "Cache-Control": "no-store" } });
 });
