@@ -3,6 +3,7 @@
 // `bulk_writers` that it is loading the organization from its start until it exits.
 import { readFileSync } from "node:fs";
 import { getPriority } from "node:os";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "@/lib/db/client";
 import { spawnCli } from "../support/http-fakes";
@@ -66,6 +67,26 @@ describe(`orgtrail ingest as a bulk writer (${testStoreKind()})`, () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain("--nice must be an integer from 0 to 19");
   }, 60_000);
+
+  it.runIf(testStoreKind() === "postgres")(
+    "vacuums user_activity after its batches (PostgreSQL: each batch leaves a dead version of every user row it updates)",
+    async () => {
+      const vacuums = async () => {
+        const { rows } = await sql<{ n: string }>`SELECT vacuum_count AS n FROM pg_stat_user_tables WHERE relname = 'user_activity'`.execute(store.db);
+        return Number(rows[0]?.n ?? 0);
+      };
+      const before = await vacuums();
+      const { child, done } = startIngest([]);
+      await untilWriting(child.pid!);
+      child.stdin!.end(Array.from({ length: 20 }, (_, i) => line(i + 100)).join("\n") + "\n");
+      expect((await done).code).toBe(0);
+      // The statistics reach other sessions within a second or so.
+      const deadline = Date.now() + 10_000;
+      while ((await vacuums()) <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(await vacuums()).toBeGreaterThan(before);
+    },
+    60_000,
+  );
 
   it("is removed when the ingest fails", async () => {
     const missing = await runCli(["ingest", "/no/such/file.ndjson"], { databaseUrl });
