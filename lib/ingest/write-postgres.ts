@@ -16,7 +16,7 @@ import { copyEvents } from "./copy-events";
 import { planEvents } from "./plan-batch";
 import { planQuarantine } from "./quarantine-plan";
 import { planRollups } from "./rollup-plan";
-import { RECENT_RECOUNT, StepClock, type BatchExtras, type BatchResult, type WriteStep } from "./write-plan";
+import { StepClock, type BatchExtras, type BatchResult, type WriteStep } from "./write-plan";
 
 const CHUNK = 5000;
 
@@ -275,14 +275,30 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
           [orgId, part.map((d) => d.user_id), part.map((d) => d.day), part.map((d) => d.events), part.map((d) => d.first_ts), part.map((d) => d.last_ts)],
         );
       }
+      // One write per user row: its days and, for the users with new days (rollups.recount),
+      // the 7/30/90-day counts ending on its new last day, read from user_day (this batch's rows
+      // included). Two statements (the upsert, then RECENT_RECOUNT as on SQLite) left two dead
+      // versions of each such row per batch: PostgreSQL's table grew to 20× its live size.
       for (const part of chunks(rollups.userActivity)) {
         await client.query(
-          `INSERT INTO user_activity (org_id, user_id, days, early_days, first_day, last_day, last_ts)
-           SELECT $1, * FROM unnest($2::integer[], $3::integer[], $4::integer[], $5::integer[], $6::integer[], $7::bigint[])
+          `INSERT INTO user_activity (org_id, user_id, days, early_days, first_day, last_day, last_ts, d7, d30, d90)
+           SELECT $1, u.user_id, u.days, u.early_days, u.first_day, u.last_day, u.last_ts, r.d7, r.d30, r.d90
+           FROM unnest($2::integer[], $3::integer[], $4::integer[], $5::integer[], $6::integer[], $7::bigint[])
+             AS u (user_id, days, early_days, first_day, last_day, last_ts)
+           LEFT JOIN user_activity ex ON ex.org_id = $1 AND ex.user_id = u.user_id
+           CROSS JOIN LATERAL (SELECT GREATEST(u.last_day, ex.last_day) AS last_day) l
+           CROSS JOIN LATERAL (
+             SELECT COALESCE(SUM(CASE WHEN ud.day > l.last_day - 7 THEN 1 ELSE 0 END), 0) AS d7,
+                    COALESCE(SUM(CASE WHEN ud.day > l.last_day - 30 THEN 1 ELSE 0 END), 0) AS d30,
+                    COUNT(*) AS d90
+             FROM user_day ud WHERE u.days > 0 AND ud.org_id = $1 AND ud.user_id = u.user_id AND ud.day > l.last_day - 90) r
            ON CONFLICT (org_id, user_id) DO UPDATE SET days = user_activity.days + excluded.days,
              early_days = user_activity.early_days + excluded.early_days,
              first_day = LEAST(user_activity.first_day, excluded.first_day), last_day = GREATEST(user_activity.last_day, excluded.last_day),
-             last_ts = GREATEST(user_activity.last_ts, excluded.last_ts)`,
+             last_ts = GREATEST(user_activity.last_ts, excluded.last_ts),
+             d7 = CASE WHEN excluded.days > 0 THEN excluded.d7 ELSE user_activity.d7 END,
+             d30 = CASE WHEN excluded.days > 0 THEN excluded.d30 ELSE user_activity.d30 END,
+             d90 = CASE WHEN excluded.days > 0 THEN excluded.d90 ELSE user_activity.d90 END`,
           [
             orgId,
             part.map((u) => id(u.user_id)),
@@ -294,8 +310,6 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
           ],
         );
       }
-      for (const part of chunks(rollups.recount))
-        await client.query(`${RECENT_RECOUNT} WHERE org_id = $1 AND user_id = ANY($2::integer[])`, [orgId, part.map(id)]);
       if (rollups.dayActivity.length > 0) {
         await client.query(
           `INSERT INTO day_activity (org_id, day, users) SELECT $1, * FROM unnest($2::integer[], $3::integer[])
