@@ -37,15 +37,19 @@ export async function startBulkWriter(store: Store, orgId: number, clock: () => 
   // The heartbeats and the end run one after another on the store's connection.
   let pending: Promise<unknown> = Promise.resolve();
   let vacuum: Promise<unknown> | null = null;
+  let vacuumAt = -Infinity;
   return {
     beat() {
-      // PostgreSQL: every batch updates the row of each user it names in user_activity, twice
-      // (its days, then its recent counts), and the new versions go to new pages until the dead
-      // ones can be reused: autovacuum visits a table at most once a minute, so a long load left
-      // it 20× its live size (2,084 pages for 10,000 users at 5M events) and every activity
-      // query reads all of it. Vacuumed after each batch (one at a time, on another connection,
-      // never waited for) it stays near one batch's worth of dead rows.
-      if (store.dialect === "postgres" && !vacuum) {
+      // PostgreSQL: every batch writes a new version of the user_activity row of each user it
+      // names, and autovacuum visits a table at most once a minute, so a long load could leave it
+      // many times its live size (2,084 pages for 10,000 users after 5M events, 93 compacted),
+      // which every activity query reads whole. Vacuumed every BULK_BEAT_MS (from the first
+      // batch on, one at a time, on another connection, never waited for) it stays near a few
+      // seconds' worth of dead rows; after every batch it cost 20% more PostgreSQL CPU
+      // (docs/PERFORMANCE.md, "Dashboard routes while a CLI ingest runs").
+      const at = clock();
+      if (store.dialect === "postgres" && !vacuum && at - vacuumAt >= BULK_BEAT_MS) {
+        vacuumAt = at;
         vacuum = sql`VACUUM user_activity`
           .execute(store.db)
           .catch(() => undefined)
