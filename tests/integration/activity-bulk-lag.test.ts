@@ -66,12 +66,12 @@ describe(`activity answers during a bulk load on ${testStoreKind()}`, () => {
       const writer = await startBulkWriter(other, await defaultOrg(other));
       const before = await total();
       const panelBefore = await panel();
+      // The CLI takes a second or more: longer than BULK_REBUILD_MS, so the requests below may
+      // start a remake in the background, but they are served the answers made before it.
       await loginNewUser();
-      const computes = bulkLagComputes();
       // A batch committed just now: the answers made a moment ago are served as they are.
       expect(await total()).toBe(before);
       expect(await panel()).toBe(panelBefore);
-      expect(bulkLagComputes()).toBe(computes);
       // Never older than BULK_LAG_MS: the change shows within it while the load goes on.
       const changedBy = Date.now() + BULK_LAG_MS + 3_000;
       let seen = [before, panelBefore];
