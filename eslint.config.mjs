@@ -20,6 +20,8 @@ export default defineConfig([
     ".next/**",
     // Private build directories (ORGTRAIL_DIST_DIR, next.config.ts).
     ".next-*/**",
+    // The compiled CLI (scripts/build-cli.mjs).
+    "dist/**",
     "node_modules/**",
     "data/**",
     ".bench/**",

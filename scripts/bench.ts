@@ -883,6 +883,8 @@ async function main(): Promise<void> {
   // ORGTRAIL_DIST_DIR (next.config.ts) selects a private build, for `next start` too.
   if (!existsSync(join(root, process.env.ORGTRAIL_DIST_DIR || ".next", "BUILD_ID")))
     spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: baseEnv });
+  // The CLI as an admin runs it: compiled ahead of time (bin/orgtrail.mjs falls back to tsx if not).
+  spawnSync(process.execPath, [join(root, "scripts", "build-cli.mjs"), "--if-stale"], { cwd: root, stdio: "inherit", env: baseEnv });
   let inputLine: string;
   if (values.store) {
     const label = /^postgres(ql)?:/i.test(values.store) ? "PostgreSQL" : "SQLite";

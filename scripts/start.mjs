@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm start`: build when needed, prepare the store (migrations, demo organization, first
-// admin account), then serve the built app on HOST:PORT (default 127.0.0.1:3000).
+// `npm start`: build when needed (the app, and the compiled CLI), prepare the store (migrations,
+// demo organization, first admin account), then serve the built app on HOST:PORT (default
+// 127.0.0.1:3000).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -40,6 +41,9 @@ if (needsBuild()) {
   console.error("orgtrail: building the app (first start or changed sources)...");
   run(process.execPath, [nextBin, "build"]);
 }
+// The CLI compiled ahead of time (scripts/build-cli.mjs), after `next build` (which may rewrite
+// tsconfig.json, one of its inputs); if it cannot be built, the CLI runs through tsx.
+run(process.execPath, [join(root, "scripts", "build-cli.mjs"), "--if-stale", "--optional"]);
 run(process.execPath, [join(root, "bin", "orgtrail.mjs"), "init"]);
 
 const host = env.HOST || "127.0.0.1";

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, in order, stopping at the first failing step:
-//   format, lint, typecheck, unit, build, bundle, integration-sqlite, integration-postgres, e2e
+//   format, lint, typecheck, unit, build, build-cli, bundle, integration-sqlite, integration-postgres, e2e
 // First, the system packages the selected steps need (Chromium, PostgreSQL 15, promtool):
 // installed when missing if run as root with apt, else it stops at once with the command to
 // run (scripts/system-deps.mjs).
@@ -50,6 +50,8 @@ const steps = [
   { name: "typecheck", label: "tsc --noEmit", command: [bin("typescript/bin/tsc"), "--noEmit"] },
   vitestStep("unit", "unit"),
   { name: "build", label: "next build", command: [bin("next/dist/bin/next"), "build"] },
+  // The CLI the integration and e2e tests spawn runs compiled when this build is current (bin/orgtrail.mjs).
+  { name: "build-cli", label: "scripts/build-cli.mjs", command: [join(root, "scripts/build-cli.mjs")] },
   // First-load JavaScript of the dashboard pages, gzipped: fails over the 200 kB budget.
   { name: "bundle", label: "bundle-report (first-load JS budget)", command: ["--import", "tsx/esm", join(root, "scripts/bundle-report.ts")] },
   vitestStep("integration-sqlite", "integration", "sqlite"),
