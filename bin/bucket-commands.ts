@@ -1,19 +1,24 @@
 // `orgtrail export` and `orgtrail import-bucket`: bucket sync from the command line (docs/BUCKET_SYNC.md).
 import { collect } from "./cli-support";
 import type { Command } from "commander";
-import { openBucket } from "../lib/bucket/storage";
 import { openStore } from "../lib/db/client";
 import { findOrgBySlug } from "../lib/db/orgs";
 import { env } from "../lib/env";
-import { exportToBucket } from "../lib/export/bucket-export";
-import { importFromBucket } from "../lib/sources/bucket-source";
+
+/**
+ * The bucket modules, loaded by these commands only: they bring the S3 client and the metrics
+ * registry (~35 MB of memory), which every other command, `ingest` first (issue 14's memory
+ * goal, docs/PERFORMANCE.md), would otherwise load for nothing.
+ */
+const openBucket = async (url: string) => (await import("../lib/bucket/storage")).openBucket(url);
 
 async function exportCommand(opts: { to?: string; org: string[] }): Promise<number> {
   const url = opts.to ?? env().ORGTRAIL_BUCKET_URL;
   if (!url) throw new Error("export: give --to URL (file:///dir or s3://bucket/prefix) or set ORGTRAIL_BUCKET_URL");
-  const bucket = openBucket(url);
+  const bucket = await openBucket(url);
   const store = await openStore();
   try {
+    const { exportToBucket } = await import("../lib/export/bucket-export");
     for (const slug of opts.org) if (!(await findOrgBySlug(store.db, slug))) throw new Error(`no organization named ${JSON.stringify(slug)}`);
     let objects = 0;
     let events = 0;
@@ -44,9 +49,10 @@ async function exportCommand(opts: { to?: string; org: string[] }): Promise<numb
 async function importBucketCommand(opts: { from?: string; org?: string }): Promise<number> {
   const url = opts.from ?? env().ORGTRAIL_BUCKET_SOURCE_URL;
   if (!url) throw new Error("import-bucket: give --from URL (file:///dir or s3://bucket/prefix) or set ORGTRAIL_BUCKET_SOURCE_URL");
-  const bucket = openBucket(url);
+  const bucket = await openBucket(url);
   const store = await openStore();
   try {
+    const { importFromBucket } = await import("../lib/sources/bucket-source");
     const summary = await importFromBucket(store, bucket, {
       deployment: env().ORGTRAIL_DEPLOYMENT,
       org: opts.org,

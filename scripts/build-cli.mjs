@@ -70,6 +70,10 @@ async function buildInto(esbuild, staging, dist, files, sources, digestSources) 
     outdir: staging,
     outExtension: { ".js": ".mjs" },
     bundle: true,
+    // Modules the CLI imports on demand (pull, demo, import-users...) stay in chunks of their
+    // own, loaded with their packages only by the commands that need them: without splitting,
+    // esbuild hoists every package import to the top of the one file.
+    splitting: true,
     platform: "node",
     format: "esm",
     target: "node20",
