@@ -167,6 +167,8 @@ export interface RunCliOptions {
   input?: string | Buffer;
   /** Kill the CLI after this long (default 60 s). */
   timeoutMs?: number;
+  /** Another launcher than the project's bin/orgtrail.mjs (a copy of the project's). */
+  cliBin?: string;
 }
 
 export interface CliResult {
@@ -179,7 +181,7 @@ export interface CliResult {
 
 /** Runs `node bin/orgtrail.mjs ...args` on the given store. */
 export async function runCli(args: string[], options: RunCliOptions): Promise<CliResult> {
-  const child = spawn(process.execPath, [CLI_BIN, ...args], {
+  const child = spawn(process.execPath, [options.cliBin ?? CLI_BIN, ...args], {
     cwd: PROJECT_ROOT,
     detached: true,
     stdio: ["pipe", "pipe", "pipe"],
