@@ -7,21 +7,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getPanelRoute } from "@/app/api/v1/activity/panel/route";
 import { GET as getActivityRoute } from "@/app/api/v1/activity/route";
 import { startBulkWriter } from "@/lib/db/bulk-writers";
-import { getStore, openStore, type Store } from "@/lib/db/client";
-import { resetEnvCache } from "@/lib/env";
+import { openStore, type Store } from "@/lib/db/client";
 import { BULK_LAG_MS, bulkLagComputes } from "@/lib/queries/bulk-lag";
 import { ingestText } from "../support/bucket";
 import { runCli } from "../support/server";
-import { createTestDatabaseUrl, testStoreKind } from "../support/store";
+import { useInProcessApp } from "../support/inprocess-app";
+import { testStoreKind } from "../support/store";
 
 const EXAMPLE = new URL("../fixtures/small-org", import.meta.url).pathname;
-const saved = { ...process.env };
 
 describe(`activity answers during a bulk load on ${testStoreKind()}`, () => {
-  let databaseUrl = "";
-  let auth = "";
+  const app = useInProcessApp(async (databaseUrl) => {
+    expect((await runCli(["ingest", join(EXAMPLE, "events.ndjson")], { databaseUrl })).code).toBe(0);
+  });
+  const get = app.get;
   let logins = 0;
-  const get = (path: string) => new Request(`http://localhost${path}`, { headers: { authorization: auth } });
   const total = async () => ((await (await getActivityRoute(get("/api/v1/activity?period=30d"))).json()) as { totalActiveUsers: number }).totalActiveUsers;
   const panel = async () => ((await (await getPanelRoute(get("/api/v1/activity/panel?range=7"))).json()) as { activeUserCount: number }).activeUserCount;
   let other: Store;
@@ -41,21 +41,10 @@ describe(`activity answers during a bulk load on ${testStoreKind()}`, () => {
   const defaultOrg = async () => Number((await other.db.selectFrom("organizations").select("id").where("slug", "=", "default").executeTakeFirstOrThrow()).id);
 
   beforeAll(async () => {
-    databaseUrl = await createTestDatabaseUrl();
-    const key = (await runCli(["admin", "create", "boss"], { databaseUrl })).stdout.trim();
-    auth = `Basic ${Buffer.from(`boss:${key}`).toString("base64")}`;
-    expect((await runCli(["ingest", join(EXAMPLE, "events.ndjson")], { databaseUrl })).code).toBe(0);
-    process.env.ORGTRAIL_DATABASE_URL = databaseUrl;
-    process.env.ORGTRAIL_TODAY = "2026-03-31";
-    process.env.ORGTRAIL_DEPLOYMENT = "self-managed";
-    resetEnvCache();
-    other = await openStore(databaseUrl);
-  }, 60_000);
+    other = await openStore(app.databaseUrl);
+  });
   afterAll(async () => {
     await other?.close();
-    await (await getStore()).close();
-    process.env = saved;
-    resetEnvCache();
   });
 
   it("answers every request from the store as it is when no load runs", async () => {

@@ -4,44 +4,28 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GET as getExportRoute } from "@/app/api/v1/users/export.csv/route";
 import { GET as getUsersRoute } from "@/app/api/v1/users/route";
 import { startBulkWriter } from "@/lib/db/bulk-writers";
-import { getStore, openStore, type Store } from "@/lib/db/client";
-import { resetEnvCache } from "@/lib/env";
+import { openStore, type Store } from "@/lib/db/client";
 import { BULK_LAG_MS } from "@/lib/queries/bulk-lag";
 import { usersAnswerBuilds, usersRowsBuilds } from "@/lib/queries/users-answer";
 import { runCli } from "../support/server";
-import { createTestDatabaseUrl, testStoreKind } from "../support/store";
+import { useInProcessApp } from "../support/inprocess-app";
+import { testStoreKind } from "../support/store";
 
 const EXAMPLE = new URL("../fixtures/small-org", import.meta.url).pathname;
 const HEADER = '"Name","Username","Last active","Role","Email","Teams","Status","Number of Reports","Number of Runs","Number of active days","Models Seat"';
-const saved = { ...process.env };
 
 describe(`users answer cache in-process on ${testStoreKind()}`, () => {
-  let databaseUrl = "";
-  let auth = "";
+  const app = useInProcessApp(async (databaseUrl) => {
+    expect((await runCli(["import-users", join(EXAMPLE, "users.csv")], { databaseUrl })).code).toBe(0);
+  });
+  const get = app.get;
   const dir = mkdtempSync(join(tmpdir(), "orgtrail-users-cache-"));
-  const get = (path: string) => new Request(`http://localhost${path}`, { headers: { authorization: auth } });
   const users = async () => (await (await getUsersRoute(get("/api/v1/users"))).json()) as { users: { username: string; name: string | null; runs: number }[] };
   const csv = async () => (await getExportRoute(get("/api/v1/users/export.csv"))).text();
-
-  beforeAll(async () => {
-    databaseUrl = await createTestDatabaseUrl();
-    const key = (await runCli(["admin", "create", "boss"], { databaseUrl })).stdout.trim();
-    auth = `Basic ${Buffer.from(`boss:${key}`).toString("base64")}`;
-    expect((await runCli(["import-users", join(EXAMPLE, "users.csv")], { databaseUrl })).code).toBe(0);
-    process.env.ORGTRAIL_DATABASE_URL = databaseUrl;
-    process.env.ORGTRAIL_TODAY = "2026-03-31";
-    process.env.ORGTRAIL_DEPLOYMENT = "self-managed";
-    resetEnvCache();
-  }, 60_000);
-  afterAll(async () => {
-    await (await getStore()).close();
-    process.env = saved;
-    resetEnvCache();
-  });
 
   it("reuses the answer while nothing changes", async () => {
     const first = await users();
@@ -70,21 +54,21 @@ describe(`users answer cache in-process on ${testStoreKind()}`, () => {
   it("sees a CLI ingest and a CLI users import at the next request", async () => {
     const before = await users();
     const csvBefore = await csv();
-    expect((await runCli(["ingest", join(EXAMPLE, "events.ndjson")], { databaseUrl })).code).toBe(0);
+    expect((await runCli(["ingest", join(EXAMPLE, "events.ndjson")], { databaseUrl: app.databaseUrl })).code).toBe(0);
     const afterIngest = await users();
     expect(afterIngest.users.length).toBeGreaterThan(before.users.length);
     expect(await csv()).not.toBe(csvBefore);
 
     const file = join(dir, "rename.csv");
     writeFileSync(file, `${HEADER}\n"Bo Renamed","bo","","member","bo@acme.test","","",0,3,0,"Viewer"\n`);
-    expect((await runCli(["import-users", file], { databaseUrl })).code).toBe(0);
+    expect((await runCli(["import-users", file], { databaseUrl: app.databaseUrl })).code).toBe(0);
     expect((await users()).users.find((u) => u.username === "bo")!.name).toBe("Bo Renamed");
     expect(await csv()).toContain('"Bo Renamed"');
   });
 
   it("sees a write through another connection at the next request", async () => {
     await users();
-    const other = await openStore(databaseUrl);
+    const other = await openStore(app.databaseUrl);
     try {
       await other.db.updateTable("users").set({ runs: 4242 }).where("username", "=", "ana").execute();
     } finally {
@@ -95,7 +79,7 @@ describe(`users answer cache in-process on ${testStoreKind()}`, () => {
 
   it("rebuilds an answer a request took soon after a change, so the next request finds it made", async () => {
     await users();
-    const other = await openStore(databaseUrl);
+    const other = await openStore(app.databaseUrl);
     try {
       await other.db.updateTable("users").set({ runs: 4343 }).where("username", "=", "ana").execute();
     } finally {
@@ -122,7 +106,7 @@ describe(`users answer cache in-process on ${testStoreKind()}`, () => {
       Number((await other.db.selectFrom("organizations").select("id").where("slug", "=", "default").executeTakeFirstOrThrow()).id);
 
     it("serves an answer made within the last few seconds instead of one per batch, and is exact once the load ends", async () => {
-      const other = await openStore(databaseUrl);
+      const other = await openStore(app.databaseUrl);
       try {
         await setRuns(other, 5000);
         expect(await anaRuns()).toBe(5000);
@@ -150,7 +134,7 @@ describe(`users answer cache in-process on ${testStoreKind()}`, () => {
     }, 30_000);
 
     it("takes a load whose heartbeat is older than 30 s for gone (killed): the next answer is exact", async () => {
-      const other = await openStore(databaseUrl);
+      const other = await openStore(app.databaseUrl);
       try {
         const orgId = await defaultOrg(other);
         await setRuns(other, 6000);
