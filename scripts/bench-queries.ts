@@ -13,7 +13,7 @@ import { getActivityPanel } from "../lib/queries/get-activity-panel";
 import { prng } from "../tests/support/prng";
 import { listUsers } from "../lib/queries/list-users";
 import { formatDate, parseDate } from "../lib/audit/timestamp";
-import { activityStartDay } from "../lib/activity/calendar";
+import { activityStartDay, BLOCK_DAYS } from "../lib/activity/calendar";
 
 const { values } = parseArgs({
   options: {
@@ -110,6 +110,10 @@ async function fill(store: Store, orgId: number): Promise<void> {
     SELECT SUM(CASE WHEN ud.day > user_activity.last_day - 7 THEN 1 ELSE 0 END), SUM(CASE WHEN ud.day > user_activity.last_day - 30 THEN 1 ELSE 0 END), COUNT(*)
     FROM user_day ud WHERE ud.org_id = user_activity.org_id AND ud.user_id = user_activity.user_id AND ud.day > user_activity.last_day - 90)
     WHERE org_id = ${orgId}`.execute(store.db);
+  await sql`INSERT INTO user_block (org_id, block, user_id, first_day, last_day)
+    SELECT org_id, day / ${sql.lit(BLOCK_DAYS)}, user_id, MIN(day), MAX(day) FROM user_day WHERE org_id = ${orgId} GROUP BY org_id, day / ${sql.lit(BLOCK_DAYS)}, user_id`.execute(
+    store.db,
+  );
   await sql`INSERT INTO week_activity (org_id, week, users)
     SELECT org_id, week, COUNT(*) FROM (SELECT DISTINCT org_id, user_id, day - (((day + 3) % 7) + 7) % 7 AS week FROM user_day WHERE org_id = ${orgId}) w
     GROUP BY org_id, week`.execute(store.db);

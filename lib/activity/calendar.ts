@@ -113,3 +113,15 @@ export function wholeMonthsBetween(fromDay: number, toDay: number): number {
   while (minusMonths(toDay, n + 1) >= fromDay) n++;
   return n;
 }
+
+/**
+ * The days of `user_block` rows (migration 0033): a user's active days grouped by 32 days of
+ * the day number, truncated toward zero as SQL's integer division is (`day / 32`), so the
+ * grouping of the backfill, of the ingest and of the queries' bounds is the same.
+ */
+export const BLOCK_DAYS = 32;
+
+/** The user_block group of a day. */
+export function blockOf(day: number): number {
+  return Math.trunc(day / BLOCK_DAYS);
+}

@@ -141,6 +141,19 @@ export interface UserActivityTable {
   d90: Generated<number>;
 }
 
+/**
+ * Per user and group of 32 days (`block` = the day number / 32, truncated): the first and last
+ * of the user's active days in it, maintained at ingest (migration 0033). Counts the users
+ * active in a past window from the window's groups (lib/queries/activity-sql.ts).
+ */
+export interface UserBlockTable {
+  org_id: number;
+  block: number;
+  user_id: number;
+  first_day: number;
+  last_day: number;
+}
+
 /** Per-day count of user_day rows (distinct active users that day, gone users included), maintained at ingest. */
 export interface DayActivityTable {
   org_id: number;
@@ -403,6 +416,7 @@ export interface Database {
   checkpoints: CheckpointsTable;
   user_day: UserDayTable;
   user_activity: UserActivityTable;
+  user_block: UserBlockTable;
   day_activity: DayActivityTable;
   week_activity: WeekActivityTable;
   user_lifecycle: UserLifecycleTable;

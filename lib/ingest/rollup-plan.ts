@@ -7,12 +7,14 @@
  *   multi-tenant start), the first and last active day, the last active time; the active
  *   days in the 7, 30 and 90 days ending on the last active day are recounted by the
  *   executor for the users with new rows (`recount`);
+ * - `user_block`: per user and group of 32 days, the first and last active day in it (the
+ *   batch's new days only: a grown row adds no day);
  * - `day_activity` / `week_activity`: per day / ISO week, the distinct users active in it.
  *
  * A user's week is new when the user had no user_day row in it before the batch. The counts
  * grow by the new rows only, so re-ingesting changes nothing. Pure.
  */
-import { activityStartDay, isoWeekStart } from "../activity/calendar";
+import { activityStartDay, blockOf, isoWeekStart } from "../activity/calendar";
 import type { DayDelta } from "./plan-batch";
 
 export interface RollupLookups {
@@ -37,9 +39,19 @@ export interface UserActivityDelta {
   last_ts: number;
 }
 
+/** Merged into a user's user_block row (inserted when none): the smaller first day, the larger last day. */
+export interface UserBlockDelta {
+  user_id: number;
+  block: number;
+  first_day: number;
+  last_day: number;
+}
+
 export interface RollupPlan {
   userDays: UserDayWrite[];
   userActivity: UserActivityDelta[];
+  /** One per (user, block) with new days. */
+  userBlocks: UserBlockDelta[];
   /** Users with new user_day rows: their d7/d30/d90 are recounted after the writes. */
   recount: number[];
   /** Distinct users added per day / per ISO week. */
@@ -54,6 +66,7 @@ export function planRollups(days: readonly DayDelta[], lookups: RollupLookups): 
   const userDays: UserDayWrite[] = [];
   const users = new Map<number, UserActivityDelta>();
   const perDay = new Map<number, number>();
+  const blocks = new Map<string, UserBlockDelta>();
   const weeks = new Map<number, Set<number>>(); // week → users with a new row in it
   for (const d of days) {
     const isNew = d.user_id < 0 || !lookups.userDayExists(d.user_id, d.day);
@@ -70,6 +83,12 @@ export function planRollups(days: readonly DayDelta[], lookups: RollupLookups): 
     } else users.set(d.user_id, { user_id: d.user_id, days: added, early_days: early, first_day: d.day, last_day: d.day, last_ts: d.last_ts });
     if (!isNew) continue;
     perDay.set(d.day, (perDay.get(d.day) ?? 0) + 1);
+    const block = blockOf(d.day);
+    const b = blocks.get(`${d.user_id}:${block}`);
+    if (b) {
+      if (d.day < b.first_day) b.first_day = d.day;
+      if (d.day > b.last_day) b.last_day = d.day;
+    } else blocks.set(`${d.user_id}:${block}`, { user_id: d.user_id, block, first_day: d.day, last_day: d.day });
     const week = isoWeekStart(d.day);
     let set = weeks.get(week);
     if (!set) weeks.set(week, (set = new Set()));
@@ -85,6 +104,7 @@ export function planRollups(days: readonly DayDelta[], lookups: RollupLookups): 
   return {
     userDays,
     userActivity,
+    userBlocks: [...blocks.values()],
     recount: userActivity.filter((u) => u.days > 0).map((u) => u.user_id),
     dayActivity: [...perDay].map(([day, n]) => ({ day, users: n })),
     weekActivity,

@@ -275,6 +275,15 @@ export async function appendPostgres(store: Store, orgId: number, batch: readonl
           [orgId, part.map((d) => d.user_id), part.map((d) => d.day), part.map((d) => d.events), part.map((d) => d.first_ts), part.map((d) => d.last_ts)],
         );
       }
+      for (const part of chunks(rollups.userBlocks)) {
+        await client.query(
+          `INSERT INTO user_block (org_id, block, user_id, first_day, last_day)
+           SELECT $1, * FROM unnest($2::integer[], $3::integer[], $4::integer[], $5::integer[])
+           ON CONFLICT (org_id, block, user_id) DO UPDATE SET first_day = LEAST(user_block.first_day, excluded.first_day),
+             last_day = GREATEST(user_block.last_day, excluded.last_day)`,
+          [orgId, part.map((b) => b.block), part.map((b) => id(b.user_id)), part.map((b) => b.first_day), part.map((b) => b.last_day)],
+        );
+      }
       // One write per user row: its days and, for the users with new days (rollups.recount),
       // the 7/30/90-day counts ending on its new last day, read from user_day (this batch's rows
       // included). Two statements (the upsert, then RECENT_RECOUNT as on SQLite) left two dead

@@ -26,6 +26,7 @@ interface Statements {
   insertDay: BetterSqlite3.Statement<unknown[]>;
   growDay: BetterSqlite3.Statement<unknown[]>;
   upsertUser: BetterSqlite3.Statement<unknown[]>;
+  upsertBlock: BetterSqlite3.Statement<unknown[]>;
   recount: BetterSqlite3.Statement<[number, number]>;
   upsertDayTotal: BetterSqlite3.Statement<unknown[]>;
   upsertWeekTotal: BetterSqlite3.Statement<unknown[]>;
@@ -64,6 +65,10 @@ function statements(db: BetterSqlite3.Database): Statements {
     insertDay: db.prepare("INSERT INTO user_day (org_id, user_id, day, events, first_ts, last_ts) VALUES (?, ?, ?, ?, ?, ?)"),
     growDay: db.prepare(
       "UPDATE user_day SET events = events + ?, first_ts = MIN(first_ts, ?), last_ts = MAX(last_ts, ?) WHERE org_id = ? AND user_id = ? AND day = ?",
+    ),
+    upsertBlock: db.prepare(
+      `INSERT INTO user_block (org_id, block, user_id, first_day, last_day) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (org_id, block, user_id) DO UPDATE SET first_day = MIN(user_block.first_day, excluded.first_day), last_day = MAX(user_block.last_day, excluded.last_day)`,
     ),
     upsertUser: db.prepare(
       `INSERT INTO user_activity (org_id, user_id, days, early_days, first_day, last_day, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -174,6 +179,7 @@ export function appendSqlite(db: BetterSqlite3.Database, orgId: number, batch: r
         if (d.isNew) s.insertDay.run(orgId, id(d.user_id), d.day, d.events, d.first_ts, d.last_ts);
         else s.growDay.run(d.events, d.first_ts, d.last_ts, orgId, d.user_id, d.day);
       }
+      for (const b of rollups.userBlocks) s.upsertBlock.run(orgId, b.block, id(b.user_id), b.first_day, b.last_day);
       for (const u of rollups.userActivity) s.upsertUser.run(orgId, id(u.user_id), u.days, u.early_days, u.first_day, u.last_day, u.last_ts);
       for (const user of rollups.recount) s.recount.run(orgId, id(user));
       for (const d of rollups.dayActivity) s.upsertDayTotal.run(orgId, d.day, d.users);

@@ -3,7 +3,7 @@
  * SQLite and PostgreSQL agree on; every value is a bound parameter.
  */
 import { sql, type RawBuilder } from "kysely";
-import { activityStartDay, endOfDayMs, type DayRange } from "../activity/calendar";
+import { activityStartDay, blockOf, endOfDayMs, type DayRange } from "../activity/calendar";
 import type { Store } from "../db/client";
 import { GONE_ACTIONS } from "../audit/schema";
 import type { Deployment } from "../env";
@@ -70,8 +70,42 @@ export function countedDays(range: DayRange, deployment: Deployment): DayRange {
  * range, or the user's days all lie outside it); only users active both before and after
  * the range need an index seek into user_day.
  */
-export function activeInDays(orgId: number, days: DayRange): RawBuilder<unknown> {
-  return sql`a.org_id = ${orgId} AND a.last_day >= ${days.from} AND a.first_day <= ${days.to}
-    AND (a.last_day <= ${days.to} OR a.first_day >= ${days.from} OR EXISTS (
-      SELECT 1 FROM user_day x WHERE x.org_id = a.org_id AND x.user_id = a.user_id AND x.day >= ${days.from} AND x.day <= ${days.to}))`;
+function activeInDays(orgId: number, days: DayRange): RawBuilder<unknown> {
+  return sql`a.org_id = ${orgId} AND ${spanHasDayIn(sql`a`, days)}`;
+}
+
+/**
+ * Whether the active days a row spans (its `first_day` to `last_day`, a user's in
+ * `user_activity`, or those of one of its groups of 32 days in `user_block`) include one in
+ * [from, to]: settled by the two ends when one falls in the range or the span misses it; a
+ * span around the whole range is looked up in user_day.
+ */
+function spanHasDayIn(alias: RawBuilder<unknown>, days: DayRange): RawBuilder<unknown> {
+  return sql`${alias}.last_day >= ${days.from} AND ${alias}.first_day <= ${days.to}
+    AND (${alias}.last_day <= ${days.to} OR ${alias}.first_day >= ${days.from} OR EXISTS (
+      SELECT 1 FROM user_day x WHERE x.org_id = ${alias}.org_id AND x.user_id = ${alias}.user_id AND x.day >= ${days.from} AND x.day <= ${days.to}))`;
+}
+
+/**
+ * The number of users with an active day in [from, to], the gone ones left out: one
+ * statement that counts from whichever summary settles the range cheaply.
+ *
+ * - A range with activity both before and after it (a window in the past): many users were
+ *   active on both sides (3,023 of 4,019 for 3 months a year back in the 5M bench), and each
+ *   would cost a descent into user_day (~3 µs on PostgreSQL); the range's `user_block` rows
+ *   (~4 per user for 3 months) settle nearly all of them by their ends instead.
+ * - Otherwise (a range that reaches either end of the history: no user was active on both
+ *   sides) `user_activity` settles every user by its ends, one row per user.
+ *
+ * Both counts are scalar subqueries of a CASE, so only the one chosen runs.
+ */
+export function activeUserCount(orgId: number, days: DayRange, gone: readonly number[], asOfDay: number): RawBuilder<{ n: number }> {
+  return sql<{ n: number }>`SELECT CASE
+    WHEN EXISTS (SELECT 1 FROM day_activity WHERE org_id = ${orgId} AND day < ${days.from})
+      AND EXISTS (SELECT 1 FROM day_activity WHERE org_id = ${orgId} AND day > ${days.to})
+    THEN (SELECT COUNT(DISTINCT b.user_id) FROM user_block b
+      WHERE b.org_id = ${orgId} AND b.block >= ${blockOf(days.from)} AND b.block <= ${blockOf(days.to)}
+        AND ${spanHasDayIn(sql`b`, days)} AND ${notGone(sql`b.user_id`, gone, orgId, asOfDay)})
+    ELSE (SELECT COUNT(*) FROM user_activity a WHERE ${activeInDays(orgId, days)} AND ${notGone(sql`a.user_id`, gone, orgId, asOfDay)})
+    END AS n`;
 }

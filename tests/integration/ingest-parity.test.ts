@@ -109,6 +109,7 @@ const TABLES: Record<string, string[]> = {
   events: ["org_id", "seq", "ts", "action", "actor_id", "target_id", "response_code", "dedupe_key", "body", "extra", "chain"],
   user_day: ["org_id", "user_id", "day", "events", "first_ts", "last_ts"],
   user_activity: ["org_id", "user_id", "days", "early_days", "first_day", "last_day", "last_ts", "d7", "d30", "d90"],
+  user_block: ["org_id", "block", "user_id", "first_day", "last_day"],
   day_activity: ["org_id", "day", "users"],
   week_activity: ["org_id", "week", "users"],
   user_lifecycle: ["org_id", "user_id", "seq", "ts", "action", "entity_name"],

@@ -1,12 +1,13 @@
 // A store main released (migrated through 0029_integrity_checks, events written) opened by this
 // version: the migrations since (the quarantine, PostgreSQL's dedupe index by time) run after
 // main's (Kysely refuses a migration named before the last executed one), nothing stored
-// changes, dedupe still finds every stored event, ingest goes on and a refused line lands in
-// the quarantine. On both stores.
+// changes, dedupe still finds every stored event, user_block is filled from user_day, ingest
+// goes on and a refused line lands in the quarantine. On both stores.
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { blockOf } from "@/lib/activity/calendar";
 import { openStore, type Store } from "@/lib/db/client";
 import { sqlitePath } from "@/lib/db/dialect";
 import { migrations } from "@/lib/db/migrations";
@@ -32,7 +33,7 @@ describe(`a store migrated through ${LAST_ON_MAIN} (${testStoreKind()})`, () => 
   it("names every migration after the ones released before it", () => {
     const names = Object.keys(migrations(testStoreKind()));
     expect(names).toEqual([...names].sort());
-    expect(names.filter((n) => n > LAST_ON_MAIN)).toEqual(["0030_quarantine", "0031_pg_events_dedupe_by_time", "0032_bulk_writers"]);
+    expect(names.filter((n) => n > LAST_ON_MAIN)).toEqual(["0030_quarantine", "0031_pg_events_dedupe_by_time", "0032_bulk_writers", "0033_user_blocks"]);
   });
 
   it("migrates to the quarantine without changing what is stored, and ingest goes on", async () => {
@@ -58,15 +59,25 @@ describe(`a store migrated through ${LAST_ON_MAIN} (${testStoreKind()})`, () => 
     const orgId = await ensureOrg(store.db);
     const first = await ingestNdjson(store, orgId, bytes(logins(40, "a")), { deployment: "dedicated" });
     expect(first.accepted).toBe(40);
+    // ~110 days of logins of three users, across groups of 32 days.
+    const spread = Array.from({ length: 120 }, (_, i) =>
+      JSON.stringify({
+        action: "user:login",
+        timestamp: new Date(Date.UTC(2025, 8, 1) + i * 22 * 3_600_000).toISOString(),
+        actor_email: `s${i % 3}@acme.test`,
+      }),
+    ).join("\n");
+    expect((await ingestNdjson(store, orgId, bytes(spread), { deployment: "dedicated" })).accepted).toBe(120);
     await store.close();
     store = undefined;
 
-    // Roll the store back to main's schema: no quarantine or bulk_writers tables, 0030–0032 not executed,
+    // Roll the store back to main's schema: no quarantine, bulk_writers or user_block tables, 0030–0033 not executed,
     // on PostgreSQL the dedupe index (org_id, dedupe_key, ts) and the foreign key of 0004.
     const back =
       kind === "sqlite"
         ? new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(sqlitePath(url)) }) })
         : new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }) });
+    await sql`DROP TABLE user_block`.execute(back);
     await sql`DROP TABLE bulk_writers`.execute(back);
     await sql`DROP TABLE quarantine_days`.execute(back);
     await sql`DROP TABLE quarantine`.execute(back);
@@ -83,7 +94,28 @@ describe(`a store migrated through ${LAST_ON_MAIN} (${testStoreKind()})`, () => 
 
     store = await openStore(url);
     const executed = await sql<{ name: string }>`SELECT name FROM orgtrail_migrations ORDER BY name`.execute(store.db);
-    expect(executed.rows.map((r) => r.name).filter((n) => n > LAST_ON_MAIN)).toEqual(["0030_quarantine", "0031_pg_events_dedupe_by_time", "0032_bulk_writers"]);
+    expect(executed.rows.map((r) => r.name).filter((n) => n > LAST_ON_MAIN)).toEqual([
+      "0030_quarantine",
+      "0031_pg_events_dedupe_by_time",
+      "0032_bulk_writers",
+      "0033_user_blocks",
+    ]);
+    // Each user's first and last active day of each group of 32 days, from the days stored before.
+    const blocks = async () =>
+      (await store!.db.selectFrom("user_block").selectAll().orderBy(["block", "user_id"]).execute()).map((b) =>
+        [b.user_id, b.block, b.first_day, b.last_day].map(Number),
+      );
+    const expectedBlocks = async () => {
+      const byKey = new Map<string, number[]>();
+      for (const d of await store!.db.selectFrom("user_day").select(["user_id", "day"]).execute()) {
+        const [user, day] = [Number(d.user_id), Number(d.day)];
+        const cur = byKey.get(`${user}:${blockOf(day)}`);
+        byKey.set(`${user}:${blockOf(day)}`, cur ? [user, blockOf(day), Math.min(cur[2]!, day), Math.max(cur[3]!, day)] : [user, blockOf(day), day, day]);
+      }
+      return [...byKey.values()].sort((a, b) => a[1]! - b[1]! || a[0]! - b[0]!);
+    };
+    expect((await blocks()).length).toBeGreaterThan(3);
+    expect(await blocks()).toEqual(await expectedBlocks());
     expect(await digest(store.db as unknown as Kysely<unknown>)).toBe(before);
     const again = await ingestNdjson(store, orgId, bytes(logins(40, "a")), { deployment: "dedicated" });
     expect(again).toMatchObject({ accepted: 0, duplicates: 40 });
@@ -94,6 +126,7 @@ describe(`a store migrated through ${LAST_ON_MAIN} (${testStoreKind()})`, () => 
     expect(next).toMatchObject({ accepted: 10, quarantined: 1, rejectedTotal: 1 });
     const kept = await sql<{ n: number }>`SELECT count(*) AS n FROM quarantine WHERE org_id = ${orgId}`.execute(store.db);
     expect(Number(kept.rows[0]!.n)).toBe(1);
+    expect(await blocks()).toEqual(await expectedBlocks());
     expect((await verifyOrg(store, orgId)).ok).toBe(true);
   });
 });

@@ -1,9 +1,9 @@
-// The rollups kept at ingest (user_activity, day_activity, week_activity) and the queries
+// The rollups kept at ingest (user_activity, user_block, day_activity, week_activity) and the queries
 // that read them, against a reference computed from user_day in code: random activity
 // ingested out of order, in small batches, partly twice; deletes and re-creates; asOf
 // before, inside and after the data; both deployments. On SQLite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isoWeekStart, isoWeeksOverlapping, panelBounds, periodBounds } from "@/lib/activity/calendar";
+import { blockOf, isoWeekStart, isoWeeksOverlapping, panelBounds, periodBounds } from "@/lib/activity/calendar";
 import { rankMostActive } from "@/lib/activity/most-active";
 import { PERIODS, type PanelRange } from "@/lib/activity/types";
 import { lifecycleState, type LifecycleRow } from "@/lib/activity/user-state";
@@ -12,11 +12,15 @@ import { openStore, type Store } from "@/lib/db/client";
 import { ensureOrg } from "@/lib/db/orgs";
 import type { Deployment } from "@/lib/env";
 import { ingestNdjson } from "@/lib/ingest/ingest-ndjson";
+import { activeUserCount, fetchGoneUserIds } from "@/lib/queries/activity-sql";
 import { getActivity } from "@/lib/queries/get-activity";
 import { getActivityPanel } from "@/lib/queries/get-activity-panel";
 import { listUsers } from "@/lib/queries/list-users";
 import { prng } from "../support/prng";
 import { createTestDatabaseUrl, testStoreKind } from "../support/store";
+
+/** Thrown to roll a transaction back. */
+class RolledBack extends Error {}
 
 async function* chunksOf(text: string): AsyncGenerator<Uint8Array> {
   yield new TextEncoder().encode(text);
@@ -123,7 +127,43 @@ describe(`rollups on ${testStoreKind()}`, () => {
     expect(new Map(dayRows.map((r) => [Number(r.day), Number(r.users)]))).toEqual(perDay);
     const weekRows = await store.db.selectFrom("week_activity").select(["week", "users"]).execute();
     expect(new Map(weekRows.map((r) => [Number(r.week), Number(r.users)]))).toEqual(new Map([...perWeek].map(([w, s]) => [w, s.size])));
+    const perBlock = new Map<string, [number, number]>();
+    for (const [user, rows] of byUser) {
+      for (const r of rows) {
+        const key = `${user}:${blockOf(r.day)}`;
+        const cur = perBlock.get(key);
+        perBlock.set(key, cur ? [Math.min(cur[0], r.day), Math.max(cur[1], r.day)] : [r.day, r.day]);
+      }
+    }
+    const blockRows = await store.db.selectFrom("user_block").selectAll().where("org_id", "=", orgId).execute();
+    expect(new Map(blockRows.map((b) => [`${b.user_id}:${b.block}`, [Number(b.first_day), Number(b.last_day)]]))).toEqual(perBlock);
   });
+
+  it("counts the users active in any window as the reference does, a window with activity on both sides from user_block", async () => {
+    const { byUser } = await reference();
+    for (let from = FIRST - 10; from <= LAST + 5; from += 3) {
+      for (const length of [1, 7, 30, 33, 93]) {
+        const to = from + length - 1;
+        const gone = await fetchGoneUserIds(store, orgId, to);
+        const expected = [...byUser].filter(([user, rows]) => !gone.includes(user) && rows.some((r) => r.day >= from && r.day <= to)).length;
+        const count = async (db: typeof store.db) => Number((await activeUserCount(orgId, { from, to }, gone, to).execute(db)).rows[0]!.n);
+        expect(await count(store.db), `${formatDate(from)}..${formatDate(to)}`).toBe(expected);
+        // Which summary answered: without user_block rows, a window inside the history counts
+        // nobody, one that reaches either end is still counted from user_activity.
+        const inside = from > FIRST && to < LAST;
+        await store.db
+          .transaction()
+          .execute(async (trx) => {
+            await trx.deleteFrom("user_block").execute();
+            expect(await count(trx), `${formatDate(from)}..${formatDate(to)} without user_block`).toBe(inside ? 0 : expected);
+            throw new RolledBack();
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof RolledBack)) throw error;
+          });
+      }
+    }
+  }, 120_000);
 
   const asOfs = ["2025-04-15", "2025-05-10", "2025-06-30", "2025-07-31", "2025-08-03"];
   const deployments: Deployment[] = ["self-managed", "multi-tenant"];

@@ -24,6 +24,7 @@ import { m0029IntegrityChecks } from "./0029-integrity-checks";
 import { m0030Quarantine } from "./0030-quarantine";
 import { m0031PgEventsDedupeByTime } from "./0031-pg-events-dedupe-by-time";
 import { m0032BulkWriters } from "./0032-bulk-writers";
+import { m0033UserBlocks } from "./0033-user-blocks";
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -45,6 +46,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     "0030_quarantine": m0030Quarantine(dialect),
     "0031_pg_events_dedupe_by_time": m0031PgEventsDedupeByTime(dialect),
     "0032_bulk_writers": m0032BulkWriters(dialect),
+    "0033_user_blocks": m0033UserBlocks(dialect),
   };
 }
 
