@@ -95,11 +95,12 @@ function lowerPriority(nice: number): void {
  * How far V8 lets the old generation grow past what survived its last full collection during an
  * ingest, by store. Left to itself, on a machine with memory to spare, V8 lets it grow up to 4×:
  * the writer's ~40 MB live set then peaked at ~240 MB of heap, half the ingest's memory. Bounded,
- * the peak at 5M events is 110–150 MB lower (issue 14's 400 MB goal) for ~3% more CPU (more full
- * collections); PostgreSQL's ingest paid 9–19% at 50%, 2–3% at 100% (docs/PERFORMANCE.md, "The
- * CLI compiled ahead of time"). V8 reads the flag at every collection, so setting it now takes,
- * unlike the heap's sizes (`--max-old-space-size`, `--max-semi-space-size`), fixed when the
- * process starts; and it sets no limit, so no input can make the ingest run out of heap for it.
+ * the peak at 1M events on SQLite is ~85 MB lower (issue 14's 400 MB goal) for ~6% more CPU
+ * (more full collections); PostgreSQL's ingest paid 9–19% at 50%, 2–3% at 100%
+ * (docs/PERFORMANCE.md, "The write path, phase 4"). V8 reads the flag at every collection, so
+ * setting it now takes, unlike the heap's sizes (`--max-old-space-size`,
+ * `--max-semi-space-size`), fixed when the process starts; and it sets no limit, so no input can
+ * make the ingest run out of heap for it.
  * Process-wide: the parse workers started after it too.
  */
 const INGEST_HEAP_GROWING_PERCENT = { sqlite: 50, postgres: 100 } as const;

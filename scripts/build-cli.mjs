@@ -2,8 +2,8 @@
 // `npm run build:cli`: compiles the CLI ahead of time into dist/cli/ (bin/compiled-cli.mjs):
 // bin/cli.ts and the parse worker's entry, each bundled into one ES module for Node 20 with
 // the packages left to node_modules. bin/orgtrail.mjs runs it instead of loading the
-// TypeScript through tsx when the stamp written here matches the sources: ~70 MB less peak
-// memory and ~1 s less start (docs/PERFORMANCE.md, "The CLI compiled ahead of time").
+// TypeScript through tsx when the stamp written here matches the sources: ~80 MB less peak
+// memory and ~0.6 s less start (docs/PERFORMANCE.md, "The write path, phase 4").
 // Run by `npm install` (postinstall, with --optional), `npm start`, `npm run build` and
 // `npm test`; ~0.3 s.
 //

@@ -6,8 +6,8 @@ import type { Store } from "../db/client";
  * `events` leads with the organization and then the time or sequence, so a batch of
  * time-ordered events touches neighbouring leaves: the recent end is what stays hot; larger
  * caches measured no faster or ~2% faster at 5M events (64 MiB), and a cache is process memory,
- * bounded by issue 14's 400 MB goal for the whole ingest: docs/PERFORMANCE.md, "The CLI
- * compiled ahead of time"), and temporary b-trees in memory.
+ * bounded by issue 14's 400 MB goal for the whole ingest: docs/PERFORMANCE.md, "The write
+ * path, phase 4"), and temporary b-trees in memory.
  * Durability is unchanged: WAL with synchronous=FULL, one fsync per committed batch.
  */
 export function bulkLoadPragmas(store: Store): void {
