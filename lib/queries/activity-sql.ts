@@ -99,7 +99,7 @@ function spanHasDayIn(alias: RawBuilder<unknown>, days: DayRange): RawBuilder<un
  *
  * Both counts are scalar subqueries of a CASE, so only the one chosen runs.
  */
-export function activeUserCount(orgId: number, days: DayRange, gone: readonly number[], asOfDay: number): RawBuilder<{ n: number }> {
+export function countActiveInDays(orgId: number, days: DayRange, gone: readonly number[], asOfDay: number): RawBuilder<{ n: number }> {
   return sql<{ n: number }>`SELECT CASE
     WHEN EXISTS (SELECT 1 FROM day_activity WHERE org_id = ${orgId} AND day < ${days.from})
       AND EXISTS (SELECT 1 FROM day_activity WHERE org_id = ${orgId} AND day > ${days.to})

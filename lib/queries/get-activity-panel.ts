@@ -7,7 +7,7 @@ import type { PanelRange, PanelResponse } from "../activity/types";
 import { formatDate, parseDate } from "../audit/timestamp";
 import type { Store } from "../db/client";
 import type { Deployment } from "../env";
-import { activeUserCount, countedDays, fetchGoneUserIds, goneRows, idRows, notGone } from "./activity-sql";
+import { countActiveInDays, countedDays, fetchGoneUserIds, goneRows, idRows, notGone } from "./activity-sql";
 
 export interface PanelQuery {
   range: PanelRange;
@@ -46,7 +46,7 @@ export async function getActivityPanel(store: Store, orgId: number, q: PanelQuer
     const { activeUserCount, top } = await rangeRanking(ctx, days);
     return { ...base, activeUserCount, weekly, mostActive: await named(store, top) };
   }
-  const count = await activeUserCount(orgId, days, ctx.gone, asOfDay).execute(store.db);
+  const count = await countActiveInDays(orgId, days, ctx.gone, asOfDay).execute(store.db);
   return {
     ...base,
     activeUserCount: Number(count.rows[0]?.n ?? 0),

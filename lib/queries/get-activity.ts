@@ -6,7 +6,7 @@ import type { ActivityResponse, Period } from "../activity/types";
 import { dayNumber, formatDate, parseDate } from "../audit/timestamp";
 import type { Store } from "../db/client";
 import type { Deployment } from "../env";
-import { activeUserCount, countedDays, fetchGoneUserIds, goneRows } from "./activity-sql";
+import { countActiveInDays, countedDays, fetchGoneUserIds, goneRows } from "./activity-sql";
 
 export interface ActivityQuery {
   period: Period;
@@ -42,7 +42,7 @@ export async function getActivity(store: Store, orgId: number, q: ActivityQuery)
       GROUP BY ud.day`.execute(store.db);
     for (const r of goneDays.rows) counts.set(Number(r.day), (counts.get(Number(r.day)) ?? 0) - Number(r.n));
   }
-  const total = await activeUserCount(orgId, days, gone, asOfDay).execute(store.db);
+  const total = await countActiveInDays(orgId, days, gone, asOfDay).execute(store.db);
 
   return {
     period: q.period,

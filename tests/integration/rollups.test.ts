@@ -12,7 +12,7 @@ import { openStore, type Store } from "@/lib/db/client";
 import { ensureOrg } from "@/lib/db/orgs";
 import type { Deployment } from "@/lib/env";
 import { ingestNdjson } from "@/lib/ingest/ingest-ndjson";
-import { activeUserCount, fetchGoneUserIds } from "@/lib/queries/activity-sql";
+import { countActiveInDays, fetchGoneUserIds } from "@/lib/queries/activity-sql";
 import { getActivity } from "@/lib/queries/get-activity";
 import { getActivityPanel } from "@/lib/queries/get-activity-panel";
 import { listUsers } from "@/lib/queries/list-users";
@@ -146,7 +146,7 @@ describe(`rollups on ${testStoreKind()}`, () => {
         const to = from + length - 1;
         const gone = await fetchGoneUserIds(store, orgId, to);
         const expected = [...byUser].filter(([user, rows]) => !gone.includes(user) && rows.some((r) => r.day >= from && r.day <= to)).length;
-        const count = async (db: typeof store.db) => Number((await activeUserCount(orgId, { from, to }, gone, to).execute(db)).rows[0]!.n);
+        const count = async (db: typeof store.db) => Number((await countActiveInDays(orgId, { from, to }, gone, to).execute(db)).rows[0]!.n);
         expect(await count(store.db), `${formatDate(from)}..${formatDate(to)}`).toBe(expected);
         // Which summary answered: without user_block rows, a window inside the history counts
         // nobody, one that reaches either end is still counted from user_activity.
